@@ -1,0 +1,74 @@
+"""The ``/api/`` surface: flask-smorest for schemas and OpenAPI, problem details for errors.
+
+Concerns define their routes on an ``ApiBlueprint`` and register it with ``register``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import flask_smorest
+from flask import Flask, request
+from webargs.flaskparser import FlaskParser
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from addin_server.problems import handle_http_exception
+
+F = TypeVar("F", bound=Callable[..., Any])
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+_ACCEPTED_ATTR = "_addin_accepts"
+
+
+class _Parser(FlaskParser):
+    # Bad input is a client error the client can fix: 400 with the fields named.
+    DEFAULT_VALIDATION_STATUS = 400
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = _Parser()
+
+
+class _Api(flask_smorest.Api):
+    def handle_http_exception(self, error: HTTPException) -> Any:
+        return handle_http_exception(error)
+
+
+def accepts(*mimetypes: str) -> Callable[[F], F]:
+    """Mark a view that takes a body other than JSON (e.g. ``multipart/form-data``)."""
+
+    def mark(view: F) -> F:
+        setattr(view, _ACCEPTED_ATTR, mimetypes)
+        return view
+
+    return mark
+
+
+def _require_known_content_type(app: Flask) -> None:
+    """415 for a body the view cannot read, before any parsing happens."""
+    if not request.path.startswith("/api/") or request.method not in _BODY_METHODS:
+        return
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if not has_body:
+        return
+    view = app.view_functions.get(request.endpoint or "")
+    accepted = getattr(view, _ACCEPTED_ATTR, ("application/json",))
+    if request.mimetype not in accepted and not request.mimetype.endswith("+json"):
+        raise UnsupportedMediaType()
+
+
+def init_api(app: Flask, blueprints: list[flask_smorest.Blueprint]) -> flask_smorest.Api:
+    app.config.update(
+        API_TITLE="Invoice from email",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    api = _Api(app)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    app.before_request(lambda: _require_known_content_type(app))
+    return api

@@ -1,0 +1,47 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from addin_server import health
+from addin_server.api import init_api
+from addin_server.config import Settings, load_settings
+from addin_server.context import DATABASE_KEY, SETTINGS_KEY, close_request_session
+from addin_server.logs import configure_logging, install_request_logging
+from addin_server.problems import register_error_handlers
+from addin_server.storage import Database
+
+
+def create_app(
+    config: Mapping[str, Any] | Settings | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> Flask:
+    """Build the app. ``config`` overrides environment settings by field name (tests use it);
+    a ready ``Settings`` is used as it is."""
+    settings = config if isinstance(config, Settings) else load_settings(environ, config)
+    configure_logging(
+        settings.log_level,
+        secrets=[settings.secret_key, settings.client_secret]
+        + [k.key.hex() for k in settings.encryption_keys],
+    )
+
+    app = Flask(__name__, instance_path=str(settings.instance_dir), static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions[SETTINGS_KEY] = settings
+    app.extensions[DATABASE_KEY] = Database(settings.database_url)
+    app.teardown_appcontext(close_request_session)
+
+    install_request_logging(app)
+    register_error_handlers(app)
+    app.register_blueprint(health.bp)
+    init_api(app, blueprints=[])
+    return app

@@ -1,0 +1,291 @@
+"""Settings: read from ``ADDIN_*`` environment variables, validated once at start-up.
+
+Nothing here runs at import time; ``load_settings`` is called by the app factory and the CLI.
+Every variable is documented in README.md and .env.example.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import os
+import re
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+ENV_PREFIX = "ADDIN_"
+Mode = Literal["demo", "production"]
+
+# Secrets that appear in tutorials and .env.example files: never accepted in production.
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "dev", "development", "test"}
+_MIN_SECRET_KEY_CHARS = 32
+ENCRYPTION_KEY_BYTES = 32
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; ``problems`` names each variable and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
+
+
+@dataclass(frozen=True)
+class EncryptionKey:
+    key_id: str
+    key: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode = "demo"
+    instance_dir: Path = Path("instance")
+    database_url: str = ""
+    public_url: str = "https://localhost:3000"
+    bind: str = "127.0.0.1:3000"
+    secret_key: str = field(default="", repr=False)
+    encryption_keys: tuple[EncryptionKey, ...] = field(default=(), repr=False)
+    client_id: str = ""
+    client_secret: str = field(default="", repr=False)
+    authority: str = "https://login.microsoftonline.com"
+    allowed_tenants: tuple[str, ...] = ()
+    api_scope: str = "access_as_user"
+    app_id_uri: str = ""
+    redis_url: str = ""
+    cybersource_sandbox_url: str = "https://apitest.cybersource.com"
+    cybersource_production_url: str = "https://api.cybersource.com"
+    cybersource_production_in_url: str = "https://api.in.cybersource.com"
+    cybersource_connect_timeout: float = 5.0
+    cybersource_read_timeout: float = 30.0
+    max_request_bytes: int = 8 * 1024 * 1024
+    log_level: str = "INFO"
+    tls_cert: str = ""
+    tls_key: str = ""
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+    @property
+    def public_host(self) -> str:
+        return urlsplit(self.public_url).netloc
+
+    @property
+    def accepted_audiences(self) -> tuple[str, ...]:
+        """v2 tokens carry the client id; v1 tokens may carry the App ID URI instead."""
+        audiences = [self.client_id]
+        if self.app_id_uri:
+            audiences.append(self.app_id_uri)
+        return tuple(a for a in audiences if a)
+
+
+# Environment variable name (without prefix) -> field name, for every field read from env.
+_ENV_FIELDS = {f.name.upper(): f.name for f in fields(Settings)}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build and validate settings from ``environ`` (default ``os.environ``) plus overrides.
+
+    ``overrides`` use field names (``database_url``) and typed values; tests pass them to
+    ``create_app``. Raises ``ConfigError`` naming every bad variable at once.
+    """
+    env = os.environ if environ is None else environ
+    problems: list[str] = []
+    raw: dict[str, Any] = {}
+    for name, attr in _ENV_FIELDS.items():
+        value = env.get(ENV_PREFIX + name)
+        if value is not None and value.strip() != "":
+            raw[attr] = value.strip()
+    raw.update(overrides or {})
+
+    values: dict[str, Any] = {}
+    for attr, value in raw.items():
+        if attr not in {f.name for f in fields(Settings)}:
+            problems.append(f"unknown setting {attr!r}")
+            continue
+        try:
+            values[attr] = _parse(attr, value)
+        except ValueError as exc:
+            problems.append(f"{ENV_PREFIX}{attr.upper()}: {exc}")
+    if problems:
+        raise ConfigError(problems)
+
+    settings = Settings(**values)
+    settings = _fill_defaults(settings)
+    problems = validate(settings)
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _parse(attr: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    if attr == "mode":
+        if value not in ("demo", "production"):
+            raise ValueError("must be 'demo' or 'production'")
+        return value
+    if attr == "instance_dir":
+        return Path(value)
+    if attr == "encryption_keys":
+        return parse_encryption_keys(value)
+    if attr == "allowed_tenants":
+        return tuple(t.strip().lower() for t in value.split(",") if t.strip())
+    if attr in ("cybersource_connect_timeout", "cybersource_read_timeout"):
+        number = float(value)
+        if not 0 < number <= 300:
+            raise ValueError("must be a number of seconds between 0 and 300")
+        return number
+    if attr == "max_request_bytes":
+        size = int(value)
+        if size < 1024:
+            raise ValueError("must be at least 1024")
+        return size
+    return value
+
+
+def parse_encryption_keys(value: str) -> tuple[EncryptionKey, ...]:
+    """``kid1:base64key,kid2:base64key`` (newest first) -> keys; each must be 32 bytes."""
+    keys: list[EncryptionKey] = []
+    for position, item in enumerate(value.split(","), start=1):
+        item = item.strip()
+        key_id, sep, encoded = item.partition(":")
+        if not sep or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
+            raise ValueError(f"key {position} must look like 'key-id:base64-key'")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError(f"key {key_id!r} is not valid base64") from exc
+        if len(key) != ENCRYPTION_KEY_BYTES:
+            raise ValueError(f"key {key_id!r} must decode to {ENCRYPTION_KEY_BYTES} bytes")
+        if any(k.key_id == key_id for k in keys):
+            raise ValueError(f"key id {key_id!r} appears twice")
+        keys.append(EncryptionKey(key_id, key))
+    return tuple(keys)
+
+
+def _fill_defaults(settings: Settings) -> Settings:
+    """Defaults that depend on other settings; demo secrets are kept in the instance folder."""
+    instance = settings.instance_dir.resolve()
+    updates: dict[str, Any] = {"instance_dir": instance}
+    if not settings.database_url:
+        updates["database_url"] = f"sqlite:///{instance / 'addin.sqlite3'}"
+    if settings.is_demo:
+        if not settings.secret_key:
+            updates["secret_key"] = _demo_secret(instance, "secret_key", 48)
+        if not settings.encryption_keys:
+            encoded = _demo_secret(instance, "encryption_key", ENCRYPTION_KEY_BYTES, b64=True)
+            updates["encryption_keys"] = parse_encryption_keys(f"demo-1:{encoded}")
+    if not settings.app_id_uri and settings.client_id:
+        updates["app_id_uri"] = f"api://{urlsplit(settings.public_url).netloc}/{settings.client_id}"
+    return replace(settings, **updates)
+
+
+def _demo_secret(instance: Path, name: str, size: int, *, b64: bool = False) -> str:
+    """A random secret created once per instance folder, so demo data survives restarts."""
+    path = instance / "demo-secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    value = base64.b64encode(secrets.token_bytes(size)).decode() if b64 else secrets.token_urlsafe(size)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value
+
+
+def _is_loopback_host(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind_host(bind: str) -> str:
+    host, _, _port = bind.rpartition(":")
+    return host or bind
+
+
+def validate(settings: Settings) -> list[str]:
+    """Every problem with ``settings``, each naming its variable."""
+    problems: list[str] = []
+
+    def bad(name: str, why: str) -> None:
+        problems.append(f"{ENV_PREFIX}{name}: {why}")
+
+    public = urlsplit(settings.public_url)
+    if public.scheme != "https" or not public.hostname:
+        bad("PUBLIC_URL", "must be an https:// URL (Outlook only loads add-ins over HTTPS)")
+    if not re.fullmatch(r"[^\s:]*:\d{1,5}", settings.bind):
+        bad("BIND", "must be host:port, e.g. 127.0.0.1:3000")
+    if not settings.database_url.startswith(("sqlite:", "postgresql")):
+        bad("DATABASE_URL", "must be a sqlite:/// or postgresql+psycopg:// URL")
+    if not settings.authority.startswith("https://"):
+        bad("AUTHORITY", "must be an https:// URL")
+    for tenant in settings.allowed_tenants:
+        if tenant not in ("organizations", "common") and not _is_guid(tenant):
+            bad("ALLOWED_TENANTS", f"{tenant!r} is neither a tenant id (GUID), 'organizations' nor 'common'")
+    if settings.client_id and not _is_guid(settings.client_id):
+        bad("CLIENT_ID", "must be the application (client) id, a GUID")
+    if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        bad("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
+    for name, url in (
+        ("CYBERSOURCE_SANDBOX_URL", settings.cybersource_sandbox_url),
+        ("CYBERSOURCE_PRODUCTION_URL", settings.cybersource_production_url),
+        ("CYBERSOURCE_PRODUCTION_IN_URL", settings.cybersource_production_in_url),
+    ):
+        parts = urlsplit(url)
+        loopback_http = parts.scheme == "http" and _is_loopback_host(parts.hostname or "")
+        if not (parts.scheme == "https" or loopback_http) or not parts.hostname:
+            bad(name, "must be an https:// URL (plain http only on loopback)")
+
+    if settings.is_demo:
+        if not _is_loopback_host(public.hostname or ""):
+            bad("MODE", "demo mode is only allowed on loopback: ADDIN_PUBLIC_URL must be localhost")
+        if not _is_loopback_host(bind_host(settings.bind)):
+            bad("MODE", "demo mode is only allowed on loopback: ADDIN_BIND must be 127.0.0.1 or localhost")
+        return problems
+
+    # Production: every secret present and strong.
+    secret = settings.secret_key
+    if not secret:
+        bad("SECRET_KEY", "is required in production")
+    elif (
+        len(secret) < _MIN_SECRET_KEY_CHARS
+        or secret.lower() in _PLACEHOLDER_SECRETS
+        or len(set(secret)) < 12
+    ):
+        bad("SECRET_KEY", f"is weak: use at least {_MIN_SECRET_KEY_CHARS} random characters")
+    if not settings.encryption_keys:
+        bad("ENCRYPTION_KEYS", "is required in production ('key-id:base64 of 32 random bytes')")
+    for key in settings.encryption_keys:
+        if len(set(key.key)) < 8:
+            bad("ENCRYPTION_KEYS", f"key {key.key_id!r} is weak: use 32 random bytes")
+    if not settings.client_id:
+        bad("CLIENT_ID", "is required in production")
+    if not settings.client_secret:
+        bad("CLIENT_SECRET", "is required in production (fallback sign-in dialog)")
+    elif len(settings.client_secret) < 16:
+        bad("CLIENT_SECRET", "is weak or truncated: paste the whole client secret value")
+    if not settings.allowed_tenants:
+        bad("ALLOWED_TENANTS", "is required in production (tenant ids, 'organizations' or 'common')")
+    return problems
+
+
+def _is_guid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value.lower()
+    except ValueError:
+        return False

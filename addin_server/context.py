@@ -1,0 +1,37 @@
+"""Per-app and per-request objects, looked up through Flask's current app."""
+
+from __future__ import annotations
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from addin_server.config import Settings
+from addin_server.storage import Database
+
+SETTINGS_KEY = "addin.settings"
+DATABASE_KEY = "addin.db"
+
+
+def current_settings() -> Settings:
+    settings: Settings = current_app.extensions[SETTINGS_KEY]
+    return settings
+
+
+def current_db() -> Database:
+    db: Database = current_app.extensions[DATABASE_KEY]
+    return db
+
+
+def request_session() -> Session:
+    """The request's session; rolled back and closed when the request ends. Logic commits."""
+    if "db_session" not in g:
+        g.db_session = current_db().sessionmaker()
+    session: Session = g.db_session
+    return session
+
+
+def close_request_session(_exc: BaseException | None = None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.rollback()
+        session.close()

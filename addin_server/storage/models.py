@@ -1,0 +1,10 @@
+"""Every concern's models, imported so that ``metadata`` (used by Alembic) knows all tables.
+
+Add one import line here when a concern gets a ``models.py``.
+"""
+
+from addin_server.storage.database import Base
+
+metadata = Base.metadata
+
+__all__ = ["metadata"]
