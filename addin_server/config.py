@@ -157,8 +157,7 @@ def parse_encryption_keys(value: str) -> tuple[EncryptionKey, ...]:
     """``kid1:base64key,kid2:base64key`` (newest first) -> keys; each must be 32 bytes."""
     keys: list[EncryptionKey] = []
     for position, item in enumerate(value.split(","), start=1):
-        item = item.strip()
-        key_id, sep, encoded = item.partition(":")
+        key_id, sep, encoded = item.strip().partition(":")
         if not sep or not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", key_id):
             raise ValueError(f"key {position} must look like 'key-id:base64-key'")
         try:
@@ -196,7 +195,10 @@ def _demo_secret(instance: Path, name: str, size: int, *, b64: bool = False) -> 
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    value = base64.b64encode(secrets.token_bytes(size)).decode() if b64 else secrets.token_urlsafe(size)
+    if b64:
+        value = base64.b64encode(secrets.token_bytes(size)).decode()
+    else:
+        value = secrets.token_urlsafe(size)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
@@ -236,7 +238,7 @@ def validate(settings: Settings) -> list[str]:
         bad("AUTHORITY", "must be an https:// URL")
     for tenant in settings.allowed_tenants:
         if tenant not in ("organizations", "common") and not _is_guid(tenant):
-            bad("ALLOWED_TENANTS", f"{tenant!r} is neither a tenant id (GUID), 'organizations' nor 'common'")
+            bad("ALLOWED_TENANTS", f"{tenant!r}: use tenant GUIDs, 'organizations' or 'common'")
     if settings.client_id and not _is_guid(settings.client_id):
         bad("CLIENT_ID", "must be the application (client) id, a GUID")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -252,10 +254,11 @@ def validate(settings: Settings) -> list[str]:
             bad(name, "must be an https:// URL (plain http only on loopback)")
 
     if settings.is_demo:
+        loopback_only = "demo mode is only allowed on loopback"
         if not _is_loopback_host(public.hostname or ""):
-            bad("MODE", "demo mode is only allowed on loopback: ADDIN_PUBLIC_URL must be localhost")
+            bad("MODE", f"{loopback_only}: ADDIN_PUBLIC_URL must be on localhost")
         if not _is_loopback_host(bind_host(settings.bind)):
-            bad("MODE", "demo mode is only allowed on loopback: ADDIN_BIND must be 127.0.0.1 or localhost")
+            bad("MODE", f"{loopback_only}: ADDIN_BIND must be 127.0.0.1 or localhost")
         return problems
 
     # Production: every secret present and strong.
@@ -280,7 +283,7 @@ def validate(settings: Settings) -> list[str]:
     elif len(settings.client_secret) < 16:
         bad("CLIENT_SECRET", "is weak or truncated: paste the whole client secret value")
     if not settings.allowed_tenants:
-        bad("ALLOWED_TENANTS", "is required in production (tenant ids, 'organizations' or 'common')")
+        bad("ALLOWED_TENANTS", "is required in production: tenant ids, 'organizations' or 'common'")
     return problems
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -155,8 +156,6 @@ def combined_ca_bundle(ca_cert: Path, destination: Path) -> Path:
     requests lets that variable override a session's ``verify=``, so a process that must
     trust our local CA as well as public ones points the variable at this combined file.
     """
-    import certifi
-
     base = os.environ.get("REQUESTS_CA_BUNDLE") or certifi.where()
     parts = [Path(base).read_bytes()] if Path(base).exists() else []
     parts.append(ca_cert.read_bytes())

@@ -117,8 +117,9 @@ class _JsonLineFormatter(JsonFormatter):
             datefmt="%Y-%m-%dT%H:%M:%S%z",
         )
 
-    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging API name)
-        return redact_text(super().formatException(ei))
+    def formatException(self, ei: Any) -> str:
+        formatted = super().formatException(ei)
+        return redact_text(formatted if isinstance(formatted, str) else "\n".join(formatted))
 
 
 def configure_logging(level: str = "INFO", stream: Any = None, secrets: Iterable[str] = ()) -> None:

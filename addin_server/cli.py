@@ -1,0 +1,93 @@
+"""``addin-server``: serve, migrate, check configuration, make the dev certificate."""
+
+from __future__ import annotations
+
+import ssl
+import sys
+from pathlib import Path
+
+import click
+from werkzeug.serving import run_simple
+
+from addin_server.app import create_app
+from addin_server.config import ConfigError, Settings, bind_host, load_settings
+from addin_server.devcert import ensure_tls_certificate
+from addin_server.storage import Database, migrate, migration_status
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        click.echo("Configuration problems:", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(2)
+
+
+@click.group()
+def main() -> None:
+    """Invoice-from-email Outlook add-in server."""
+
+
+@main.command("check-config")
+def check_config() -> None:
+    """Validate ADDIN_* settings and exit non-zero naming every problem."""
+    settings = _settings()
+    backend = settings.database_url.split(":")[0]
+    click.echo(f"configuration OK (mode={settings.mode}, database={backend})")
+
+
+@main.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations (idempotent)."""
+    database = Database(_settings().database_url)
+    migrate(database.engine)
+    click.echo(f"database at {migration_status(database.engine).head}")
+    database.dispose()
+
+
+@db.command("status")
+def db_status() -> None:
+    database = Database(_settings().database_url)
+    status = migration_status(database.engine)
+    click.echo(f"current={list(status.current)} head={list(status.head)}")
+    database.dispose()
+    sys.exit(0 if status.is_current else 1)
+
+
+@main.command("dev-cert")
+def dev_cert() -> None:
+    """Create (or reuse) the local CA and the localhost TLS certificate in the instance folder."""
+    files = ensure_tls_certificate(_settings().instance_dir / "tls")
+    click.echo(f"CA certificate: {files.ca_cert}\ncertificate: {files.cert}\nkey: {files.key}")
+
+
+@main.command("serve")
+def serve() -> None:
+    """Run the server over HTTPS on ADDIN_BIND (development and demo; production uses gunicorn)."""
+    settings = _settings()
+    if settings.is_demo:
+        database = Database(settings.database_url)
+        migrate(database.engine)
+        database.dispose()
+    if settings.tls_cert and settings.tls_key:
+        cert, key = Path(settings.tls_cert), Path(settings.tls_key)
+    else:
+        files = ensure_tls_certificate(settings.instance_dir / "tls")
+        cert, key = files.cert, files.key
+        click.echo(f"Trust this CA once so Outlook accepts the certificate: {files.ca_cert}")
+
+    app = create_app(settings)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    port = settings.bind.rpartition(":")[2]
+    click.echo(f"Mode: {settings.mode}; database: {settings.database_url}")
+    click.echo(f"Taskpane: {settings.public_url}/taskpane.html")
+    click.echo(f"Manifest: {settings.public_url}/manifest.xml (sideload it in Outlook)")
+    run_simple(bind_host(settings.bind), int(port), app, ssl_context=context, threaded=True)
