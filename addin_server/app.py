@@ -14,6 +14,7 @@ from addin_server.context import DATABASE_KEY, SETTINGS_KEY, close_request_sessi
 from addin_server.logs import configure_logging, install_request_logging
 from addin_server.problems import register_error_handlers
 from addin_server.storage import Database
+from addin_server.taskpane_site import bp as taskpane_site_bp
 
 
 def create_app(
@@ -43,5 +44,6 @@ def create_app(
     install_request_logging(app)
     register_error_handlers(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(taskpane_site_bp)
     init_api(app, blueprints=[])
     return app

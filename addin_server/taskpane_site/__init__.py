@@ -1,0 +1,5 @@
+"""The taskpane's pages, bundle, icons and the add-in manifest (see ``views``)."""
+
+from addin_server.taskpane_site.views import bp
+
+__all__ = ["bp"]
