@@ -3,6 +3,7 @@
 Add one import line here when a concern gets a ``models.py``.
 """
 
+import addin_server.identity.models  # noqa: F401
 from addin_server.storage.database import Base
 
 metadata = Base.metadata

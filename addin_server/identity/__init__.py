@@ -1,0 +1,1 @@
+"""Microsoft identity: token validation, users, tenants and roles (surface documented below)."""
