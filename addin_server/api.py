@@ -18,6 +18,7 @@ from addin_server.problems import handle_http_exception
 F = TypeVar("F", bound=Callable[..., Any])
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _ACCEPTED_ATTR = "_addin_accepts"
+API_KEY = "addin.api"
 
 
 class _Parser(FlaskParser):
@@ -68,6 +69,7 @@ def init_api(app: Flask, blueprints: list[flask_smorest.Blueprint]) -> flask_smo
         OPENAPI_JSON_PATH="openapi.json",
     )
     api = _Api(app)
+    app.extensions[API_KEY] = api
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.before_request(lambda: _require_known_content_type(app))
