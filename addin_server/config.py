@@ -230,7 +230,7 @@ def validate(settings: Settings) -> list[str]:
     public = urlsplit(settings.public_url)
     if public.scheme != "https" or not public.hostname:
         bad("PUBLIC_URL", "must be an https:// URL (Outlook only loads add-ins over HTTPS)")
-    if not re.fullmatch(r"[^\s:]*:\d{1,5}", settings.bind):
+    if not re.fullmatch(r"(\[[0-9A-Fa-f:]+\]|[^\s:\[\]]*):\d{1,5}", settings.bind):
         bad("BIND", "must be host:port, e.g. 127.0.0.1:3000")
     if not settings.database_url.startswith(("sqlite:", "postgresql")):
         bad("DATABASE_URL", "must be a sqlite:/// or postgresql+psycopg:// URL")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import secrets
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from addin_server.config import ConfigError, load_settings
+from addin_server.config import ConfigError, Settings, load_settings
 from addin_server.storage.database import normalise_url
 
 GOOD_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
@@ -163,10 +164,6 @@ def test_database_urls_use_psycopg3(url: str, expected: str) -> None:
 
 
 def test_env_example_documents_every_setting() -> None:
-    from dataclasses import fields
-
-    from addin_server.config import Settings
-
     root = Path(__file__).resolve().parents[1]
     example = (root / ".env.example").read_text()
     readme = (root / "README.md").read_text()

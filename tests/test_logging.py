@@ -50,7 +50,7 @@ def test_one_json_line_per_request(app: Flask, log_stream: io.StringIO) -> None:
 def test_authorization_header_never_logged(app: Flask, log_stream: io.StringIO) -> None:
     app.test_client().get("/api/v1/anything", headers={"Authorization": f"Bearer {JWT}"})
     assert JWT not in log_stream.getvalue()
-    assert JWT.split(".")[0] not in log_stream.getvalue()
+    assert JWT.split(".", maxsplit=1)[0] not in log_stream.getvalue()
 
 
 @pytest.mark.parametrize(
@@ -94,7 +94,7 @@ def test_configured_secret_values_are_redacted(app: Flask, log_stream: io.String
 
 def test_tracebacks_are_redacted(log_stream: io.StringIO) -> None:
     try:
-        raise ValueError(f"bad token {JWT}")
+        int(f"bad token {JWT}")
     except ValueError:
         logging.getLogger("x").exception("failed")
     output = log_stream.getvalue()

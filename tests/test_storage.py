@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
+from addin_server import create_app
 from addin_server.storage import Database, migrate, migration_status
 
 
@@ -33,15 +34,20 @@ def test_session_rolls_back_on_error(database_url: str) -> None:
     with db.engine.begin() as connection:
         connection.execute(text("CREATE TABLE scratch_rollback (id INTEGER PRIMARY KEY)"))
     try:
-        with pytest.raises(RuntimeError), db.session() as session:
-            session.execute(text("INSERT INTO scratch_rollback (id) VALUES (1)"))
-            raise RuntimeError("half-way")
+        with pytest.raises(RuntimeError, match="half-way"):
+            insert_then_fail(db)
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM scratch_rollback")).scalar() == 0
     finally:
         with db.engine.begin() as connection:
             connection.execute(text("DROP TABLE scratch_rollback"))
         db.dispose()
+
+
+def insert_then_fail(db: Database) -> None:
+    with db.session() as session:
+        session.execute(text("INSERT INTO scratch_rollback (id) VALUES (1)"))
+        raise RuntimeError("half-way")
 
 
 @pytest.mark.postgres
@@ -79,23 +85,17 @@ def test_readyz_when_ready(client: FlaskClient, database_url: str) -> None:
 
 
 def test_readyz_reports_pending_migrations(tmp_path: Path) -> None:
-    from addin_server import create_app
-
     app = create_app(
         {"instance_dir": tmp_path, "database_url": f"sqlite:///{tmp_path / 'new.sqlite3'}"}
     )
     response = app.test_client().get("/readyz")
-    if migration_status(app.extensions["addin.db"].engine).head:
-        assert response.status_code == 503
-        assert "db upgrade" in response.get_json()["detail"]
-    else:  # no migrations exist at all: an empty database is current
-        assert response.status_code == 200
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert "db upgrade" in response.get_json()["detail"]
     app.extensions["addin.db"].dispose()
 
 
 def test_readyz_when_database_unreachable(tmp_path: Path) -> None:
-    from addin_server import create_app
-
     app = create_app(
         {
             "instance_dir": tmp_path,
