@@ -1,0 +1,79 @@
+"""Writing and reading the audit log.
+
+``record_event`` adds the event to the caller's session, so it commits (or rolls back)
+together with the change it describes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from addin_server.audit.models import AuditEvent
+from addin_server.logs import redact_value
+
+
+class AuditAction(StrEnum):
+    MERCHANT_CREATED = "merchant.created"
+    MERCHANT_UPDATED = "merchant.updated"
+    MERCHANT_CREDENTIALS_CHANGED = "merchant.credentials_changed"
+    MERCHANT_VERIFIED = "merchant.verified"
+    MERCHANT_VERIFICATION_FAILED = "merchant.verification_failed"
+    MERCHANT_DELETED = "merchant.deleted"
+    INVOICE_CREATED = "invoice.created"
+    INVOICE_SENT = "invoice.sent"
+    INVOICE_PUBLISHED = "invoice.published"
+    INVOICE_CANCELLED = "invoice.cancelled"
+
+
+class Actor(Protocol):
+    """Who did it: identity's signed-in user."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def tenant_id(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+def record_event(  # noqa: PLR0917 (the positional signature other concerns call)
+    session: Session,
+    actor: Actor,
+    action: AuditAction | str,
+    target_type: str,
+    target_id: str,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Add one event in the actor's tenant to ``session``; the caller commits.
+
+    ``details`` must be JSON-serialisable; values under sensitive names (``secret``,
+    ``password``, ...) are redacted anyway, so a careless caller cannot store a secret here.
+    """
+    entry = AuditEvent(
+        tenant_id=actor.tenant_id,
+        actor_user_id=actor.id,
+        actor_label=actor.email,
+        action=str(action),
+        target_type=target_type,
+        target_id=str(target_id),
+        details=redact_value(dict(details or {})),
+    )
+    session.add(entry)
+    return entry
+
+
+def list_events(
+    session: Session, tenant_id: str, *, limit: int, before_id: int | None = None
+) -> Sequence[AuditEvent]:
+    """The tenant's events, newest first; ``before_id`` continues from a previous page."""
+    query = select(AuditEvent).where(AuditEvent.tenant_id == tenant_id)
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)).all()

@@ -1,0 +1,1 @@
+"""Merchant profiles: Cybersource credentials sealed at rest, verified before use, per tenant."""
