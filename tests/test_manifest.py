@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from addin_server.taskpane_site.manifest import render_manifest
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = PROJECT_ROOT / "manifest.xml"
 XSD_DIR = (PROJECT_ROOT / "../shared/reference/office-manifest-xsd").resolve()
@@ -89,3 +91,14 @@ def test_icon_files_exist_for_every_size() -> None:
         assert data.startswith(b"\x89PNG\r\n\x1a\n")
         width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
         assert (width, height) == (size, size)
+
+
+def test_manifest_rendered_for_another_deployment_stays_valid() -> None:
+    rendered = render_manifest(
+        MANIFEST.read_text(encoding="utf-8"),
+        public_url="https://invoices.example.com/",
+        authority="https://login.example-idp.com/tenant-a",
+    )
+    schema = _schema()
+    document = etree.fromstring(rendered.encode())
+    assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
