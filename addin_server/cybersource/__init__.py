@@ -1,0 +1,106 @@
+"""Cybersource Invoicing client: every invoicing operation, three authentication schemes.
+
+Layers (as in stripe-python): ``transport`` (sessions, timeouts, retries of reads),
+``auth`` (signers that see the exact bytes sent), ``requestor`` (signing, headers, typed
+errors), ``services`` (invoices, invoice settings), held by ``CybersourceClient``.
+``idempotent.create_invoice_once`` creates an invoice exactly once across lost answers.
+The sandbox simulator is in ``addin_server.cybersource.simulator``.
+"""
+
+from addin_server.cybersource.auth import (
+    Authenticator,
+    HttpSignatureAuth,
+    JwtOptions,
+    JwtP12Auth,
+    JwtSharedSecretAuth,
+    MethodCase,
+    SignableRequest,
+    auth_for,
+)
+from addin_server.cybersource.client import (
+    CybersourceClient,
+    Environment,
+    base_url_for,
+    transport_for,
+)
+from addin_server.cybersource.credentials import (
+    Credentials,
+    P12Credentials,
+    SharedSecretCredentials,
+    SharedSecretScheme,
+)
+from addin_server.cybersource.errors import (
+    ActionNotAllowedError,
+    AuthenticationFailedError,
+    CybersourceError,
+    DuplicateInvoiceError,
+    FieldIssue,
+    InvalidCredentialsError,
+    NotFoundError,
+    UpstreamTimeoutError,
+    UpstreamUnavailableError,
+    ValidationFailedError,
+)
+from addin_server.cybersource.idempotent import IntentStore, create_invoice_once, find_invoice
+from addin_server.cybersource.models import (
+    CreateResult,
+    CreationMode,
+    Customer,
+    DeliveryModeCase,
+    HistoryEvent,
+    Invoice,
+    InvoiceDraft,
+    InvoicePage,
+    InvoiceSettings,
+    InvoiceStatus,
+    InvoiceSummary,
+    LineItem,
+)
+from addin_server.cybersource.transport import RetryPolicy, Timeouts, Transport
+
+__all__ = [
+    "ActionNotAllowedError",
+    "AuthenticationFailedError",
+    "Authenticator",
+    "CreateResult",
+    "CreationMode",
+    "Credentials",
+    "Customer",
+    "CybersourceClient",
+    "CybersourceError",
+    "DeliveryModeCase",
+    "DuplicateInvoiceError",
+    "Environment",
+    "FieldIssue",
+    "HistoryEvent",
+    "HttpSignatureAuth",
+    "IntentStore",
+    "InvalidCredentialsError",
+    "Invoice",
+    "InvoiceDraft",
+    "InvoicePage",
+    "InvoiceSettings",
+    "InvoiceStatus",
+    "InvoiceSummary",
+    "JwtOptions",
+    "JwtP12Auth",
+    "JwtSharedSecretAuth",
+    "LineItem",
+    "MethodCase",
+    "NotFoundError",
+    "P12Credentials",
+    "RetryPolicy",
+    "SharedSecretCredentials",
+    "SharedSecretScheme",
+    "SignableRequest",
+    "Timeouts",
+    "Transport",
+    "UpstreamTimeoutError",
+    "UpstreamUnavailableError",
+    "ValidationFailedError",
+    "auth_for",
+    "base_url_for",
+    "create_invoice_once",
+    "find_invoice",
+    "transport_for",
+]

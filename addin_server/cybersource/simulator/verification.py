@@ -1,0 +1,239 @@
+"""Strict checks of the three authentication schemes, as the simulator applies them.
+
+Independent of the client's signers: JWTs are checked with PyJWT, the HTTP Signature is
+rebuilt from the received headers. Every failure is an ``AuthRejected`` whose ``why`` the
+simulator reports in a test-only header; Cybersource's body just says "Authentication Failed".
+
+Choices where Cybersource's rules are not documented exactly:
+* JWT: ``iat`` may be at most ``jwt_max_age`` (120 s) old and 5 s in the future, ``exp``
+  must equal ``iat + 120`` and not have passed; a ``jti`` is accepted once.
+* HTTP Signature: ``Date`` may differ from the simulator's clock by at most
+  ``date_skew`` (300 s); ``(request-target)`` with parentheses is refused.
+* The signed host must equal ``host`` when configured, else the request's Host header.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from addin_server.cybersource.auth import BODY_METHODS, MethodCase
+
+JWT_LIFETIME = 120
+JWT_FUTURE_TOLERANCE = 5
+_SIGNATURE_PARAM = re.compile(r'(\w+)="([^"]*)"')
+
+
+class AuthRejected(Exception):
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+@dataclass(frozen=True)
+class SimulatorMerchant:
+    """What Cybersource knows of a merchant: its REST key and its certificates' public keys.
+
+    ``certificates`` maps the certificate subject's serialNumber (the JWT ``kid``) to the key.
+    """
+
+    merchant_id: str
+    key_id: str
+    shared_secret_b64: str = field(repr=False)
+    certificates: Mapping[str, RSAPublicKey] = field(default_factory=dict)
+
+    @property
+    def secret(self) -> bytes:
+        return base64.b64decode(self.shared_secret_b64)
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    """The one strict reading the simulator applies (configurable, see module docstring)."""
+
+    host: str | None = None
+    jwt_method_case: MethodCase = MethodCase.UPPER
+    jwt_path_with_query: bool = True
+    jwt_max_age: float = JWT_LIFETIME
+    date_skew: float = 300.0
+    reject_replayed_jti: bool = True
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    method: str
+    path: str  # as on the wire, with query
+    host_header: str
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes
+
+
+class AuthVerifier:
+    def __init__(
+        self,
+        merchants: Mapping[str, SimulatorMerchant],
+        policy: AuthPolicy,
+        clock: Callable[[], float],
+    ) -> None:
+        self._merchants = merchants
+        self._policy = policy
+        self._clock = clock
+        self._seen_jti: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def merchant_ids(self) -> list[str]:
+        return list(self._merchants)
+
+    def verify(self, request: ReceivedRequest) -> SimulatorMerchant:
+        """The authenticated merchant, or ``AuthRejected``."""
+        authorization = request.headers.get("authorization", "")
+        if authorization.startswith("Bearer "):
+            return self._verify_jwt(request, authorization.removeprefix("Bearer "))
+        if "signature" in request.headers:
+            return self._verify_http_signature(request)
+        raise AuthRejected("no Authorization bearer token and no Signature header")
+
+    def _expected_host(self, request: ReceivedRequest) -> str:
+        return self._policy.host or request.host_header
+
+    def _verify_jwt(self, request: ReceivedRequest, token: str) -> SimulatorMerchant:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise AuthRejected(f"malformed JWT: {exc}") from exc
+        algorithm, kid = header.get("alg"), str(header.get("kid") or "")
+        key: Any
+        if algorithm == "HS256":
+            merchant = self._merchant_where(lambda m: m.key_id == kid, f"unknown key id {kid!r}")
+            key = merchant.secret
+        elif algorithm == "RS256":
+            merchant = self._merchant_where(
+                lambda m: kid in m.certificates, f"no certificate with serialNumber {kid!r}"
+            )
+            key = merchant.certificates[kid]
+        else:
+            raise AuthRejected(f"unsupported JWT alg {algorithm!r}")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
+            )
+        except jwt.PyJWTError as exc:
+            raise AuthRejected(f"bad JWT signature: {exc}") from exc
+        self._check_claims(request, claims, merchant)
+        return merchant
+
+    def _check_claims(
+        self, request: ReceivedRequest, claims: Mapping[str, Any], merchant: SimulatorMerchant
+    ) -> None:
+        policy = self._policy
+        method = (
+            request.method.lower() if policy.jwt_method_case is MethodCase.LOWER else request.method
+        )
+        path = request.path if policy.jwt_path_with_query else request.path.split("?", 1)[0]
+        expected = {
+            "v-c-jwt-version": "2",
+            "v-c-merchant-id": merchant.merchant_id,
+            "iss": merchant.merchant_id,
+            "request-method": method,
+            "request-host": self._expected_host(request),
+            "request-resource-path": path,
+        }
+        if request.method in BODY_METHODS:
+            expected["digest"] = base64.b64encode(hashlib.sha256(request.body).digest()).decode()
+            expected["digestAlgorithm"] = "SHA-256"
+        for name, value in expected.items():
+            if claims.get(name) != value:
+                raise AuthRejected(f"claim {name!r} is {claims.get(name)!r}, expected {value!r}")
+        now = self._clock()
+        issued_at, expires = claims.get("iat"), claims.get("exp")
+        if not isinstance(issued_at, int) or not isinstance(expires, int):
+            raise AuthRejected("iat and exp must be integers")
+        if expires != issued_at + JWT_LIFETIME:
+            raise AuthRejected("exp must be iat + 120")
+        if issued_at > now + JWT_FUTURE_TOLERANCE:
+            raise AuthRejected("iat is in the future")
+        if now - issued_at > policy.jwt_max_age or expires < now:
+            raise AuthRejected("the JWT is stale")
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti:
+            raise AuthRejected("jti is missing")
+        if policy.reject_replayed_jti:
+            self._remember_jti(jti, expires, now)
+
+    def _remember_jti(self, jti: str, expires: float, now: float) -> None:
+        with self._lock:
+            for old in [j for j, until in self._seen_jti.items() if until < now]:
+                del self._seen_jti[old]
+            if jti in self._seen_jti:
+                raise AuthRejected("jti was already used")
+            self._seen_jti[jti] = expires
+
+    def _verify_http_signature(self, request: ReceivedRequest) -> SimulatorMerchant:
+        params = dict(_SIGNATURE_PARAM.findall(request.headers["signature"]))
+        merchant_id = request.headers.get("v-c-merchant-id", "")
+        merchant = self._merchants.get(merchant_id)
+        if merchant is None:
+            raise AuthRejected(f"unknown merchant {merchant_id!r}")
+        if params.get("keyid") != merchant.key_id:
+            raise AuthRejected("keyid does not belong to v-c-merchant-id")
+        if params.get("algorithm") != "HmacSHA256":
+            raise AuthRejected("algorithm must be HmacSHA256")
+        names = params.get("headers", "").split()
+        if "(request-target)" in names:
+            raise AuthRejected("(request-target) with parentheses is no longer accepted")
+        wanted = ["host", "date", "request-target", "v-c-merchant-id"]
+        if request.method in BODY_METHODS:
+            wanted.insert(3, "digest")
+        if names != wanted:
+            raise AuthRejected(f"signed headers must be {' '.join(wanted)!r}")
+        if request.host_header != self._expected_host(request):
+            raise AuthRejected("Host is not the Cybersource host")
+        self._check_date(request.headers.get("date", ""))
+        if request.method in BODY_METHODS:
+            digest = base64.b64encode(hashlib.sha256(request.body).digest()).decode()
+            if request.headers.get("digest") != f"SHA-256={digest}":
+                raise AuthRejected("Digest does not match the body")
+        values = {
+            "host": request.host_header,
+            "date": request.headers.get("date", ""),
+            "request-target": f"{request.method.lower()} {request.path}",
+            "digest": request.headers.get("digest", ""),
+            "v-c-merchant-id": merchant_id,
+        }
+        signing_string = "\n".join(f"{name}: {values[name]}" for name in names)
+        expected = base64.b64encode(
+            hmac.digest(merchant.secret, signing_string.encode(), "sha256")
+        ).decode()
+        if not hmac.compare_digest(expected, params.get("signature", "")):
+            raise AuthRejected("signature does not match")
+        return merchant
+
+    def _check_date(self, date_header: str) -> None:
+        try:
+            sent = parsedate_to_datetime(date_header).timestamp()
+        except (TypeError, ValueError) as exc:
+            raise AuthRejected("Date is missing or malformed") from exc
+        if abs(self._clock() - sent) > self._policy.date_skew:
+            raise AuthRejected("Date is too far from the current time")
+
+    def _merchant_where(
+        self, matches: Callable[[SimulatorMerchant], bool], why: str
+    ) -> SimulatorMerchant:
+        for merchant in self._merchants.values():
+            if matches(merchant):
+                return merchant
+        raise AuthRejected(why)

@@ -1,0 +1,119 @@
+"""HTTP transport: one keep-alive ``requests.Session`` per host, timeouts, retries of reads.
+
+Only requests marked retryable (reads) are retried, on connection errors and 502/503/504,
+with bounded exponential backoff and full jitter. Creation and every other write is sent
+once: a write whose outcome is unknown is resolved by ``idempotent.create_invoice_once``.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import requests
+
+from addin_server.cybersource.errors import UpstreamTimeoutError, UpstreamUnavailableError
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    connect: float = 5.0
+    read: float = 30.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``attempts`` counts the first try; delays grow ``base_delay * 2**n`` up to ``max_delay``."""
+
+    attempts: int = 3
+    base_delay: float = 0.25
+    max_delay: float = 2.0
+    retry_statuses: frozenset[int] = field(default=frozenset({502, 503, 504}))
+
+    def delay(self, retry_number: int, jitter: float) -> float:
+        """Full jitter: a uniform share (``jitter`` in [0, 1)) of the capped exponential delay."""
+        return jitter * min(self.max_delay, self.base_delay * 2.0**retry_number)
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class Transport:
+    """Sends prepared bytes; may be shared by the clients of many merchants (thread-safe)."""
+
+    def __init__(
+        self,
+        timeouts: Timeouts = Timeouts(),
+        retry: RetryPolicy = RetryPolicy(),
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.timeouts = timeouts
+        self.retry = retry
+        self._sleep = sleep
+        self._jitter = jitter
+        self._sessions: dict[str, requests.Session] = {}
+        self._lock = threading.Lock()
+
+    def session_for(self, url: str) -> requests.Session:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            session = self._sessions.get(origin)
+            if session is None:
+                session = self._sessions[origin] = requests.Session()
+            return session
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers_for_attempt: Callable[[], Mapping[str, str]],
+        *,
+        retryable: bool,
+    ) -> RawResponse:
+        """Send, asking for fresh headers each attempt (a retried JWT gets a new ``jti``)."""
+        session = self.session_for(url)
+        attempts = self.retry.attempts if retryable else 1
+        for attempt in range(attempts):
+            last_attempt = attempt == attempts - 1
+            try:
+                response = session.request(
+                    method,
+                    url,
+                    data=body,
+                    headers=dict(headers_for_attempt()),
+                    timeout=(self.timeouts.connect, self.timeouts.read),
+                    allow_redirects=False,
+                )
+            except requests.Timeout as exc:
+                if last_attempt:
+                    raise UpstreamTimeoutError(
+                        f"no answer from Cybersource in time: {exc}"
+                    ) from exc
+            except requests.ConnectionError as exc:
+                if last_attempt:
+                    raise UpstreamUnavailableError(
+                        f"connection to Cybersource failed: {exc}"
+                    ) from exc
+            else:
+                if last_attempt or response.status_code not in self.retry.retry_statuses:
+                    return RawResponse(response.status_code, response.headers, response.content)
+            self._sleep(self.retry.delay(attempt, self._jitter()))
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def close(self) -> None:
+        with self._lock:
+            sessions, self._sessions = list(self._sessions.values()), {}
+        for session in sessions:
+            session.close()
