@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from addin_server import health
+from addin_server import health, identity
 from addin_server.api import init_api
 from addin_server.config import Settings, load_settings
 from addin_server.context import DATABASE_KEY, SETTINGS_KEY, close_request_session
@@ -45,5 +45,6 @@ def create_app(
     register_error_handlers(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(taskpane_site_bp)
-    init_api(app, blueprints=[])
+    identity.init_app(app, settings)  # before init_api: authentication runs first
+    init_api(app, blueprints=[identity.api_blueprint])
     return app

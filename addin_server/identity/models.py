@@ -6,6 +6,7 @@ Other concerns reference ``tenants.id`` (a string) and ``users.id`` (an integer)
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Final
 
 from sqlalchemy import (
     Boolean,
@@ -20,8 +21,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from addin_server.storage import Base, utcnow
 
-ROLE_ADMIN = "admin"
-ROLE_MEMBER = "member"
+ROLE_ADMIN: Final = "admin"
+ROLE_MEMBER: Final = "member"
 
 
 class Tenant(Base):

@@ -1,0 +1,163 @@
+"""Authentication of every ``/api/`` request, and the decorators views use.
+
+``install_authentication`` registers a ``before_request`` hook: a view under ``/api/`` runs only
+with a valid bearer token, unless it is marked ``@public``. Forgetting a decorator therefore
+cannot expose a route; ``require_member``/``require_admin`` narrow it further by role.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+import requests
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy.orm import Session
+
+from addin_server.config import Settings
+from addin_server.context import current_settings, request_session
+from addin_server.identity.signing_keys import SigningKeys, SigningKeysUnavailable
+from addin_server.identity.tokens import InvalidToken, VerifiedIdentity, authenticate
+from addin_server.identity.users import CurrentUser, make_admin, sign_in
+from addin_server.problems import ApiProblem
+
+F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
+
+IDENTITY_KEY = "addin.identity"
+_PUBLIC_ATTR = "_addin_public"
+# flask-smorest's own blueprint serves the OpenAPI document: schemas only, no data.
+_OPENAPI_BLUEPRINT = "api-docs"
+
+
+@dataclass(frozen=True)
+class IdentityRuntime:
+    """Per-process state: the HTTP session to the authority and its signing keys."""
+
+    http: requests.Session
+    signing_keys: SigningKeys
+
+
+def metadata_url(settings: Settings) -> str:
+    return f"{settings.authority.rstrip('/')}/common/v2.0/.well-known/openid-configuration"
+
+
+def identity_runtime(app: Flask | None = None) -> IdentityRuntime:
+    runtime: IdentityRuntime = (app or current_app).extensions[IDENTITY_KEY]
+    return runtime
+
+
+def public(view: F) -> F:
+    """Let a ``/api/`` view run without a signed-in user (e.g. the sign-in configuration)."""
+    setattr(view, _PUBLIC_ATTR, True)
+    return view
+
+
+def _is_public(app: Flask) -> bool:
+    if request.blueprint == _OPENAPI_BLUEPRINT:
+        return True
+    view = app.view_functions.get(request.endpoint or "")
+    if view is None:
+        return False
+    view_class = getattr(view, "view_class", None)  # flask-smorest MethodView
+    if view_class is not None:
+        view = getattr(view_class, request.method.lower(), None)
+    return bool(getattr(view, _PUBLIC_ATTR, False))
+
+
+def unauthenticated(error: str | None = "invalid_token") -> ApiProblem:
+    challenge = f'Bearer error="{error}"' if error else "Bearer"
+    return ApiProblem(
+        401,
+        "Sign in again: the access token is missing or not valid.",
+        title="Unauthorized",
+        problem_type="/problems/unauthenticated",
+        headers={"WWW-Authenticate": challenge},
+    )
+
+
+def _authenticate_request(app: Flask) -> None:
+    if not request.path.startswith("/api/") or _is_public(app):
+        return
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise unauthenticated(error=None)
+    settings = current_settings()
+    session = request_session()
+    try:
+        identity = authenticate(token, settings, identity_runtime(app).signing_keys, session)
+    except InvalidToken as exc:
+        log.warning("bearer token rejected", extra={"reason": str(exc)})
+        raise unauthenticated() from None
+    except SigningKeysUnavailable as exc:
+        log.warning("cannot validate bearer tokens", extra={"reason": str(exc)})
+        raise ApiProblem(503, "Sign-in cannot be checked right now; try again shortly.") from None
+    user = sign_in(session, identity)
+    g.identity = identity
+    g.current_user = user
+    g.log_user = user.log_key
+
+
+def install_authentication(app: Flask, settings: Settings) -> None:
+    http = requests.Session()  # honours REQUESTS_CA_BUNDLE
+    app.extensions[IDENTITY_KEY] = IdentityRuntime(
+        http=http, signing_keys=SigningKeys(metadata_url(settings), http)
+    )
+    app.before_request(lambda: _authenticate_request(app))
+
+
+def current_identity() -> VerifiedIdentity:
+    identity = g.get("identity")
+    if identity is None:
+        raise unauthenticated(error=None)
+    return cast(VerifiedIdentity, identity)
+
+
+def current_user() -> CurrentUser:
+    """The signed-in user of this request (401 on a public route nobody signed in to)."""
+    user = g.get("current_user")
+    if user is None:
+        raise unauthenticated(error=None)
+    return cast(CurrentUser, user)
+
+
+def grant_admin_for_first_profile(session: Session, user: CurrentUser) -> CurrentUser:
+    """Make ``user`` an admin of their tenant. Merchants code calls this when it creates the
+    tenant's first merchant profile, in the same transaction (the caller commits); the rest of
+    the request sees the new role through ``current_user()``."""
+    admin = make_admin(session, user)
+    if has_request_context() and g.get("current_user") == user:
+        g.current_user = admin
+    return admin
+
+
+def forbidden(detail: str) -> ApiProblem:
+    return ApiProblem(403, detail, problem_type="/problems/forbidden")
+
+
+def require_member(view: F) -> F:
+    """Members and admins of the tenant only (403 for users without a role)."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if current_user().role is None:
+            raise forbidden("Ask an admin of your organisation to add you as a member.")
+        return view(*args, **kwargs)
+
+    return cast(F, guarded)
+
+
+def require_admin(view: F) -> F:
+    """Admins of the tenant only."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_user().is_admin:
+            raise forbidden("Only an admin of your organisation can do this.")
+        return view(*args, **kwargs)
+
+    return cast(F, guarded)

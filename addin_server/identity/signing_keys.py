@@ -1,0 +1,96 @@
+"""The authority's token signing keys: OpenID metadata -> ``jwks_uri`` -> PyJWK, cached.
+
+Keys are kept for ``ttl`` seconds. A token naming an unknown ``kid`` (e.g. just after a key
+rotation) triggers a refresh, but at most one per ``min_refresh_interval``, so a flood of
+forged ``kid`` values cannot turn into a flood of requests to the authority.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from jwt import PyJWK
+from jwt.exceptions import PyJWKError
+
+log = logging.getLogger(__name__)
+
+HTTP_TIMEOUT = (5.0, 10.0)
+
+
+class SigningKeysUnavailable(Exception):
+    """The authority's metadata or keys could not be fetched (not the caller's fault)."""
+
+
+class SigningKeys:
+    def __init__(
+        self,
+        metadata_url: str,
+        http: requests.Session,
+        *,
+        ttl: float = 3600.0,
+        min_refresh_interval: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._metadata_url = metadata_url
+        self._http = http
+        self._ttl = ttl
+        self._min_refresh_interval = min_refresh_interval
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._keys: dict[str, PyJWK] = {}
+        self._fetched_at: float | None = None
+        self._attempted_at: float | None = None
+
+    def get(self, kid: str) -> PyJWK | None:
+        """The RSA signing key ``kid``, or None when the authority does not publish it."""
+        with self._lock:
+            now = self._clock()
+            stale = self._fetched_at is None or now - self._fetched_at >= self._ttl
+            may_fetch = (
+                self._attempted_at is None or now - self._attempted_at >= self._min_refresh_interval
+            )
+            if (stale or kid not in self._keys) and may_fetch:
+                self._refresh(now)
+            if not self._keys:
+                raise SigningKeysUnavailable("no signing keys could be loaded yet")
+            return self._keys.get(kid)
+
+    def _refresh(self, now: float) -> None:
+        self._attempted_at = now
+        try:
+            jwks_uri = self._get_json(self._metadata_url)["jwks_uri"]
+            keys = self._parse(self._get_json(str(jwks_uri)))
+        except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+            # Keep serving the keys we have (if any); the next attempt waits for the rate limit.
+            log.warning("signing key refresh failed", extra={"error_type": type(exc).__name__})
+            return
+        self._keys = keys
+        self._fetched_at = now
+        log.info("signing keys loaded", extra={"kids": sorted(keys)})
+
+    def _get_json(self, url: str) -> dict[str, Any]:
+        response = self._http.get(url, timeout=HTTP_TIMEOUT)
+        response.raise_for_status()
+        body = response.json()
+        if not isinstance(body, dict):
+            raise TypeError(f"{url} did not return a JSON object")
+        return body
+
+    @staticmethod
+    def _parse(jwks: dict[str, Any]) -> dict[str, PyJWK]:
+        keys: dict[str, PyJWK] = {}
+        for entry in jwks.get("keys", []):
+            if not isinstance(entry, dict) or entry.get("kty") != "RSA" or "kid" not in entry:
+                continue
+            if entry.get("use", "sig") != "sig":
+                continue
+            try:
+                keys[str(entry["kid"])] = PyJWK(entry, algorithm="RS256")
+            except PyJWKError as exc:
+                log.warning("unusable signing key skipped", extra={"error_type": str(exc)})
+        return keys

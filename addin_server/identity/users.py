@@ -1,0 +1,241 @@
+"""Users, tenants and roles: plain functions over a SQLAlchemy session.
+
+Role of a signed-in user in their tenant, first match wins:
+1. the Entra app role ``Invoicing.Admin`` in the token -> admin;
+2. a personal Microsoft account is alone in its own tenant -> admin;
+3. a ``tenant_members`` row for the user -> its role;
+4. a row for the user's username (email) added before their first sign-in -> its role
+   (the row is then linked to the user, so later renames do not matter);
+5. otherwise no role: the user may call ``/me`` but not use the tenant's invoices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Literal, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from addin_server.identity.models import ROLE_ADMIN, ROLE_MEMBER, Tenant, TenantMember, User
+from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
+from addin_server.problems import ApiProblem
+from addin_server.storage import Base
+
+Role = Literal["admin", "member"]
+_LAST_SEEN_GRANULARITY = timedelta(minutes=5)
+_Row = TypeVar("_Row", bound=Base)
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """The signed-in user of a request. ``role`` is None for a user of the tenant who has
+    not been made a member: they may see ``/me`` but nothing of the tenant's invoicing."""
+
+    user_id: int
+    tenant_id: str
+    tid: str
+    oid: str
+    name: str
+    username: str
+    role: Role | None
+    is_personal: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ROLE_ADMIN
+
+    @property
+    def log_key(self) -> str:
+        """Identifies the user in logs without personal data."""
+        return f"{self.tid}/{self.oid}"
+
+
+def tenant_key(identity: VerifiedIdentity) -> str:
+    """Our tenant id: the Entra tenant, or the personal account itself."""
+    return f"msa-{identity.oid}" if identity.is_personal else identity.tid
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _insert_or_get(session: Session, row: _Row, find: Select[_Row]) -> _Row:
+    """Insert ``row`` unless a concurrent request inserted the same key first."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return session.scalars(find).one()
+    return row
+
+
+def sign_in(
+    session: Session, identity: VerifiedIdentity, *, now: datetime | None = None
+) -> CurrentUser:
+    """Create or refresh the tenant and user of a valid token and work out their role.
+    Commits only when something changed."""
+    now = now or datetime.now(UTC)
+    key = tenant_key(identity)
+    tenant = session.get(Tenant, key) or _insert_or_get(
+        session,
+        Tenant(id=key, entra_tenant_id=identity.tid, personal=identity.is_personal),
+        select(Tenant).where(Tenant.id == key),
+    )
+    find_user = select(User).where(User.tenant_id == tenant.id, User.oid == identity.oid)
+    user = session.scalars(find_user).one_or_none() or _insert_or_get(
+        session,
+        User(
+            tenant_id=tenant.id,
+            oid=identity.oid,
+            name=identity.name,
+            preferred_username=identity.username,
+            created_at=now,
+            last_seen_at=now,
+        ),
+        find_user,
+    )
+    if (user.name, user.preferred_username) != (identity.name, identity.username):
+        user.name, user.preferred_username = identity.name, identity.username
+    if now - _aware(user.last_seen_at) >= _LAST_SEEN_GRANULARITY:
+        user.last_seen_at = now
+    role = _resolve_role(session, tenant, user, identity)
+    if session.new or session.dirty:
+        session.commit()
+    return CurrentUser(
+        user_id=user.id,
+        tenant_id=tenant.id,
+        tid=identity.tid,
+        oid=identity.oid,
+        name=user.name,
+        username=user.preferred_username,
+        role=role,
+        is_personal=tenant.personal,
+    )
+
+
+def _resolve_role(
+    session: Session, tenant: Tenant, user: User, identity: VerifiedIdentity
+) -> Role | None:
+    if ADMIN_APP_ROLE in identity.roles or tenant.personal:
+        return ROLE_ADMIN
+    membership = session.scalars(
+        select(TenantMember).where(
+            TenantMember.tenant_id == tenant.id, TenantMember.user_id == user.id
+        )
+    ).one_or_none()
+    if membership is None and user.preferred_username:
+        membership = session.scalars(
+            select(TenantMember).where(
+                TenantMember.tenant_id == tenant.id,
+                TenantMember.email == user.preferred_username.lower(),
+                TenantMember.user_id.is_(None),
+            )
+        ).one_or_none()
+        if membership is not None:
+            membership.user_id = user.id
+    if membership is None:
+        return None
+    return ROLE_ADMIN if membership.role == ROLE_ADMIN else ROLE_MEMBER
+
+
+def make_admin(session: Session, user: CurrentUser) -> CurrentUser:
+    """Store an admin role for ``user`` in their tenant. The caller commits."""
+    _set_membership(session, user.tenant_id, user_id=user.user_id, role=ROLE_ADMIN, actor=user)
+    return replace(user, role=ROLE_ADMIN)
+
+
+def list_members(session: Session, tenant_id: str) -> list[tuple[TenantMember, User | None]]:
+    rows = session.execute(
+        select(TenantMember, User)
+        .outerjoin(User, User.id == TenantMember.user_id)
+        .where(TenantMember.tenant_id == tenant_id)
+        .order_by(TenantMember.id)
+    ).all()
+    return [(member, linked) for member, linked in rows]
+
+
+def add_member(
+    session: Session,
+    actor: CurrentUser,
+    *,
+    role: Role,
+    email: str | None = None,
+    user_id: int | None = None,
+) -> TenantMember:
+    """Give a colleague (by email, or by user id once they have signed in) a role in the
+    actor's tenant; an existing entry gets the new role. The caller commits."""
+    if actor.is_personal:
+        raise ApiProblem(409, "A personal Microsoft account cannot have other members.")
+    if user_id is not None:
+        colleague = session.get(User, user_id)
+        if colleague is None or colleague.tenant_id != actor.tenant_id:
+            raise ApiProblem(404, "No such user in your organisation.")
+    return _set_membership(
+        session,
+        actor.tenant_id,
+        email=email.strip().lower() if email else None,
+        user_id=user_id,
+        role=role,
+        actor=actor,
+    )
+
+
+def _set_membership(
+    session: Session,
+    tenant_id: str,
+    *,
+    role: Role,
+    actor: CurrentUser,
+    email: str | None = None,
+    user_id: int | None = None,
+) -> TenantMember:
+    member = None
+    if user_id is not None:
+        member = session.scalars(
+            select(TenantMember).where(
+                TenantMember.tenant_id == tenant_id, TenantMember.user_id == user_id
+            )
+        ).one_or_none()
+    if member is None and email is not None:
+        member = session.scalars(
+            select(TenantMember).where(
+                TenantMember.tenant_id == tenant_id, TenantMember.email == email
+            )
+        ).one_or_none()
+    if member is None:
+        member = TenantMember(
+            tenant_id=tenant_id,
+            email=email,
+            user_id=user_id,
+            role=role,
+            added_by_user_id=actor.user_id,
+        )
+        session.add(member)
+    else:
+        member.role = role
+        member.user_id = member.user_id or user_id
+        member.email = member.email or email
+    session.flush()
+    return member
+
+
+def remove_member(session: Session, actor: CurrentUser, member_id: int) -> None:
+    """Remove a membership of the actor's tenant; refuses to remove the last admin entry.
+    The caller commits."""
+    member = session.get(TenantMember, member_id)
+    if member is None or member.tenant_id != actor.tenant_id:
+        raise ApiProblem(404, "No such member.")
+    if member.role == ROLE_ADMIN:
+        admins = session.scalar(
+            select(func.count())
+            .select_from(TenantMember)
+            .where(TenantMember.tenant_id == actor.tenant_id, TenantMember.role == ROLE_ADMIN)
+        )
+        if admins == 1:
+            raise ApiProblem(409, "This is the last admin of your organisation; add another first.")
+    session.delete(member)
+    session.flush()
