@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addin_server.audit.models import AuditEvent
 from addin_server.logs import redact_value
+
+if TYPE_CHECKING:  # identity may import concerns that record events: no import back
+    from addin_server.identity import CurrentUser
 
 
 class AuditAction(StrEnum):
@@ -30,36 +33,24 @@ class AuditAction(StrEnum):
     INVOICE_CANCELLED = "invoice.cancelled"
 
 
-class Actor(Protocol):
-    """Who did it: identity's signed-in user."""
-
-    @property
-    def id(self) -> int: ...
-
-    @property
-    def tenant_id(self) -> str: ...
-
-    @property
-    def email(self) -> str: ...
-
-
 def record_event(  # noqa: PLR0917 (the positional signature other concerns call)
     session: Session,
-    actor: Actor,
+    actor: CurrentUser,
     action: AuditAction | str,
     target_type: str,
     target_id: str,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add one event in the actor's tenant to ``session``; the caller commits.
+    """Add one event by ``actor`` (``identity.current_user()``) in their tenant to ``session``;
+    the caller commits.
 
     ``details`` must be JSON-serialisable; values under sensitive names (``secret``,
     ``password``, ...) are redacted anyway, so a careless caller cannot store a secret here.
     """
     entry = AuditEvent(
         tenant_id=actor.tenant_id,
-        actor_user_id=actor.id,
-        actor_label=actor.email,
+        actor_user_id=actor.user_id,
+        actor_label=actor.username or actor.name,
         action=str(action),
         target_type=target_type,
         target_id=str(target_id),

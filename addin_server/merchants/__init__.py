@@ -1,1 +1,70 @@
-"""Merchant profiles: Cybersource credentials sealed at rest, verified before use, per tenant."""
+"""Merchant profiles: Cybersource credentials sealed at rest, verified before use, per tenant.
+
+Public surface for other concerns:
+
+- ``profiles_visible_to(session, user) -> list[dict]``: the profiles ``user`` (identity's
+  ``CurrentUser``) may use, as the API shows them (no secrets); empty without a role.
+- ``profile_for(session, user, profile_id, manage=False) -> MerchantProfile``: one profile
+  through the tenant/role scope (404 for another tenant's, 403 for a member managing).
+- ``client_for(profile, settings, transport=None) -> CybersourceClient``: a client acting
+  as the profile's merchant in its environment; ``credentials_of(profile, keyring)`` for the
+  decrypted credentials themselves (``keyring_for(settings)``).
+- ``init_app(app, settings)``: refuses to start when a stored secret's key is missing/wrong.
+- Routes: ``addin_server.merchants.routes.blp``; CLI: ``addin-server rotate-keys``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from addin_server.config import ConfigError, Settings
+from addin_server.context import DATABASE_KEY
+from addin_server.merchants.models import AuthScheme, MerchantProfile
+from addin_server.merchants.profiles import client_for, credentials_of, keyring_for
+from addin_server.merchants.rotation import startup_key_problems
+from addin_server.merchants.schemas import ProfileSchema
+from addin_server.merchants.scope import list_visible, profile_for
+
+if TYPE_CHECKING:  # identity imports this module (for /me): no import back at run time
+    from addin_server.identity import CurrentUser
+
+__all__ = [
+    "AuthScheme",
+    "MerchantProfile",
+    "client_for",
+    "credentials_of",
+    "init_app",
+    "keyring_for",
+    "profile_for",
+    "profiles_visible_to",
+]
+
+log = logging.getLogger(__name__)
+
+
+def profiles_visible_to(session: Session, user: CurrentUser) -> list[dict[str, Any]]:
+    dumped: list[dict[str, Any]] = ProfileSchema(many=True).dump(list_visible(session, user))
+    return dumped
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    """Check at start-up that every key sealing a stored secret is configured and right.
+
+    An unreachable database does not stop the start (``/readyz`` reports it); the keys are
+    checked again by ``rotate-keys`` and fail clearly on first use.
+    """
+    try:
+        problems = startup_key_problems(app.extensions[DATABASE_KEY], keyring_for(settings))
+    except SQLAlchemyError as exc:
+        log.warning(
+            "encryption keys not checked: database not reachable",
+            extra={"error_type": type(exc).__name__},
+        )
+        return
+    if problems:
+        raise ConfigError(problems)

@@ -72,14 +72,18 @@ class ProfileInputSchema(Schema):
     """Every field of a profile; required on create, optional on update (``partial``)."""
 
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
-    environment = fields.Enum(Environment, by_value=True, required=True)
+    environment = fields.String(
+        required=True, validate=validate.OneOf([e.value for e in Environment])
+    )
     merchant_id = fields.String(
         required=True,
         validate=validate.Regexp(
             MERCHANT_ID_PATTERN, error="Must be 1-30 letters, digits or underscores."
         ),
     )
-    auth_scheme = fields.Enum(AuthScheme, by_value=True, required=True)
+    auth_scheme = fields.String(
+        required=True, validate=validate.OneOf([s.value for s in AuthScheme])
+    )
     key_id = fields.String(load_only=True, validate=_check_key_id)
     shared_secret = fields.String(load_only=True, validate=_check_shared_secret)
     p12 = Base64Bytes(load_only=True)
@@ -109,9 +113,16 @@ class ProfileInputSchema(Schema):
         # On update the stored scheme matters too: ``profiles.update_profile`` checks there.
         if self.partial:
             return
-        errors = secret_field_errors(data["auth_scheme"], set(data), replacing=True)
+        errors = secret_field_errors(AuthScheme(data["auth_scheme"]), set(data), replacing=True)
         if errors:
             raise ValidationError(errors)
+
+
+class ProfileChangesSchema(ProfileInputSchema):
+    """The fields to change (PATCH): any subset of ``ProfileInputSchema``'s."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(partial=True, **kwargs)
 
 
 def secret_field_errors(

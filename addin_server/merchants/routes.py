@@ -1,0 +1,102 @@
+"""``/api/v1/merchants``: thin views over ``profiles`` and ``scope``.
+
+Who may do what is decided in ``scope`` (tenant, role) and ``profiles`` (bootstrap rule),
+never here. Request bodies are JSON; the P12 file is Base64 in the ``p12`` field.
+"""
+
+# flask-smorest ships no type hints, so its decorators are untyped.
+# mypy: disable-error-code="untyped-decorator"
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from addin_server.api import ApiBlueprint
+from addin_server.context import current_settings, request_session
+from addin_server.identity import current_user, grant_admin_for_first_profile
+from addin_server.merchants import profiles
+from addin_server.merchants.models import MerchantProfile
+from addin_server.merchants.schemas import (
+    ProfileChangesSchema,
+    ProfileInputSchema,
+    ProfileListSchema,
+    ProfileSchema,
+)
+from addin_server.merchants.scope import list_visible, profile_for, require_member
+
+blp = ApiBlueprint(
+    "merchants",
+    __name__,
+    url_prefix="/api/v1/merchants",
+    description="Merchant profiles: Cybersource credentials (write-only) and invoice defaults.",
+)
+
+
+@blp.get("")
+@blp.response(200, ProfileListSchema)
+def list_profiles() -> dict[str, Sequence[MerchantProfile]]:
+    """The profiles the signed-in member may use."""
+    caller = current_user()
+    require_member(caller)
+    return {"profiles": list_visible(request_session(), caller)}
+
+
+@blp.post("")
+@blp.arguments(ProfileInputSchema)
+@blp.response(201, ProfileSchema)
+def create_profile(data: dict[str, Any]) -> MerchantProfile:
+    """Create a profile once Cybersource accepts its credentials (admins; anyone signed in
+    for the organisation's first profile, who then becomes admin)."""
+    settings = current_settings()
+    return profiles.create_profile(
+        request_session(),
+        current_user(),
+        data,
+        settings=settings,
+        verify=profiles.cybersource_verifier(settings),
+        grant_admin=grant_admin_for_first_profile,
+    )
+
+
+@blp.get("/<profile_id>")
+@blp.response(200, ProfileSchema)
+def get_profile(profile_id: str) -> MerchantProfile:
+    return profile_for(request_session(), current_user(), profile_id)
+
+
+@blp.patch("/<profile_id>")
+@blp.arguments(ProfileChangesSchema)
+@blp.response(200, ProfileSchema)
+def update_profile(changes: dict[str, Any], profile_id: str) -> MerchantProfile:
+    """Change fields (admins). New credentials, merchant id or environment are verified with
+    Cybersource first; secret material is replaced as a whole or not at all."""
+    settings = current_settings()
+    return profiles.update_profile(
+        request_session(),
+        current_user(),
+        profile_id,
+        changes,
+        settings=settings,
+        verify=profiles.cybersource_verifier(settings),
+    )
+
+
+@blp.delete("/<profile_id>")
+@blp.response(204)
+def delete_profile(profile_id: str) -> None:
+    profiles.delete_profile(request_session(), current_user(), profile_id)
+
+
+@blp.post("/<profile_id>/verify")
+@blp.response(200, ProfileSchema)
+def verify_profile(profile_id: str) -> MerchantProfile:
+    """Check the stored credentials with Cybersource again (admins)."""
+    settings = current_settings()
+    return profiles.verify_profile(
+        request_session(),
+        current_user(),
+        profile_id,
+        settings=settings,
+        verify=profiles.cybersource_verifier(settings),
+    )
