@@ -1,0 +1,129 @@
+// Taskpane entry: sign in, show the account, then read the open email and show the invoice
+// draft prefilled from it; follow item changes while the pane is pinned.
+
+import { createApi } from "./api.js";
+import { createAuth } from "./auth.js";
+import { byId } from "./dom.js";
+import { renderInvoiceForm } from "./invoice-form.js";
+import { OfficeCallError, readCurrentItem } from "./office-item.js";
+import {
+  showAccount,
+  showEmpty,
+  showError,
+  showLoading,
+  showMerchants,
+  showSignIn,
+  showSource,
+  showView,
+} from "./views.js";
+
+const office = window.Office;
+
+/** Turn any failure into the error view's problem shape. */
+function problemOf(error) {
+  if (error?.problem) return error.problem;
+  if (error instanceof OfficeCallError) {
+    return { title: "Outlook could not give us this email", detail: error.message };
+  }
+  if (error instanceof TypeError) {
+    return { title: "Cannot reach the invoicing server", detail: "Check your connection and try again." };
+  }
+  return { title: "Something went wrong", detail: error?.message || String(error) };
+}
+
+/** What the merchant profile says when the email does not: currency and payment terms. */
+function merchantDefaults(profile) {
+  if (!profile) return {};
+  return { default_currency: profile.default_currency, due_days: profile.default_due_days };
+}
+
+async function fetchAuthConfig() {
+  const response = await fetch("/api/v1/auth/config", { headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`sign-in settings unavailable (HTTP ${response.status})`);
+  return response.json();
+}
+
+function createPane(auth, api) {
+  let signedIn = false;
+  let merchant = null;
+  // Each load gets a number; a slow prefill for an item the user already left is dropped.
+  let generation = 0;
+  let retry = () => start();
+
+  async function loadItem() {
+    if (!signedIn) return;
+    const mine = ++generation;
+    retry = loadItem;
+    try {
+      showLoading("Reading the email…");
+      const email = await readCurrentItem(office);
+      if (mine !== generation) return;
+      if (!email) {
+        showEmpty("Select an email to draft an invoice from it.");
+        return;
+      }
+      showLoading("Filling in the invoice…");
+      const draft = await api.post("/api/v1/prefill", { ...email, ...merchantDefaults(merchant) });
+      if (mine !== generation) return;
+      showSource(email);
+      renderInvoiceForm(byId("invoice-form"), draft, { locale: email.locale });
+      showView("invoice");
+    } catch (error) {
+      if (mine === generation) showError(problemOf(error));
+    }
+  }
+
+  async function signIn() {
+    showLoading("Signing in…");
+    retry = start;
+    try {
+      const me = await api.get("/api/v1/me");
+      showAccount(auth.account() ?? { name: me.user.name, username: me.user.username });
+      merchant = showMerchants(me.merchant_profiles, (profile) => {
+        merchant = profile;
+        loadItem();
+      });
+      signedIn = true;
+      return true;
+    } catch (error) {
+      if (error?.signIn) showSignIn(error.message);
+      else showError(problemOf(error));
+      return false;
+    }
+  }
+
+  async function start() {
+    if (signedIn || (await signIn())) await loadItem();
+  }
+
+  byId("signin-button").addEventListener("click", start);
+  byId("error-retry").addEventListener("click", () => retry());
+  return { start, loadItem };
+}
+
+async function main() {
+  if (!office) {
+    showError({
+      title: "Outlook's add-in library did not load",
+      detail: "Your network may block appsforoffice.microsoft.com. Reload the pane to try again.",
+    });
+    return;
+  }
+  await office.onReady();
+  let config;
+  try {
+    config = await fetchAuthConfig();
+  } catch (error) {
+    showError(problemOf(error));
+    return;
+  }
+  const auth = createAuth({ config, office });
+  const pane = createPane(auth, createApi(auth));
+  // Pinned panes stay open across items (Mailbox 1.5); the new item may be null.
+  if (office.context.mailbox && office.context.requirements.isSetSupported("Mailbox", "1.5")) {
+    office.context.mailbox.addHandlerAsync(office.EventType.ItemChanged, () => pane.loadItem());
+  }
+  await pane.start();
+}
+
+main();
