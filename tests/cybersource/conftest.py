@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
-from cryptography.x509.oid import NameOID
+from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, SCHEMES, make_p12
 from flask import Flask
 
 from addin_server.cybersource import (
-    CybersourceClient,
     Credentials,
+    CybersourceClient,
     P12Credentials,
     RetryPolicy,
     SharedSecretCredentials,
@@ -36,38 +32,6 @@ from addin_server.cybersource.simulator import (
 )
 from addin_server.loopback import LoopbackServer
 
-MERCHANT_ID = "testmerchant01"
-P12_PASSWORD = "p12-password"
-P12_SERIAL_NUMBER = "1234567890ABCDEF"
-SCHEMES = ("jwt", "p12", "http_signature")
-
-
-def make_p12(
-    alias: str,
-    serial_number: str | None,
-    password: str,
-    key: rsa.RSAPrivateKey,
-) -> bytes:
-    """A self-signed certificate like Cybersource's: CN = alias, subject serialNumber = kid."""
-    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, alias)]
-    if serial_number is not None:
-        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
-    name = x509.Name(attributes)
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
-    return pkcs12.serialize_key_and_certificates(
-        alias.encode(), key, certificate, None, BestAvailableEncryption(password.encode())
-    )
-
 
 @pytest.fixture(scope="session")
 def rsa_key() -> rsa.RSAPrivateKey:
@@ -80,7 +44,7 @@ def p12_bytes(rsa_key: rsa.RSAPrivateKey) -> bytes:
 
 
 @dataclass(frozen=True)
-class TestMerchant:
+class MerchantKeys:
     merchant: SimulatorMerchant
     shared_secret: SharedSecretCredentials
     p12: P12Credentials
@@ -99,7 +63,7 @@ class TestMerchant:
 
 
 @pytest.fixture
-def test_merchant(rsa_key: rsa.RSAPrivateKey, p12_bytes: bytes) -> TestMerchant:
+def test_merchant(rsa_key: rsa.RSAPrivateKey, p12_bytes: bytes) -> MerchantKeys:
     demo = demo_merchant(MERCHANT_ID)
     merchant = SimulatorMerchant(
         demo.merchant.merchant_id,
@@ -107,7 +71,9 @@ def test_merchant(rsa_key: rsa.RSAPrivateKey, p12_bytes: bytes) -> TestMerchant:
         demo.merchant.shared_secret_b64,
         {P12_SERIAL_NUMBER: rsa_key.public_key()},
     )
-    return TestMerchant(merchant, demo.credentials, P12Credentials(MERCHANT_ID, p12_bytes, P12_PASSWORD))
+    return MerchantKeys(
+        merchant, demo.credentials, P12Credentials(MERCHANT_ID, p12_bytes, P12_PASSWORD)
+    )
 
 
 @dataclass
@@ -130,21 +96,38 @@ class RunningSimulator:
         )
 
 
+class SwappableApp:
+    """One loopback server for the session; each test installs a fresh simulator app.
+
+    Stopping a werkzeug server waits for its 0.5 s poll, so a server per test would be slow.
+    """
+
+    def __init__(self) -> None:
+        self.app: Any = None
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        return self.app(environ, start_response)
+
+
+@pytest.fixture(scope="session")
+def loopback() -> Iterator[tuple[SwappableApp, str]]:
+    swappable = SwappableApp()
+    with LoopbackServer(swappable) as server:
+        yield swappable, server.url
+
+
 @pytest.fixture
 def simulator_factory(
-    test_merchant: TestMerchant,
-) -> Iterator[Callable[..., RunningSimulator]]:
-    servers: list[LoopbackServer] = []
+    test_merchant: MerchantKeys, loopback: tuple[SwappableApp, str]
+) -> Callable[..., RunningSimulator]:
+    """Installs a new simulator (options as for ``create_simulator_app``) and returns it."""
+    swappable, url = loopback
 
     def start(**options: Any) -> RunningSimulator:
-        app = create_simulator_app({MERCHANT_ID: test_merchant.merchant}, **options)
-        server = LoopbackServer(app).start()
-        servers.append(server)
-        return RunningSimulator(app, server.url)
+        swappable.app = create_simulator_app({MERCHANT_ID: test_merchant.merchant}, **options)
+        return RunningSimulator(swappable.app, url)
 
-    yield start
-    for server in servers:
-        server.stop()
+    return start
 
 
 @pytest.fixture
@@ -158,9 +141,7 @@ def no_sleep(_seconds: float) -> None:
 
 @pytest.fixture
 def transport() -> Iterator[Transport]:
-    transport = Transport(
-        Timeouts(connect=1.0, read=2.0), RetryPolicy(attempts=3), sleep=no_sleep
-    )
+    transport = Transport(Timeouts(connect=1.0, read=2.0), RetryPolicy(attempts=3), sleep=no_sleep)
     yield transport
     transport.close()
 
@@ -172,7 +153,7 @@ def scheme(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def client(
-    scheme: str, test_merchant: TestMerchant, simulator: RunningSimulator, transport: Transport
+    scheme: str, test_merchant: MerchantKeys, simulator: RunningSimulator, transport: Transport
 ) -> CybersourceClient:
     """A client of the test merchant under each authentication scheme in turn."""
     return CybersourceClient(

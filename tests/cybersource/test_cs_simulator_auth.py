@@ -1,0 +1,288 @@
+"""The simulator is as strict as Cybersource: every signing mistake is a 401 with its body."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections.abc import Callable
+from email.utils import formatdate
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from cybersource_support import MERCHANT_ID
+
+from addin_server.cybersource import (
+    Authenticator,
+    CybersourceClient,
+    JwtOptions,
+    MethodCase,
+    SharedSecretCredentials,
+    SharedSecretScheme,
+    SignableRequest,
+    auth_for,
+)
+from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER, AuthPolicy
+
+AUTH_FAILED_BODY = {"response": {"rmsg": "Authentication Failed"}}
+INVOICE_PATH = "/invoicing/v2/invoices/INV-1"
+CANCEL_PATH = INVOICE_PATH + "/cancelation"
+
+
+def call(
+    url: str,
+    auth: Authenticator,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    signed_instead: dict[str, Any] | None = None,
+) -> requests.Response:
+    """Send a request, signing it with some parts (method, path, body, host) replaced."""
+    replaced = signed_instead or {}
+    signed = SignableRequest(
+        replaced.get("method", method),
+        replaced.get("host", urlsplit(url).netloc),
+        replaced.get("path", path),
+        replaced.get("body", body),
+    )
+    headers = {"Content-Type": "application/json", **auth.headers(signed)}
+    return requests.request(method, url + path, data=body, headers=headers, timeout=5)
+
+
+def assert_rejected(response: requests.Response, why: str) -> None:
+    assert response.status_code == 401
+    assert response.json() == AUTH_FAILED_BODY
+    assert response.headers["v-c-correlation-id"]
+    assert why in response.headers[AUTH_FAILURE_HEADER]
+
+
+def other_secret(credentials: SharedSecretCredentials) -> SharedSecretCredentials:
+    return SharedSecretCredentials(
+        credentials.merchant_id,
+        credentials.key_id,
+        base64.b64encode(b"x" * 32).decode(),
+        credentials.scheme,
+    )
+
+
+def stale_clock() -> float:
+    return time.time() - 400
+
+
+def future_clock() -> float:
+    return time.time() + 60
+
+
+@pytest.fixture
+def auth(scheme: str, test_merchant: Any) -> Authenticator:
+    return auth_for(test_merchant.credentials(scheme))
+
+
+def test_signed_request_is_accepted(simulator: Any, auth: Authenticator) -> None:
+    response = call(simulator.url, auth, "GET", INVOICE_PATH)
+    assert response.status_code == 404  # authenticated; the invoice does not exist
+    assert response.json()["message"] == "Invoice does not exist."
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "signed_instead", "why"),
+    [
+        ("POST", CANCEL_PATH, b"{}", {"body": b'{"a":1}'}, "igest"),
+        ("POST", CANCEL_PATH, b"{}", {"method": "PUT"}, ""),
+        ("GET", INVOICE_PATH, None, {"path": "/invoicing/v2/invoices/INV-2"}, ""),
+    ],
+    ids=["digest", "method", "path"],
+)
+def test_tampered_request_is_rejected(
+    simulator: Any,
+    auth: Authenticator,
+    method: str,
+    path: str,
+    body: bytes | None,
+    signed_instead: dict[str, Any],
+    why: str,
+) -> None:
+    assert_rejected(call(simulator.url, auth, method, path, body, signed_instead), why)
+
+
+@pytest.mark.parametrize("jwt_scheme", ["jwt", "p12"])
+def test_jwt_for_another_host_is_rejected(
+    simulator: Any, test_merchant: Any, jwt_scheme: str
+) -> None:
+    """HTTP Signature sends its signed host as Host: see the host-policy test for it."""
+    auth = auth_for(test_merchant.credentials(jwt_scheme))
+    response = call(simulator.url, auth, "GET", INVOICE_PATH, None, {"host": "example.com"})
+    assert_rejected(response, "request-host")
+
+
+def test_wrong_shared_secret_is_rejected(simulator: Any, test_merchant: Any) -> None:
+    for scheme in ("jwt", "http_signature"):
+        auth = auth_for(other_secret(test_merchant.credentials(scheme)))
+        assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), "signature")
+
+
+def test_unknown_key_id_is_rejected(simulator: Any, test_merchant: Any) -> None:
+    credentials = test_merchant.shared_secret
+    auth = auth_for(
+        SharedSecretCredentials(
+            credentials.merchant_id, "unknown-key", credentials.shared_secret_b64
+        )
+    )
+    assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), "unknown key id")
+
+
+def test_key_of_another_merchant_is_rejected(simulator: Any, test_merchant: Any) -> None:
+    for scheme in ("jwt", "http_signature"):
+        own = test_merchant.credentials(scheme)
+        auth = auth_for(
+            SharedSecretCredentials("other_merchant", own.key_id, own.shared_secret_b64, own.scheme)
+        )
+        response = call(simulator.url, auth, "GET", INVOICE_PATH)
+        assert_rejected(response, "merchant")
+
+
+@pytest.mark.parametrize(
+    ("clock_scheme", "clock", "why"),
+    [
+        ("jwt", stale_clock, "stale"),
+        ("p12", stale_clock, "stale"),
+        ("http_signature", stale_clock, "Date is too far"),
+        ("jwt", future_clock, "future"),
+        ("p12", future_clock, "future"),
+    ],
+)
+def test_stale_and_future_signatures_are_rejected(
+    simulator: Any,
+    test_merchant: Any,
+    clock_scheme: str,
+    clock: Callable[[], float],
+    why: str,
+) -> None:
+    auth = auth_for(test_merchant.credentials(clock_scheme), clock=clock)
+    assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), why)
+
+
+def test_replayed_jwt_is_rejected(simulator: Any, test_merchant: Any) -> None:
+    auth = auth_for(test_merchant.shared_secret)
+    headers = auth.headers(SignableRequest("GET", urlsplit(simulator.url).netloc, INVOICE_PATH))
+    first = requests.get(simulator.url + INVOICE_PATH, headers=headers, timeout=5)
+    again = requests.get(simulator.url + INVOICE_PATH, headers=headers, timeout=5)
+    assert first.status_code == 404
+    assert_rejected(again, "jti was already used")
+
+
+def test_missing_authentication_is_rejected(simulator: Any) -> None:
+    response = requests.get(simulator.url + INVOICE_PATH, timeout=5)
+    assert_rejected(response, "no Authorization")
+
+
+def http_signature_headers(
+    secret_b64: str, key_id: str, host: str, target: str, names: list[str], date: str
+) -> dict[str, str]:
+    """An HTTP Signature built by hand, with free choice of the signed header names."""
+    digest = "SHA-256=" + base64.b64encode(hashlib.sha256(b"{}").digest()).decode()
+    values = {
+        "host": host,
+        "date": date,
+        "request-target": target,
+        "(request-target)": target,
+        "digest": digest,
+        "v-c-merchant-id": MERCHANT_ID,
+    }
+    signing_string = "\n".join(f"{name}: {values[name]}" for name in names)
+    signature = base64.b64encode(
+        hmac.new(base64.b64decode(secret_b64), signing_string.encode(), hashlib.sha256).digest()
+    ).decode()
+    return {
+        "Host": host,
+        "Date": date,
+        "Digest": digest,
+        "v-c-merchant-id": MERCHANT_ID,
+        "Signature": f'keyid="{key_id}", algorithm="HmacSHA256", '
+        f'headers="{" ".join(names)}", signature="{signature}"',
+    }
+
+
+@pytest.mark.parametrize(
+    ("names", "why"),
+    [
+        (["host", "date", "(request-target)", "digest", "v-c-merchant-id"], "parentheses"),
+        (["host", "request-target", "digest", "v-c-merchant-id"], "signed headers"),
+        (["host", "date", "request-target", "digest", "v-c-merchant-id"], None),
+    ],
+    ids=["parenthesised-request-target", "date-not-signed", "correct"],
+)
+def test_http_signature_header_list(
+    simulator: Any, test_merchant: Any, names: list[str], why: str | None
+) -> None:
+    credentials = test_merchant.shared_secret
+    host = urlsplit(simulator.url).netloc
+    headers = http_signature_headers(
+        credentials.shared_secret_b64,
+        credentials.key_id,
+        host,
+        f"post {CANCEL_PATH}",
+        names,
+        formatdate(time.time(), usegmt=True),
+    )
+    response = requests.post(simulator.url + CANCEL_PATH, data=b"{}", headers=headers, timeout=5)
+    if why is None:
+        assert response.status_code == 404  # authenticated
+    else:
+        assert_rejected(response, why)
+
+
+def test_signed_host_must_be_the_configured_host(
+    simulator_factory: Callable[..., Any], test_merchant: Any, scheme: str
+) -> None:
+    """Behind a proxy: the signed host is Cybersource's, whatever host the URL names."""
+    simulator = simulator_factory(policy=AuthPolicy(host="apitest.cybersource.com"))
+    credentials = test_merchant.credentials(scheme)
+    good = CybersourceClient(
+        auth_for(credentials), simulator.url, signing_host="apitest.cybersource.com"
+    )
+    bad = CybersourceClient(
+        auth_for(credentials), simulator.url, signing_host="api.cybersource.com"
+    )
+    assert good.invoices.list().total == 0
+    with pytest.raises(Exception, match="Authentication Failed"):
+        bad.invoices.list()
+
+
+@pytest.mark.parametrize(
+    ("client_options", "policy", "accepted"),
+    [
+        (JwtOptions(), AuthPolicy(), True),
+        (JwtOptions(resource_path_with_query=False), AuthPolicy(), False),
+        (
+            JwtOptions(resource_path_with_query=False),
+            AuthPolicy(jwt_path_with_query=False),
+            True,
+        ),
+        (JwtOptions(method_case=MethodCase.LOWER), AuthPolicy(), False),
+        (
+            JwtOptions(method_case=MethodCase.LOWER),
+            AuthPolicy(jwt_method_case=MethodCase.LOWER),
+            True,
+        ),
+    ],
+    ids=["defaults", "no-query-vs-strict", "no-query-both", "lower-vs-strict", "lower-both"],
+)
+def test_jwt_readings_are_configurable_on_both_sides(
+    simulator_factory: Callable[..., Any],
+    test_merchant: Any,
+    client_options: JwtOptions,
+    policy: AuthPolicy,
+    accepted: bool,
+) -> None:
+    simulator = simulator_factory(policy=policy)
+    auth = auth_for(test_merchant.shared_secret, jwt_options=client_options)
+    response = call(simulator.url, auth, "GET", "/invoicing/v2/invoices?offset=0&limit=5")
+    assert (response.status_code == 404) is accepted  # 404: no invoices, but authenticated
+
+
+def test_http_signature_scheme_name_is_kept_in_credentials(test_merchant: Any) -> None:
+    assert test_merchant.credentials("http_signature").scheme is SharedSecretScheme.HTTP_SIGNATURE
