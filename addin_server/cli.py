@@ -12,6 +12,7 @@ from werkzeug.serving import run_simple
 from addin_server.app import create_app
 from addin_server.config import ConfigError, Settings, bind_host, load_settings
 from addin_server.devcert import ensure_tls_certificate
+from addin_server.merchants.cli import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
 
 
@@ -91,3 +92,6 @@ def serve() -> None:
     click.echo(f"Taskpane: {settings.public_url}/taskpane.html")
     click.echo(f"Manifest: {settings.public_url}/manifest.xml (sideload it in Outlook)")
     run_simple(bind_host(settings.bind), int(port), app, ssl_context=context, threaded=True)
+
+
+main.add_command(rotate_keys_command)

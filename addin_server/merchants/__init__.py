@@ -58,8 +58,9 @@ def init_app(app: Flask, settings: Settings) -> None:
     An unreachable database does not stop the start (``/readyz`` reports it); the keys are
     checked again by ``rotate-keys`` and fail clearly on first use.
     """
+    database = app.extensions[DATABASE_KEY]
     try:
-        problems = startup_key_problems(app.extensions[DATABASE_KEY], keyring_for(settings))
+        problems = startup_key_problems(database, keyring_for(settings))
     except SQLAlchemyError as exc:
         log.warning(
             "encryption keys not checked: database not reachable",
@@ -67,4 +68,5 @@ def init_app(app: Flask, settings: Settings) -> None:
         )
         return
     if problems:
+        database.dispose()  # the app will not start: release its connections
         raise ConfigError(problems)

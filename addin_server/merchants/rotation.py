@@ -34,7 +34,7 @@ def rows_per_key(session: Session) -> dict[str, int]:
             MerchantProfile.credentials_key_id
         )
     )
-    return dict(counts.tuples())
+    return dict(counts.all())
 
 
 def key_problems(session: Session, keyring: Keyring) -> list[str]:
