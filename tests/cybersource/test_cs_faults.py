@@ -1,0 +1,293 @@
+"""Faults: retries of reads, never of creates; lost answers resolved without duplicates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from cybersource_support import MERCHANT_ID
+
+from addin_server.cybersource import (
+    CreationMode,
+    Customer,
+    CybersourceClient,
+    CybersourceError,
+    DuplicateInvoiceError,
+    Invoice,
+    InvoiceDraft,
+    InvoiceStatus,
+    LineItem,
+    NotFoundError,
+    RetryPolicy,
+    Timeouts,
+    Transport,
+    UpstreamTimeoutError,
+    UpstreamUnavailableError,
+    auth_for,
+    create_invoice_once,
+)
+
+READ_TIMEOUT = 0.2
+SLOW = READ_TIMEOUT * 2
+
+
+def new_draft(
+    number: str = "INV-9", mode: CreationMode = CreationMode.CREATE_AND_SEND
+) -> InvoiceDraft:
+    return InvoiceDraft(
+        invoice_number=number,
+        description="Pruning",
+        due_date=date(2026, 12, 1),
+        currency="EUR",
+        customer=Customer(name="Ana", email="ana@example.com"),
+        line_items=(LineItem("Hours", Decimal("40"), 2),),
+        mode=mode,
+    )
+
+
+@dataclass
+class MemoryIntents:
+    """The IntentStore protocol in memory: what happened, in order."""
+
+    events: list[tuple[str, str]] = field(default_factory=list)
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def record_intent(self, merchant_id: str, invoice_number: str, payload_digest: str) -> None:
+        self.events.append(("intent", invoice_number))
+        self.digests[invoice_number] = payload_digest
+
+    def mark_created(self, merchant_id: str, invoice_number: str, invoice: Invoice) -> None:
+        self.events.append(("created", invoice.invoice_number))
+
+    def mark_failed(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
+        self.events.append(("failed", type(error).__name__))
+
+
+@dataclass
+class RecordingSleep:
+    delays: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+@pytest.fixture
+def sleeps() -> RecordingSleep:
+    return RecordingSleep()
+
+
+@pytest.fixture
+def fast_client(
+    scheme: str, test_merchant: Any, simulator: Any, sleeps: RecordingSleep
+) -> Iterator[CybersourceClient]:
+    """Short read timeout, recorded backoff, jitter fixed at its maximum."""
+    transport = Transport(
+        Timeouts(connect=1.0, read=READ_TIMEOUT),
+        RetryPolicy(attempts=3, base_delay=0.25, max_delay=2.0),
+        sleep=sleeps,
+        jitter=lambda: 1.0,
+    )
+    yield CybersourceClient(
+        auth_for(test_merchant.credentials(scheme)), simulator.url, transport=transport
+    )
+    transport.close()
+
+
+def stored_numbers(simulator: Any) -> list[str]:
+    book = simulator.state.book
+    try:
+        _total, page = book.list(MERCHANT_ID, 0, 100, None)
+    except Exception:
+        return []
+    return [invoice.number for invoice in page]
+
+
+def test_reads_are_retried_on_502_with_backoff(
+    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+) -> None:
+    fast_client.invoices.create(new_draft())
+    simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "GET", "count": 2}])
+
+    invoice = fast_client.invoices.get("INV-9")
+
+    assert invoice.status is InvoiceStatus.SENT
+    assert sleeps.delays == [0.25, 0.5]
+
+
+def test_reads_give_up_after_the_last_attempt(
+    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+) -> None:
+    simulator.knobs(faults=[{"kind": "status", "status": 503, "method": "GET", "count": 3}])
+    with pytest.raises(UpstreamUnavailableError) as caught:
+        fast_client.invoices.get("INV-9")
+    assert caught.value.status == 503
+    assert caught.value.reason == "SYSTEM_ERROR"
+    assert caught.value.correlation_id
+    assert len(sleeps.delays) == 2
+
+
+def test_reads_are_retried_after_a_dropped_connection_and_a_timeout(
+    fast_client: CybersourceClient, simulator: Any
+) -> None:
+    fast_client.invoices.create(new_draft())
+    simulator.knobs(
+        faults=[
+            {"kind": "drop", "method": "GET", "after_commit": False},
+            {"kind": "timeout", "method": "GET", "seconds": SLOW, "after_commit": False},
+        ]
+    )
+    assert fast_client.invoices.get("INV-9").invoice_number == "INV-9"
+
+
+def test_read_timeout_is_reported_as_such(fast_client: CybersourceClient, simulator: Any) -> None:
+    simulator.knobs(faults=[{"kind": "timeout", "method": "GET", "seconds": SLOW, "count": 3}])
+    with pytest.raises(UpstreamTimeoutError) as caught:
+        fast_client.invoices.list()
+    assert caught.value.status is None
+
+
+def test_create_is_never_retried_blindly(
+    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+) -> None:
+    simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST"}])
+    intents = MemoryIntents()
+
+    with pytest.raises(UpstreamUnavailableError):
+        create_invoice_once(fast_client, new_draft(), intents)
+
+    assert sleeps.delays == []
+    assert stored_numbers(simulator) == []
+    assert intents.events == [("intent", "INV-9"), ("failed", "UpstreamUnavailableError")]
+
+
+def test_timeout_on_create_after_commit_finds_the_invoice(
+    fast_client: CybersourceClient, simulator: Any
+) -> None:
+    simulator.knobs(faults=[{"kind": "timeout", "method": "POST", "seconds": SLOW}])
+    intents = MemoryIntents()
+
+    result = create_invoice_once(fast_client, new_draft(), intents)
+
+    assert result.invoice.status is InvoiceStatus.SENT
+    assert stored_numbers(simulator) == ["INV-9"]
+    assert intents.events == [("intent", "INV-9"), ("created", "INV-9")]
+    assert len(intents.digests["INV-9"]) == 64
+
+
+def test_timeout_before_commit_creates_exactly_once(
+    fast_client: CybersourceClient, simulator: Any
+) -> None:
+    simulator.knobs(
+        faults=[{"kind": "timeout", "method": "POST", "seconds": SLOW, "after_commit": False}]
+    )
+    result = create_invoice_once(fast_client, new_draft(), MemoryIntents())
+    assert result.invoice.invoice_number == "INV-9"
+    assert stored_numbers(simulator) == ["INV-9"]
+
+
+def test_connection_dropped_after_commit_finds_the_invoice(
+    fast_client: CybersourceClient, simulator: Any
+) -> None:
+    simulator.knobs(faults=[{"kind": "drop", "method": "POST"}])
+    intents = MemoryIntents()
+
+    result = create_invoice_once(fast_client, new_draft(), intents)
+
+    assert result.invoice.status is InvoiceStatus.SENT
+    assert stored_numbers(simulator) == ["INV-9"]
+    assert intents.events[-1] == ("created", "INV-9")
+
+
+def test_a_number_used_before_is_reported_as_duplicate(
+    fast_client: CybersourceClient,
+) -> None:
+    fast_client.invoices.create(new_draft())
+    intents = MemoryIntents()
+    with pytest.raises(DuplicateInvoiceError):
+        create_invoice_once(fast_client, new_draft(), intents)
+    assert intents.events[-1] == ("failed", "DuplicateInvoiceError")
+
+
+def test_202_is_a_success_with_a_warning(fast_client: CybersourceClient, simulator: Any) -> None:
+    simulator.knobs(email_fails=True)
+
+    result = fast_client.invoices.create(new_draft())
+
+    assert result.warning == (
+        "Invoice ID INV-9 created but failed to send an email. Send the invoice separately."
+    )
+    assert result.invoice.status is InvoiceStatus.CREATED
+    assert result.invoice.payment_link
+    simulator.knobs()
+    assert fast_client.invoices.send("INV-9").status is InvoiceStatus.SENT
+
+
+def test_latency_knob_slows_answers(fast_client: CybersourceClient, simulator: Any) -> None:
+    simulator.knobs(latency=0.05)
+    assert fast_client.invoices.list().total == 0
+
+
+class ScriptedInvoices:
+    """An invoices service whose answers are scripted, for races the simulator cannot stage."""
+
+    def __init__(self, creates: list[Any], gets: list[Any]) -> None:
+        self._creates = creates
+        self._gets = gets
+        self.calls: list[str] = []
+
+    def create(self, draft: InvoiceDraft) -> Any:
+        self.calls.append("create")
+        return self._answer(self._creates.pop(0))
+
+    def get(self, invoice_number: str) -> Any:
+        self.calls.append("get")
+        return self._answer(self._gets.pop(0))
+
+    @staticmethod
+    def _answer(answer: Any) -> Any:
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+@dataclass
+class ScriptedClient:
+    invoices: ScriptedInvoices
+    merchant_id: str = MERCHANT_ID
+
+
+def invoice_json(number: str) -> Invoice:
+    return Invoice.from_json(
+        {
+            "id": number,
+            "status": "SENT",
+            "invoiceInformation": {"invoiceNumber": number},
+            "orderInformation": {"amountDetails": {"totalAmount": "80.00", "currency": "EUR"}},
+        }
+    )
+
+
+def test_request_stored_after_the_lookup_is_resolved_as_ours() -> None:
+    """Lost answer; GET says 404; the retry is refused as a duplicate: the first one landed."""
+    invoices = ScriptedInvoices(
+        creates=[UpstreamTimeoutError("lost"), DuplicateInvoiceError("dup", status=400)],
+        gets=[NotFoundError("no", status=404), invoice_json("INV-9")],
+    )
+    result = create_invoice_once(ScriptedClient(invoices), new_draft(), MemoryIntents())  # type: ignore[arg-type]
+    assert result.invoice.invoice_number == "INV-9"
+    assert invoices.calls == ["create", "get", "create", "get"]
+
+
+def test_twice_lost_answer_not_found_is_reported() -> None:
+    intents = MemoryIntents()
+    invoices = ScriptedInvoices(
+        creates=[UpstreamUnavailableError("dropped"), UpstreamTimeoutError("lost")],
+        gets=[NotFoundError("no", status=404), NotFoundError("no", status=404)],
+    )
+    with pytest.raises(UpstreamTimeoutError):
+        create_invoice_once(ScriptedClient(invoices), new_draft(), intents)  # type: ignore[arg-type]
+    assert intents.events[-1] == ("failed", "UpstreamTimeoutError")
