@@ -1,0 +1,234 @@
+"""Real-browser fixtures: the app over HTTPS on loopback, headless Chromium, a fake Office.js.
+
+One Chromium per session; each test gets a fresh browser context (cookies, storage) and a
+taskpane page whose Office.js is ``fake_office.js`` configured for that test.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import ssl
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from flask import Flask
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+
+from addin_server import create_app
+from addin_server.devcert import TlsFiles
+from addin_server.identity.dev_provider import OpenIdProvider, ProviderClient, ProviderUser
+from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
+from addin_server.loopback import LoopbackServer
+from addin_server.storage import migrate
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TASKPANE_DIR = Path(__file__).resolve().parents[2] / "taskpane"
+OFFICE_JS_URL = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
+FAKE_OFFICE_JS = Path(__file__).with_name("fake_office.js")
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+# A narrow Outlook sidebar.
+TASKPANE_VIEWPORT = {"width": 380, "height": 760}
+
+
+@pytest.fixture(scope="session")
+def taskpane_bundle() -> Path:
+    """Build the taskpane so the tests run the current sources, not a stale dist/."""
+    if not (TASKPANE_DIR / "node_modules").is_dir():
+        pytest.skip("taskpane packages not installed: run 'npm ci' in taskpane/")
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm not found: install Node.js 20+")
+    subprocess.run([npm, "run", "--silent", "build"], cwd=TASKPANE_DIR, check=True)
+    return TASKPANE_DIR / "dist" / "taskpane.js"
+
+
+def _spki_hash(cert_path: Path) -> str:
+    """Chromium's pin for one certificate: base64 SHA-256 of its SubjectPublicKeyInfo."""
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    spki = cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return base64.b64encode(hashlib.sha256(spki).digest()).decode()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Playwright, identity_tls: TlsFiles) -> Iterator[Browser]:
+    # Trust exactly the certificate of the test servers (app and provider), nothing else.
+    pin = f"--ignore-certificate-errors-spki-list={_spki_hash(identity_tls.cert)}"
+    browser = playwright_driver.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=[*CHROMIUM_ARGS, pin]
+    )
+    yield browser
+    browser.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class LiveApp:
+    """The app over HTTPS on loopback at ``url`` (its public URL), signing in through the
+    test provider as the app registration ``client_id``; ``merchant`` can sign in there."""
+
+    url: str
+    app: Flask
+    provider: OpenIdProvider
+    client_id: str
+    merchant: ProviderUser
+
+    def access_token(self, **claims: Any) -> str:
+        """An access token for the app's API, as Office SSO would hand the taskpane."""
+        user = self.merchant
+        claims = {"name": user.name, "username": user.username, **claims}
+        return self.provider.issue_access_token(
+            user.tid, user.oid, audience=self.client_id, **claims
+        )
+
+
+MERCHANT_TENANT = "c0ffee00-3333-4000-8000-00000000000c"
+BROWSER_CLIENT_ID = "b7095e70-5a1e-4c3d-8e2f-0000000b0b01"
+MERCHANT = ProviderUser(
+    tid=MERCHANT_TENANT,
+    oid="6d1c0c8e-4f3a-4c1e-9d7b-00000000e001",
+    name="Mia Merchant",
+    username="mia@merchant.example",
+)
+
+
+@pytest.fixture(scope="session")
+def live_app(
+    oidc_provider: OpenIdProvider,
+    identity_tls: TlsFiles,
+    identity_ca_bundle: Path,
+    taskpane_bundle: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[LiveApp]:
+    """Production mode, so every sign-in method (NAA, Office SSO, dialog) is offered."""
+    port = free_port()
+    url = f"https://localhost:{port}"
+    secret = "browser-tests-" + "client-secret-0123456789"
+    app_id_uri = f"api://localhost:{port}/{BROWSER_CLIENT_ID}"
+    oidc_provider.register_client(
+        ProviderClient(BROWSER_CLIENT_ID, secret, app_id_uri, (url + DIALOG_CALLBACK_PATH,))
+    )
+    oidc_provider.add_user(MERCHANT)
+    instance = tmp_path_factory.mktemp("browser-app")
+    key = base64.b64encode(hashlib.sha256(b"browser tests").digest()).decode()
+    previous_ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
+    # The backend redeems dialog sign-in codes at the provider, whose CA only tests trust.
+    os.environ["REQUESTS_CA_BUNDLE"] = str(identity_ca_bundle)
+    app = create_app(
+        {
+            "mode": "production",
+            "instance_dir": instance,
+            "database_url": f"sqlite:///{instance / 'app.sqlite3'}",
+            "public_url": url,
+            "bind": f"127.0.0.1:{port}",
+            "secret_key": secrets.token_urlsafe(48),
+            "encryption_keys": f"browser-1:{key}",
+            "authority": oidc_provider.base_url,
+            "client_id": BROWSER_CLIENT_ID,
+            "client_secret": secret,
+            "app_id_uri": app_id_uri,
+            "allowed_tenants": (MERCHANT_TENANT,),
+        }
+    )
+    database = app.extensions["addin.db"]
+    migrate(database.engine)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(identity_tls.cert, identity_tls.key)
+    server = LoopbackServer(app, port=port, ssl_context=context, hostname="localhost").start()
+    yield LiveApp(url, app, oidc_provider, BROWSER_CLIENT_ID, MERCHANT)
+    server.stop()
+    database.dispose()
+    if previous_ca_bundle is None:
+        os.environ.pop("REQUESTS_CA_BUNDLE", None)
+    else:
+        os.environ["REQUESTS_CA_BUNDLE"] = previous_ca_bundle
+
+
+@dataclass
+class TaskpaneSession:
+    """One test's taskpane page and what the fake Office.js saw."""
+
+    page: Page
+    context: BrowserContext
+    page_errors: list[str] = field(default_factory=list)
+
+    def office_calls(self, method: str | None = None) -> list[dict[str, Any]]:
+        calls: list[dict[str, Any]] = self.page.evaluate("window.__fakeOffice.calls")
+        return [c for c in calls if method is None or c["method"] == method]
+
+    def switch_item(self, item: dict[str, Any] | None) -> None:
+        self.page.evaluate("(item) => window.__fakeOffice.switchItem(item)", item)
+
+
+def _route_network(route: Route) -> None:
+    """Office.js from the fake; loopback as is; nothing else leaves the machine."""
+    url = route.request.url
+    if url.split("?")[0] == OFFICE_JS_URL:
+        route.fulfill(
+            status=200, content_type="text/javascript", body=FAKE_OFFICE_JS.read_text("utf-8")
+        )
+    elif urlsplit(url).hostname in LOOPBACK_HOSTS or url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort("blockedbyclient")
+
+
+@pytest.fixture
+def open_taskpane(browser: Browser, live_app: LiveApp) -> Iterator[Callable[..., TaskpaneSession]]:
+    """``open_taskpane(item={...}, accessToken=..., dialog=..., requirementSets=...)``:
+    the taskpane in a new context whose fake Office.js has that configuration."""
+    sessions: list[TaskpaneSession] = []
+
+    def open_(**office_config: Any) -> TaskpaneSession:
+        context = browser.new_context(viewport=TASKPANE_VIEWPORT, locale="en-US")
+        context.route("**/*", _route_network)
+        context.add_init_script(f"window.__fakeOfficeConfig = {json.dumps(office_config)};")
+        page = context.new_page()
+        session = TaskpaneSession(page, context)
+        page.on("pageerror", lambda error: session.page_errors.append(str(error)))
+        sessions.append(session)
+        page.goto(f"{live_app.url}/taskpane.html")
+        return session
+
+    yield open_
+    for session in sessions:
+        unimplemented = session.page.evaluate("window.__fakeOffice?.unimplemented ?? []")
+        session.context.close()
+        assert not unimplemented, f"the taskpane used Office APIs the fake lacks: {unimplemented}"
+        assert not session.page_errors, f"uncaught errors in the taskpane: {session.page_errors}"
