@@ -220,6 +220,9 @@ def _check(payload: Any, rules: Mapping[str, Rule]) -> list[FieldIssue]:
                 issues.append(FieldIssue(path, MISSING_FIELD, "is required"))
             continue
         for concrete, value in values:
+            if rule.required and value in ("", None):
+                issues.append(FieldIssue(concrete, MISSING_FIELD, "is required"))
+                continue
             problem = _problem(rule, value)
             if problem:
                 issues.append(FieldIssue(concrete, INVALID_DATA, problem))

@@ -82,9 +82,9 @@ def sleeps() -> RecordingSleep:
 
 @pytest.fixture
 def fast_client(
-    scheme: str, test_merchant: Any, simulator: Any, sleeps: RecordingSleep
+    test_merchant: Any, simulator: Any, sleeps: RecordingSleep
 ) -> Iterator[CybersourceClient]:
-    """Short read timeout, recorded backoff, jitter fixed at its maximum."""
+    """JWT (the default scheme), short read timeout, recorded backoff, jitter at its maximum."""
     transport = Transport(
         Timeouts(connect=1.0, read=READ_TIMEOUT),
         RetryPolicy(attempts=3, base_delay=0.25, max_delay=2.0),
@@ -92,7 +92,7 @@ def fast_client(
         jitter=lambda: 1.0,
     )
     yield CybersourceClient(
-        auth_for(test_merchant.credentials(scheme)), simulator.url, transport=transport
+        auth_for(test_merchant.shared_secret), simulator.url, transport=transport
     )
     transport.close()
 
