@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from addin_server import create_app
+from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
+from addin_server.identity import users as identity_users
+from addin_server.identity.dev_provider import OpenIdProvider, ProviderClient
+from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
+from addin_server.identity.tokens import VerifiedIdentity
 from addin_server.storage import Base, migrate
 from addin_server.storage.database import Database
 
@@ -92,12 +98,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
-def app_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
+def app_config(
+    tmp_path: Path, database_url: str, identity_settings: dict[str, Any]
+) -> dict[str, Any]:
     """Settings overrides for ``create_app``; fixtures of other concerns extend this dict."""
     return {
         "mode": "demo",
         "instance_dir": tmp_path / "instance",
         "database_url": database_url,
+        **identity_settings,
     }
 
 
@@ -111,3 +120,144 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+# ==========================================================================================
+# Identity: the test OpenID provider and signed-in users (owned by identity, tests/identity/)
+#
+#   def test_x(client, tenant_a_admin, tenant_b_member):
+#       client.get("/api/v1/me", headers=tenant_a_admin.headers)
+#   def test_y(client, sign_in):
+#       user = sign_in(TENANT_B, role=None)        # signed in, no role: 403 on invoicing
+#   def test_z(client, make_token):
+#       token = make_token(TENANT_A, scp="other")  # any claims of access_token_claims()
+#
+# The app trusts the provider (ADDIN_AUTHORITY = its URL); REQUESTS_CA_BUNDLE is set to the
+# public CAs plus the test CA (``identity_ca_bundle``) for each test using ``app_config``.
+# ==========================================================================================
+
+TEST_CLIENT_ID = "7e570000-0000-4000-8000-00000000c11e"
+TEST_CLIENT_SECRET = "test-client-secret-9f8e7d6c5b4a"
+TEST_PUBLIC_URL = "https://localhost:3000"
+TEST_APP_ID_URI = f"api://localhost:3000/{TEST_CLIENT_ID}"
+TENANT_A = "aaaaaaaa-1111-4000-8000-00000000000a"
+TENANT_B = "bbbbbbbb-2222-4000-8000-00000000000b"
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """A user with a valid access token; ``role`` is what the backend will give them."""
+
+    tid: str
+    oid: str
+    name: str
+    username: str
+    role: str | None
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture(scope="session")
+def identity_tls(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
+    return ensure_tls_certificate(tmp_path_factory.mktemp("identity-tls"))
+
+
+@pytest.fixture(scope="session")
+def identity_ca_bundle(identity_tls: TlsFiles, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return combined_ca_bundle(
+        identity_tls.ca_cert, tmp_path_factory.mktemp("identity-ca") / "bundle.pem"
+    )
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(identity_tls: TlsFiles) -> Iterator[OpenIdProvider]:
+    """The Entra-shaped provider over HTTPS on loopback, shared by the whole run."""
+    provider = OpenIdProvider()
+    provider.register_client(
+        ProviderClient(
+            client_id=TEST_CLIENT_ID,
+            client_secret=TEST_CLIENT_SECRET,
+            app_id_uri=TEST_APP_ID_URI,
+            redirect_uris=(TEST_PUBLIC_URL + DIALOG_CALLBACK_PATH,),
+        )
+    )
+    server = provider.serve(identity_tls)
+    yield provider
+    server.stop()
+
+
+@pytest.fixture
+def identity_settings(
+    oidc_provider: OpenIdProvider, identity_ca_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, Any]:
+    """The app trusts the test provider for tenants A and B."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(identity_ca_bundle))
+    return {
+        "public_url": TEST_PUBLIC_URL,
+        "authority": oidc_provider.base_url,
+        "client_id": TEST_CLIENT_ID,
+        "client_secret": TEST_CLIENT_SECRET,
+        "app_id_uri": TEST_APP_ID_URI,
+        "allowed_tenants": (TENANT_A, TENANT_B),
+    }
+
+
+@pytest.fixture
+def make_token(oidc_provider: OpenIdProvider) -> Callable[..., str]:
+    """``make_token(tid=TENANT_A, oid=None, **claims)``: a v2 access token for our API;
+    keyword arguments as ``OpenIdProvider.access_token_claims`` (version, scp, roles, ...)."""
+
+    def make(tid: str = TENANT_A, oid: str | None = None, **claims: Any) -> str:
+        claims.setdefault("audience", TEST_CLIENT_ID)
+        return oidc_provider.issue_access_token(tid, oid or str(uuid.uuid4()), **claims)
+
+    return make
+
+
+@pytest.fixture
+def sign_in(app: Flask, make_token: Callable[..., str]) -> Callable[..., SignedInUser]:
+    """``sign_in(tid=TENANT_A, role="member", **claims)``: a user of tenant ``tid`` with that
+    stored role ("admin", "member" or None) and a token; the user exists in the database."""
+
+    def sign_in(tid: str = TENANT_A, role: str | None = "member", **claims: Any) -> SignedInUser:
+        oid = str(claims.pop("oid", uuid.uuid4()))
+        name = claims.setdefault("name", f"User {oid[:8]}")
+        username = claims.setdefault("username", f"{oid[:8]}@{tid[:8]}.example")
+        token = make_token(tid, oid, **claims)
+        identity = VerifiedIdentity(tid, oid, name, username, frozenset(), expires_at=0)
+        with app.app_context(), app.extensions["addin.db"].session() as session:
+            user = identity_users.sign_in(session, identity)
+            if role is not None:
+                identity_users.set_role(session, user, role)
+        return SignedInUser(tid, oid, name, username, role, token)
+
+    return sign_in
+
+
+@pytest.fixture
+def tenant_a_admin(sign_in: Callable[..., SignedInUser]) -> SignedInUser:
+    return sign_in(TENANT_A, role="admin")
+
+
+@pytest.fixture
+def tenant_a_member(sign_in: Callable[..., SignedInUser]) -> SignedInUser:
+    return sign_in(TENANT_A, role="member")
+
+
+@pytest.fixture
+def tenant_b_admin(sign_in: Callable[..., SignedInUser]) -> SignedInUser:
+    return sign_in(TENANT_B, role="admin")
+
+
+@pytest.fixture
+def tenant_b_member(sign_in: Callable[..., SignedInUser]) -> SignedInUser:
+    return sign_in(TENANT_B, role="member")
+
+
+@pytest.fixture
+def auth_headers(tenant_a_admin: SignedInUser) -> dict[str, str]:
+    """Headers of an admin of tenant A, for tests that just need to be signed in."""
+    return tenant_a_admin.headers

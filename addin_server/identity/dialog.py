@@ -37,6 +37,7 @@ pages = Blueprint(
 log = logging.getLogger(__name__)
 _R = TypeVar("_R", bound=BaseResponse)
 
+DIALOG_CALLBACK_PATH = "/auth/dialog/callback"
 FLOW_COOKIE = "__Host-addin-sign-in"
 FLOW_MAX_AGE_SECONDS = 10 * 60
 OFFICE_JS_ORIGIN = "https://appsforoffice.microsoft.com"
@@ -121,7 +122,7 @@ def dialog_start() -> BaseResponse:
     return response
 
 
-@pages.get("/auth/dialog/callback")
+@pages.get(DIALOG_CALLBACK_PATH)
 def dialog_callback() -> Response:
     """The authority sends the browser back here with a code: redeem it, check the access
     token like any other, and hand a session token to the taskpane."""

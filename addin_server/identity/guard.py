@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
+from addin_server.identity.models import ROLE_ADMIN
 from addin_server.identity.signing_keys import SigningKeys, SigningKeysUnavailable
 from addin_server.identity.tokens import InvalidToken, VerifiedIdentity, authenticate
-from addin_server.identity.users import CurrentUser, make_admin, sign_in
+from addin_server.identity.users import CurrentUser, set_role, sign_in
 from addin_server.problems import ApiProblem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,6 +83,8 @@ def unauthenticated(error: str | None = "invalid_token") -> ApiProblem:
 def _authenticate_request(app: Flask) -> None:
     if not request.path.startswith("/api/") or _is_public(app):
         return
+    if request.routing_exception is not None:
+        return  # 404/405: no view runs; the OpenAPI document lists the routes anyway
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
@@ -91,7 +94,7 @@ def _authenticate_request(app: Flask) -> None:
     try:
         identity = authenticate(token, settings, identity_runtime(app).signing_keys, session)
     except InvalidToken as exc:
-        log.warning("bearer token rejected", extra={"reason": str(exc)})
+        log.warning("access token rejected", extra={"reason": str(exc)})
         raise unauthenticated() from None
     except SigningKeysUnavailable as exc:
         log.warning("cannot validate bearer tokens", extra={"reason": str(exc)})
@@ -129,7 +132,7 @@ def grant_admin_for_first_profile(session: Session, user: CurrentUser) -> Curren
     """Make ``user`` an admin of their tenant. Merchants code calls this when it creates the
     tenant's first merchant profile, in the same transaction (the caller commits); the rest of
     the request sees the new role through ``current_user()``."""
-    admin = make_admin(session, user)
+    admin = set_role(session, user, ROLE_ADMIN)
     if has_request_context() and g.get("current_user") == user:
         g.current_user = admin
     return admin

@@ -142,10 +142,10 @@ def _resolve_role(
     return ROLE_ADMIN if membership.role == ROLE_ADMIN else ROLE_MEMBER
 
 
-def make_admin(session: Session, user: CurrentUser) -> CurrentUser:
-    """Store an admin role for ``user`` in their tenant. The caller commits."""
-    _set_membership(session, user.tenant_id, user_id=user.user_id, role=ROLE_ADMIN, actor=user)
-    return replace(user, role=ROLE_ADMIN)
+def set_role(session: Session, user: CurrentUser, role: Role) -> CurrentUser:
+    """Store ``role`` for ``user`` in their tenant. The caller commits."""
+    _set_membership(session, user.tenant_id, user_id=user.user_id, role=role, actor=user)
+    return replace(user, role=role)
 
 
 def list_members(session: Session, tenant_id: str) -> list[tuple[TenantMember, User | None]]:
