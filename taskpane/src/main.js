@@ -59,7 +59,11 @@ function createPane(auth, api) {
       const email = await readCurrentItem(office);
       if (mine !== generation) return;
       if (!email) {
-        showEmpty("Select an email to draft an invoice from it.");
+        showEmpty(
+          office.context.mailbox
+            ? "Select an email to draft an invoice from it."
+            : "Open the add-in from an email in Outlook to draft an invoice.",
+        );
         return;
       }
       showLoading("Filling in the invoice…");

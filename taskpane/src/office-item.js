@@ -73,8 +73,9 @@ function ianaTimeZone(mailboxZone) {
 
 /** The item as the prefill request, or null when no item is open (pinned pane, nothing selected). */
 export async function readCurrentItem(office) {
+  // No mailbox outside Outlook (the page opened in a plain browser).
   const mailbox = office.context.mailbox;
-  const item = mailbox.item;
+  const item = mailbox?.item;
   if (!item) return null;
   const mode = isCompose(item) ? "compose" : "read";
   const fields = mode === "compose" ? await readComposeFields(office, item) : readReadFields(item);

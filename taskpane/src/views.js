@@ -29,7 +29,9 @@ export function showSignIn(signInError) {
 /** A problem-details body (title, detail, errors[{field, detail}]) or the same shape made up. */
 export function showError({ title, detail, errors = [], request_id: requestId }) {
   setText("error-title", title || "Something went wrong");
-  setText("error-detail", requestId ? `${detail || ""} (request ${requestId})` : detail);
+  setText("error-detail", detail);
+  // Quoted to support, who can find the request in the server logs.
+  setText("error-reference", requestId ? `Reference: ${requestId}` : "");
   byId("error-fields").replaceChildren(
     ...errors.map((error) =>
       h("li", { dataset: { field: error.field } }, h("strong", {}, error.field), ": ", error.detail),

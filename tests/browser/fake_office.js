@@ -80,14 +80,6 @@
           const content = seed.body?.[coercionType];
           reply(rest, failure ? failed(failure) : succeeded(content ?? ""));
         },
-        ...(seed.mode === "compose"
-          ? {
-              setSelectedDataAsync(data, ...rest) {
-                record("body.setSelectedDataAsync", data, typeof rest[0] === "object" ? rest[0] : null);
-                reply(rest, succeeded(undefined));
-              },
-            }
-          : {}),
       },
       "item.body",
     );
@@ -138,7 +130,7 @@
     );
   }
 
-  let currentItem = itemOf(config.item === undefined ? null : config.item);
+  let currentItem = itemOf(config.item ?? null);
 
   const mailbox = strict(
     {
