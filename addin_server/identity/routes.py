@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Response, url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy.orm import Session
 
 from addin_server.api import ApiBlueprint
 from addin_server.config import Settings
@@ -28,7 +27,8 @@ from addin_server.identity.tokens import (
     issue_session_token,
     revoke_session,
 )
-from addin_server.identity.users import CurrentUser, add_member, list_members, remove_member
+from addin_server.identity.users import add_member, list_members, remove_member
+from addin_server.merchants import profiles_visible_to
 from addin_server.problems import ApiProblem
 
 blp = ApiBlueprint("identity", __name__, url_prefix="/api/v1", description="Sign-in and roles")
@@ -49,12 +49,6 @@ def authority_tenant(settings: Settings) -> str:
 
 def api_scope_uri(settings: Settings) -> str:
     return f"{settings.app_id_uri}/{settings.api_scope}"
-
-
-def visible_merchant_profiles(session: Session, user: CurrentUser) -> list[dict[str, Any]]:
-    """The merchant profiles ``user`` may use. Placeholder until merchants provides
-    ``addin_server.merchants.profiles_visible_to``; the one place to wire it."""
-    return []
 
 
 class AuthConfigSchema(Schema):
@@ -140,7 +134,7 @@ def me() -> dict[str, Any]:
         "user": {"id": user.user_id, "oid": user.oid, "name": user.name, "username": user.username},
         "tenant": {"id": user.tenant_id, "tid": user.tid, "personal": user.is_personal},
         "role": user.role,
-        "merchant_profiles": visible_merchant_profiles(request_session(), user),
+        "merchant_profiles": profiles_visible_to(request_session(), user),
     }
 
 
