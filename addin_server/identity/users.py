@@ -80,30 +80,37 @@ def sign_in(
     Commits only when something changed."""
     now = now or datetime.now(UTC)
     key = tenant_key(identity)
-    tenant = session.get(Tenant, key) or _insert_or_get(
-        session,
-        Tenant(id=key, entra_tenant_id=identity.tid, personal=identity.is_personal),
-        select(Tenant).where(Tenant.id == key),
-    )
+    inserted = False
+    tenant = session.get(Tenant, key)
+    if tenant is None:
+        tenant = _insert_or_get(
+            session,
+            Tenant(id=key, entra_tenant_id=identity.tid, personal=identity.is_personal),
+            select(Tenant).where(Tenant.id == key),
+        )
+        inserted = True
     find_user = select(User).where(User.tenant_id == tenant.id, User.oid == identity.oid)
-    user = session.scalars(find_user).one_or_none() or _insert_or_get(
-        session,
-        User(
-            tenant_id=tenant.id,
-            oid=identity.oid,
-            name=identity.name,
-            preferred_username=identity.username,
-            created_at=now,
-            last_seen_at=now,
-        ),
-        find_user,
-    )
+    user = session.scalars(find_user).one_or_none()
+    if user is None:
+        user = _insert_or_get(
+            session,
+            User(
+                tenant_id=tenant.id,
+                oid=identity.oid,
+                name=identity.name,
+                preferred_username=identity.username,
+                created_at=now,
+                last_seen_at=now,
+            ),
+            find_user,
+        )
+        inserted = True
     if (user.name, user.preferred_username) != (identity.name, identity.username):
         user.name, user.preferred_username = identity.name, identity.username
     if now - _aware(user.last_seen_at) >= _LAST_SEEN_GRANULARITY:
         user.last_seen_at = now
     role = _resolve_role(session, tenant, user, identity)
-    if session.new or session.dirty:
+    if inserted or session.new or session.dirty:
         session.commit()
     return CurrentUser(
         user_id=user.id,

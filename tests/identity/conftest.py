@@ -19,6 +19,8 @@ def stranger_key() -> rsa.RSAPrivateKey:
 
 @pytest.fixture
 def forger(
-    oidc_provider: OpenIdProvider, identity_settings: dict[str, Any], stranger_key: rsa.RSAPrivateKey
+    oidc_provider: OpenIdProvider,
+    identity_settings: dict[str, Any],
+    stranger_key: rsa.RSAPrivateKey,
 ) -> Forger:
     return Forger(oidc_provider, identity_settings, stranger_key)
