@@ -163,7 +163,7 @@ def test_updates_reverify_only_what_cybersource_sees(
         json={
             "auth_scheme": "jwt_p12",
             "p12": secrets.p12_b64,
-            "p12_password": "correct horse battery",
+            "p12_password": P12_PASSWORD,
         },
         headers=tenant_a_admin.headers,
     )
