@@ -14,6 +14,7 @@ from addin_server.config import Settings, load_settings
 from addin_server.context import DATABASE_KEY, SETTINGS_KEY, close_request_session
 from addin_server.logs import configure_logging, install_request_logging
 from addin_server.merchants.routes import blp as merchants_bp
+from addin_server.prefill.routes import blp as prefill_bp
 from addin_server.problems import register_error_handlers
 from addin_server.storage import Database
 from addin_server.taskpane_site import bp as taskpane_site_bp
@@ -49,5 +50,5 @@ def create_app(
     app.register_blueprint(taskpane_site_bp)
     identity.init_app(app, settings)  # before init_api: authentication runs first
     merchants.init_app(app, settings)  # refuses to start if a stored secret's key is missing
-    init_api(app, blueprints=[identity.api_blueprint, merchants_bp, audit_bp])
+    init_api(app, blueprints=[identity.api_blueprint, merchants_bp, audit_bp, prefill_bp])
     return app

@@ -1,0 +1,231 @@
+# ruff: noqa: RUF001 - multilingual text: full-width colons, dashes and multiplication signs are meant
+"""Which part of a body is the current request: earlier messages quoted below a reply,
+forwarded headers and signatures are split off, in English, German, French, Spanish
+and Japanese.
+
+Work is line by line and linear: a line longer than ``_MAX_MARKER_LINE`` cannot be a
+reply header or a signature and is never matched against those patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+_MAX_MARKER_LINE = 400
+_MAX_SIGNATURE_LINES = 12
+# A signature found by the author's name starts within this many lines of the end.
+_MAX_NAME_LINE_DISTANCE = 6
+
+_REPLY_HEADER = re.compile(
+    r"(?:On\s.{0,300}\s(?:wrote|writes)"
+    r"|Am\s.{0,300}\sschrieb.{0,200}"
+    r"|Le\s.{0,300}\sa\s[ée]crit"
+    r"|El\s.{0,300}\sescribi[óo].{0,200}"
+    r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日.{0,300}(?:のメール|書きました|<[^<>\s]{1,200}>))"
+    r"\s?:?\s*",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(
+    r"-{2,}\s*(?:Original Message|Urspr[üu]ngliche Nachricht|Message d'origine"
+    r"|Mensaje original|元のメッセージ|Original-Nachricht)\s*-{2,}"
+    r"|_{8,}",
+    re.IGNORECASE,
+)
+_FORWARD_SEPARATOR = re.compile(
+    r"-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]"
+    r"|Mensaje reenviado|転送(?:された)?メッセージ)\s*-{2,}"
+    r"|(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht"
+    r"|D[ée]but du message r[ée]exp[ée]di[ée]|Inicio del mensaje reenviado)\s?:",
+    re.IGNORECASE,
+)
+HEADER_FIELD = re.compile(
+    r"\*?(?P<name>From|Von|De|差出人|送信者|Sent|Date|Gesendet|Datum|Envoy[ée]|Enviado|Fecha"
+    r"|送信日時|日付|To|An|À|A|Para|宛先|Cc|Subject|Betreff|Objet|Asunto|件名)\*?\s?[:：]\s?\*?"
+    r"(?P<value>.*)",
+    re.IGNORECASE,
+)
+_FROM_FIELDS = frozenset({"from", "von", "de", "差出人", "送信者"})
+_HEADER_BLOCK_LINES = 6
+
+_CLOSING = re.compile(
+    r"(?:(?:best|kind|warm|warmest|many)\s+(?:regards|wishes|thanks)|regards|best|cheers"
+    r"|thanks|thank you|many thanks|thanks again|sincerely|yours sincerely|yours truly|all the best"
+    r"|mit freundlichen gr[üu](?:ß|ss)en|freundliche gr[üu](?:ß|ss)e|viele gr[üu](?:ß|ss)e"
+    r"|beste gr[üu](?:ß|ss)e|liebe gr[üu](?:ß|ss)e|gr[üu](?:ß|ss)e|mfg|vielen dank"
+    r"|cordialement|bien cordialement|bien [àa] vous|salutations|merci|merci beaucoup"
+    r"|meilleures salutations|sinc[èe]res salutations"
+    r"|saludos|un saludo|saludos cordiales|atentamente|muchas gracias|gracias|un cordial saludo"
+    r"|vänliga hälsningar|med vänlig hälsning|obrigad[oa]|atenciosamente|abraços"
+    r"|(?:以上、?|何卒|どうぞ)?(?:よろしく|宜しく)お願い(?:いた|致)?します|以上"
+    r"|sent from my \w+|von meinem \w+ gesendet|envoy[ée] de mon \w+|enviado desde mi \w+)"
+    r"[\s,.!。、]*",
+    re.IGNORECASE,
+)
+_SIGNATURE_DASHES = re.compile(r"--\s?|—\s?")
+
+
+@dataclass(frozen=True)
+class ForwardedHeader:
+    """The header of a forwarded message: ``from_line`` is the raw ``From:`` value."""
+
+    from_line: str
+
+
+@dataclass(frozen=True)
+class MessageParts:
+    current: str  # the request: text to read amounts, items and dates from
+    signature: str  # the author's signature (company name lives here)
+    quoted: str  # earlier messages, for who-is-who only
+    forwarded: ForwardedHeader | None  # set when the request is a forwarded message
+
+
+_FORWARD_SUBJECT = re.compile(
+    r"\s*(?:(?:re|aw|sv)\s?:\s*)*(?:fwd?|wg|tr|rv|enc|転送)\s?[:：]", re.I
+)
+
+
+def is_forward_subject(subject: str) -> bool:
+    return bool(_FORWARD_SUBJECT.match(subject[:_MAX_MARKER_LINE]))
+
+
+def split_message(text: str, subject: str = "", author_name: str = "") -> MessageParts:
+    """``author_name`` (the sender's display name) helps find a signature that has no
+    closing phrase: it starts at the line with the author's name."""
+    lines = text.split("\n")
+    boundary, is_forward = _find_boundary(lines, 0, forwarded_subject=is_forward_subject(subject))
+    if boundary is None:
+        body, signature = split_signature(lines, author_name)
+        return MessageParts(body, signature, "", None)
+    if not is_forward:
+        body, signature = split_signature(lines[:boundary], author_name)
+        return MessageParts(body, signature, "\n".join(lines[boundary:]), None)
+
+    # A forward: the forwarder's note plus the forwarded message, up to its own history.
+    note, _note_signature = split_signature(lines[:boundary], author_name)
+    header_end, from_line = _read_header(lines, boundary)
+    history, _ = _find_boundary(lines, header_end)
+    original = lines[header_end:history]
+    body, signature = split_signature(original, parseaddr(from_line)[0])
+    quoted = "\n".join(lines[history:]) if history is not None else ""
+    current = f"{note}\n{body}" if note else body
+    return MessageParts(current, signature, quoted, ForwardedHeader(from_line))
+
+
+def quoted_author_parts(quoted: str) -> tuple[str, str]:
+    """The ``From:`` value and the signature of the newest quoted message."""
+    lines = [_strip_quote(line) for line in quoted.split("\n")]
+    header_end, from_line = _read_header(lines, 0)
+    if not from_line:
+        first = next((line for line in lines if line.strip()), "")
+        from_line = _reply_header_from(first)
+    history, _ = _find_boundary(lines, header_end)
+    _body, signature = split_signature(lines[header_end:history], parseaddr(from_line)[0])
+    return from_line, signature
+
+
+def _reply_header_from(line: str) -> str:
+    match = re.search(r"[^\s<>]{0,100}\s?<[^<>\s]{1,200}>", line[:_MAX_MARKER_LINE])
+    return match.group() if match else ""
+
+
+def _strip_quote(line: str) -> str:
+    return line.lstrip(" >") if line.lstrip().startswith(">") else line
+
+
+def _find_boundary(
+    lines: list[str], start: int, *, forwarded_subject: bool = False
+) -> tuple[int | None, bool]:
+    """Index of the first line of earlier content at or after ``start``, and whether it is
+    a forwarded message (Outlook forwards look like replies: the subject tells them apart)."""
+    for index in range(start, len(lines)):
+        line = lines[index].strip()
+        if not line or len(line) > _MAX_MARKER_LINE:
+            continue
+        if _FORWARD_SEPARATOR.fullmatch(line):
+            return index, True
+        if line.startswith(">"):
+            return index, False
+        if _SEPARATOR.fullmatch(line):
+            return index, forwarded_subject
+        if _REPLY_HEADER.fullmatch(line) or _is_wrapped_reply_header(lines, index):
+            return index, False
+        if _is_header_block(lines, index):
+            return index, forwarded_subject
+    return None, False
+
+
+def _is_wrapped_reply_header(lines: list[str], index: int) -> bool:
+    """Gmail wraps long ``On <date>, <name> <address>`` headers before ``wrote:``."""
+    if index + 1 >= len(lines) or not lines[index].lstrip().startswith(("On ", "Am ", "Le ")):
+        return False
+    joined = f"{lines[index].strip()} {lines[index + 1].strip()}"
+    return len(joined) <= _MAX_MARKER_LINE and bool(_REPLY_HEADER.fullmatch(joined))
+
+
+def _is_header_block(lines: list[str], index: int) -> bool:
+    """An Outlook-style ``From: / Sent: / To: / Subject:`` block."""
+    first = HEADER_FIELD.fullmatch(lines[index].strip())
+    if not first or first.group("name").lower() not in _FROM_FIELDS:
+        return False
+    following = lines[index + 1 : index + _HEADER_BLOCK_LINES]
+    return any(
+        len(line) <= _MAX_MARKER_LINE and HEADER_FIELD.fullmatch(line.strip()) for line in following
+    )
+
+
+def _read_header(lines: list[str], start: int) -> tuple[int, str]:
+    """Past the marker line and header fields at ``start`` (a forward's ``From: / Date: /
+    Subject:`` block, a reply's ``On ... wrote:``): the first body line and the From value."""
+    index, from_line, seen_field = start, "", False
+    end = min(len(lines), start + _HEADER_BLOCK_LINES * 2)
+    while index < end:
+        line = lines[index].strip()
+        match = HEADER_FIELD.fullmatch(line[:_MAX_MARKER_LINE]) if line else None
+        if match:
+            seen_field = True
+            if match.group("name").lower() in _FROM_FIELDS and not from_line:
+                from_line = match.group("value").strip()
+        elif line and (seen_field or index > start):
+            break  # the body starts; a non-field line at ``start`` is the marker itself
+        index += 1
+    return (index, from_line) if seen_field else (start + 1, "")
+
+
+def split_signature(lines: list[str], author_name: str = "") -> tuple[str, str]:
+    """(body, signature): the signature starts at ``-- ``, at the last closing phrase
+    ("Best regards", "Mit freundlichen Grüßen", "よろしくお願いいたします", ...) near the end,
+    or else at a short line near the end that starts with the author's name."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    cut = next((i for i in content if _SIGNATURE_DASHES.fullmatch(lines[i].strip())), None)
+    tail = content[-_MAX_SIGNATURE_LINES:]
+    if cut is None:
+        cut = next((i for i in reversed(tail) if is_closing(lines[i])), None)
+    names = _name_starts(author_name)
+    if cut is None and names:
+        cut = next(
+            (
+                i
+                for i in reversed(tail[-_MAX_NAME_LINE_DISTANCE:])
+                if len(lines[i].strip()) <= 60 and lines[i].strip().casefold().startswith(names)
+            ),
+            None,
+        )
+    if cut is None:
+        return "\n".join(lines).strip("\n"), ""
+    return "\n".join(lines[:cut]).strip("\n"), "\n".join(lines[cut:]).strip("\n")
+
+
+def is_closing(line: str) -> bool:
+    line = line.strip()
+    return len(line) <= 60 and bool(_CLOSING.fullmatch(line) or _SIGNATURE_DASHES.fullmatch(line))
+
+
+def _name_starts(author_name: str) -> tuple[str, ...]:
+    """The full name and the first name, as a signature's first line would start."""
+    name = " ".join(author_name.replace('"', "").split()).casefold()
+    if "@" in name or len(name) < 2:
+        return ()
+    first = name.split(" ")[0]
+    return (name, first) if len(first) >= 2 else (name,)

@@ -1,0 +1,233 @@
+# ruff: noqa: RUF001 - multilingual text: full-width colons, dashes and multiplication signs are meant
+"""Who the invoice is for: the sender of a received message (the original sender of a
+forward), or the first external recipient of a message the merchant wrote or is writing.
+Never a no-reply address and never the merchant."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.utils import parseaddr
+from typing import Literal
+
+from addin_server.prefill.body import is_closing
+from addin_server.prefill.models import Address, Customer, EmailInput, Extracted, MerchantContext
+from addin_server.prefill.snippets import clip
+
+_NO_REPLY = re.compile(
+    r"no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|bounces?|notifications?"
+    r"|automated|auto[-_.]?confirm|ne[-_.]?pas[-_.]?repondre|nepasrepondre|no[-_.]?responder",
+    re.IGNORECASE,
+)
+# Free mail providers: a shared domain says nothing about who is internal or the company.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "yahoo.fr",
+        "yahoo.es",
+        "yahoo.co.jp",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "t-online.de",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "wanadoo.fr",
+        "hotmail.fr",
+        "hotmail.es",
+        "proton.me",
+        "protonmail.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "docomo.ne.jp",
+        "ezweb.ne.jp",
+        "mail.com",
+        "zoho.com",
+        "yandex.com",
+    ]
+)
+_EMAIL = re.compile(r"[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_COMPANY_SUFFIX = re.compile(
+    r"(?<![^\W\d_])(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|KG|SE|SA|SAS|SARL|S\.A|S\.L|S\.L\.U"
+    r"|S\.A\. de C\.V|Ltda|Pty|PLC|LLP|Corp|Corporation|Co|Company|BV|B\.V|AB|Oy|Srl|S\.r\.l"
+    r"|SpA|S\.p\.A|KK|K\.K|Pvt|S\.C|S\.L\.P|Group|Gruppe|Groupe|Grupo|Holdings?)\.?"
+    r"(?![^\W\d_])"
+    r"|株式会社|有限会社|合同会社|\(株\)|㈱",
+)
+_CONTACT_LINE = re.compile(
+    r"@|https?://|www\.|\+?\d[\d ()./-]{6,}|^(?:tel|phone|mobile|fax|t|m|p|e|tél|móvil|電話)\b",
+    re.IGNORECASE,
+)
+_JOB_TITLE = re.compile(
+    r"manager|director|head of|officer|\bceo\b|\bcfo\b|\bcoo\b|owner|founder|buyer|assistant"
+    r"|coordinator|accountant|procurement|purchasing|leiter|einkauf|gesch[äa]ftsf[üu]hrer"
+    r"|responsable|directeur|directrice|achats|gerente|jefe|compras|administra|部|課|担当",
+    re.IGNORECASE,
+)
+
+
+def parse_address(value: str) -> Address | None:
+    name, email = parseaddr(value[:500])
+    if not email or "@" not in email:
+        match = _EMAIL.search(value[:500])
+        if not match:
+            return None
+        email = match.group()
+    return Address(email=email.strip().lower(), name=name.strip().strip("'\""))
+
+
+def is_no_reply(address: str) -> bool:
+    return bool(_NO_REPLY.search(address.partition("@")[0]))
+
+
+class _Merchant:
+    """Tells the merchant's own addresses apart from everyone else's."""
+
+    def __init__(self, email: EmailInput, context: MerchantContext) -> None:
+        own = {a.strip().lower() for a in (email.mailbox_owner, *context.own_addresses) if a}
+        self.addresses = own
+        self.domains = {
+            a.rpartition("@")[2] for a in own if a.rpartition("@")[2] not in PUBLIC_MAIL_DOMAINS
+        }
+
+    def is_own(self, address: str) -> bool:
+        address = address.lower()
+        return address in self.addresses or address.rpartition("@")[2] in self.domains
+
+    def is_customer(self, address: Address | None) -> bool:
+        return (
+            address is not None
+            and not self.is_own(address.email)
+            and not is_no_reply(address.email)
+        )
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    """Who the customer is and how that was found: ``role`` says whose signature names
+    their company (the author's, or the quoted message's when the merchant wrote)."""
+
+    address: Address | None
+    confidence: float = 0.0
+    source: str = ""
+    role: Literal["author", "forwarded", "recipient", "quoted", "mentioned", "none"] = "none"
+
+
+# Mailing lists and newsletters carry an unsubscribe link: their sender is no customer.
+_BULK_MAIL = re.compile(
+    r"unsubscribe|abmelden|désabonner|desabonner|darse de baja|desuscribir|配信停止", re.IGNORECASE
+)
+
+
+def find_customer(
+    email: EmailInput,
+    context: MerchantContext,
+    *,
+    forwarded_from: str | None,
+    quoted_from: str,
+    current_text: str,
+) -> CustomerMatch:
+    merchant = _Merchant(email, context)
+    author = email.from_address or email.sender
+    if author is not None and _BULK_MAIL.search(current_text[-5000:]):
+        return CustomerMatch(None)
+    merchant_wrote = email.mode == "compose" or (
+        author is not None and merchant.is_own(author.email)
+    )
+
+    if forwarded_from is not None:
+        original = parse_address(forwarded_from)
+        if merchant.is_customer(original):
+            return CustomerMatch(original, 0.9, clip(f"From: {forwarded_from}"), "forwarded")
+    if not merchant_wrote and author is not None and merchant.is_customer(author):
+        return CustomerMatch(author, 0.95, clip(f"From: {_display(author)}"), "author")
+    if merchant_wrote:
+        for field_name, recipients, confidence in (("To", email.to, 0.9), ("Cc", email.cc, 0.7)):
+            for recipient in recipients:
+                if merchant.is_customer(recipient):
+                    source = clip(f"{field_name}: {_display(recipient)}")
+                    return CustomerMatch(recipient, confidence, source, "recipient")
+    # A no-reply sender or an internal hand-over: the customer may be named in the text.
+    quoted_author = parse_address(quoted_from) if quoted_from else None
+    if quoted_author is not None and merchant.is_customer(quoted_author):
+        return CustomerMatch(quoted_author, 0.6, clip(f"From: {quoted_from}"), "quoted")
+    for match in _EMAIL.finditer(current_text[:20_000]):
+        candidate = Address(email=match.group().lower())
+        if merchant.is_customer(candidate):
+            source = clip(current_text[max(0, match.start() - 40) : match.end() + 20])
+            return CustomerMatch(candidate, 0.5, source, "mentioned")
+    return CustomerMatch(None)
+
+
+def _display(address: Address) -> str:
+    return f"{address.name} <{address.email}>" if address.name else address.email
+
+
+def company_from_signature(signature: str) -> tuple[str, float, str] | None:
+    """The company named in a signature: a line with a legal form (Inc, GmbH, 株式会社 ...),
+    else the line after the name that is neither a job title nor contact details."""
+    lines = [line.strip(" |") for line in signature.split("\n")[:12] if line.strip(" |")]
+    if lines and is_closing(lines[0]):
+        lines = lines[1:]
+    for line in lines:
+        if len(line) <= 80 and _COMPANY_SUFFIX.search(line):
+            return _company_part(line), 0.85, clip(line)
+    for line in lines[1:4]:
+        if len(line) <= 60 and not _CONTACT_LINE.search(line) and not _JOB_TITLE.search(line):
+            return line, 0.5, clip(line)
+    return None
+
+
+def _company_part(line: str) -> str:
+    """``Mark Chen | Operations Lead | Northwind Traders Inc.`` -> ``Northwind Traders Inc.``;
+    ``Purchasing Manager, Acme Corp`` -> ``Acme Corp``."""
+    for separator in (" | ", " · ", " – ", " - "):
+        parts = [part.strip() for part in line.split(separator)]
+        if len(parts) > 1:
+            return next((p for p in parts if _COMPANY_SUFFIX.search(p)), line)
+    title, comma, rest = line.partition(", ")
+    if comma and _JOB_TITLE.search(title) and _COMPANY_SUFFIX.search(rest):
+        return rest
+    return line
+
+
+def company_from_domain(address: str) -> tuple[str, float, str] | None:
+    domain = address.rpartition("@")[2]
+    if not domain or domain in PUBLIC_MAIL_DOMAINS:
+        return None
+    labels = domain.split(".")
+    name = (
+        labels[-3]
+        if len(labels) >= 3 and labels[-2] in ("co", "com")
+        else labels[-2]
+        if len(labels) >= 2
+        else labels[0]
+    )
+    return " ".join(w.capitalize() for w in re.split(r"[-_]", name) if w), 0.3, clip(address)
+
+
+def build_customer(match: CustomerMatch, signature: str) -> Customer:
+    address = match.address
+    if address is None:
+        return Customer()
+    name = None
+    if address.name and "@" not in address.name:
+        name = Extracted(address.name, match.confidence, match.source)
+    company = company_from_signature(signature) or company_from_domain(address.email)
+    return Customer(
+        name=name,
+        email=Extracted(address.email, match.confidence, match.source),
+        company=Extracted(*company) if company else None,
+    )

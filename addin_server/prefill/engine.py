@@ -1,0 +1,133 @@
+# ruff: noqa: RUF002 - multilingual text: full-width digits are meant
+"""From an email to a draft invoice: the steps in order, each in its own module."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money
+from addin_server.prefill.body import quoted_author_parts, split_message
+from addin_server.prefill.customer import build_customer, find_customer
+from addin_server.prefill.dates import find_due_date
+from addin_server.prefill.html_text import html_to_text
+from addin_server.prefill.line_items import MAX_LINE_ITEMS, ScannedLine, find_line_items
+from addin_server.prefill.models import (
+    DraftInvoice,
+    EmailInput,
+    Extracted,
+    LineItem,
+    MerchantContext,
+)
+from addin_server.prefill.references import find_references
+from addin_server.prefill.snippets import clip
+from addin_server.prefill.totals import choose_total
+
+# Largest body accepted, in characters after JSON decoding (the route answers 413 above it).
+MAX_BODY_CHARS = 5 * 1024 * 1024
+# Only this much of the current message (after quotes and signature are cut) is read for
+# amounts, items, dates and references: a request longer than this is not a request.
+SCAN_LIMIT_CHARS = 100_000
+# Earlier messages are only read for who wrote them and their signature.
+QUOTED_LIMIT_CHARS = 20_000
+_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fwd?|wg|tr|rv|enc|antw|転送|返信)\s?:\s*)+", re.I)
+
+
+class BodyTooLargeError(ValueError):
+    """The body is longer than ``MAX_BODY_CHARS``."""
+
+
+def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice:
+    """The draft invoice an email asks for; every field says how sure it is and why."""
+    text = body_text(email.body, email.body_type)
+    subject = clean_text(email.subject[:1000])
+    author = email.from_address or email.sender
+    parts = split_message(text, subject, author.name if author else "")
+    current = parts.current[:SCAN_LIMIT_CHARS]
+    default_currency = (
+        context.default_currency if context.default_currency in SUPPORTED_CURRENCIES else "USD"
+    )
+    lines = [
+        ScannedLine(line, find_money(line, default_currency, email.locale))
+        for line in current.split("\n")
+    ]
+    currency_hint = next((m.currency for ln in lines for m in ln.money), default_currency)
+    items = find_line_items(lines, currency_hint, email.locale)
+    money = choose_total(lines, items, default_currency, email.locale)
+
+    sent = email_date(email.item_date, email.time_zone)
+    due = find_due_date(current, sent, email.locale)
+    due_date = (
+        Extracted(due.value, due.confidence, due.source)
+        if due is not None
+        else Extracted(
+            sent + timedelta(days=context.due_days), 0.3, f"default terms: {context.due_days} days"
+        )
+    )
+
+    quoted_from, quoted_signature = quoted_author_parts(parts.quoted[:QUOTED_LIMIT_CHARS])
+    match = find_customer(
+        email,
+        context,
+        forwarded_from=parts.forwarded.from_line if parts.forwarded else None,
+        quoted_from=quoted_from,
+        current_text=current,
+    )
+    signature = quoted_signature if match.role in ("recipient", "quoted") else parts.signature
+    customer = build_customer(match, signature if match.role != "mentioned" else "")
+
+    kept, folded = items[:MAX_LINE_ITEMS], items[MAX_LINE_ITEMS:]
+    return DraftInvoice(
+        customer=customer,
+        description=_description(subject, current, folded),
+        line_items=tuple(kept),
+        total=money.total,
+        currency=money.currency,
+        due_date=due_date,
+        references=tuple(find_references(f"{subject}\n{current}")),
+    )
+
+
+def clean_text(text: str | bytes) -> str:
+    """Any input as valid text: bytes decoded leniently, lone surrogates replaced, full-width
+    digits and symbols (１２，０００円, ￥) folded to their plain forms, newlines unified."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    text = text.encode("utf-8", errors="replace").decode("utf-8")
+    text = unicodedata.normalize("NFKC", text)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def body_text(body: str | bytes, body_type: str) -> str:
+    if len(body) > MAX_BODY_CHARS:
+        raise BodyTooLargeError(f"the body is longer than {MAX_BODY_CHARS} characters")
+    text = clean_text(body)
+    return html_to_text(text) if body_type == "html" else text
+
+
+def email_date(item_date: datetime | None, time_zone: str) -> date:
+    """The item's date in the mailbox's time zone (relative due dates count from it)."""
+    moment = item_date or datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
+
+
+def _description(subject: str, current: str, folded: list[LineItem]) -> Extracted[str] | None:
+    title = _SUBJECT_PREFIX.sub("", subject).strip()
+    source = subject
+    if not title:
+        title = next((line.strip() for line in current.split("\n") if line.strip()), "")[:120]
+        source = title
+    if folded:
+        more = "; ".join(f"{i.quantity} x {i.name} @ {i.unit_price}" for i in folded)
+        title = f"{title} (more items: {more})" if title else f"More items: {more}"
+    if not title:
+        return None
+    return Extracted(title, 0.6, clip(source))

@@ -1,0 +1,254 @@
+# ruff: noqa: RUF001 - multilingual text: full-width colons, dashes and multiplication signs are meant
+"""Line items: "3 x Widget @ $25.00", "Consulting: 10 hours at $150/hr", bulleted
+"- Logo design: $800", and table rows with item / quantity / price columns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from addin_server.prefill.amounts import (
+    Money,
+    find_money,
+    find_plain_number,
+    parse_number,
+    quantize,
+)
+from addin_server.prefill.models import LineItem
+from addin_server.prefill.snippets import clip
+
+# Cybersource accepts at most 30 line items; the rest are folded into the description.
+MAX_LINE_ITEMS = 30
+_MAX_NAME_CHARS = 120
+
+SUMMARY_LINE = re.compile(
+    r"(?<![^\W\d_])(?:sub-?total|total|sum|balance|amount due|tax|vat|gst|hst|sales tax"
+    r"|discount|zwischensumme|summe|gesamt\w*|mwst|ust|steuer|rabatt|insgesamt"
+    r"|sous-total|tva|remise|montant total|iva|descuento|importe total)(?![^\W\d_])"
+    r"|小計|合計|総額|消費税|税込|税抜|値引",
+    re.IGNORECASE,
+)
+_UNITS = (
+    r"hours?|hrs?|h|days?|units?|pcs?|pieces?|items?|licen[cs]es?|seats?|users?|months?|weeks?"
+    r"|boxes|box|sessions?|nights?|pages?|words?|kg|m2|sqm|copies|tickets?"
+    r"|stunden|std|stk|stück|tage?|lizenzen|monate?|wochen|stunde|personentage|pt"
+    r"|heures?|jours?|unités?|pièces?|licences?|mois|semaines?|nuits?"
+    r"|horas?|días?|dias?|unidades|uds?|piezas?|licencias?|meses|noches|semanas"
+    r"|時間|個|本|枚|件|日|人日|ヶ月|か月|式|点|台|箱|名|部"
+)
+# Words and signs between an item and its price: "@", "at", "à", "zu je", ":", "-" ...
+_CONNECTOR = re.compile(
+    r"(?:\s+(?:at|à|a|zu je|zu|je|por|for|für|pour|para|x)|\s*(?:@|×|\*|=|:|-|–|—|,))?\s*$",
+    re.IGNORECASE,
+)
+_UNIT_CONNECTOR = re.compile(r"(?:@|×|(?<![^\W\d_])(?:at|à|a|zu je|zu|je|por))\s*$", re.IGNORECASE)
+_UNIT_PRICE_MARK = re.compile(
+    r"^\s*(?:/\s*\w{1,12}|each|ea\.?|per \w{1,12}|apiece|pro \w{1,12}|je \w{1,12}|l'unité|"
+    r"chacun|chacune|pièce|la pièce|l'heure|par \w{1,12}|cada uno|cada una|c/u|la unidad|"
+    r"la hora|por \w{1,12})",
+    re.IGNORECASE,
+)
+_BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\(\d{1,2}\))\s*")
+_QUANTITY = r"\d{1,3}(?:,\d{3})+|\d{1,5}(?:[.,]\d{1,2})?"
+_LEADING_QTY = re.compile(
+    rf"^(?P<qty>{_QUANTITY})\s*(?:(?:x|×|\*)\s*|(?P<unit>{_UNITS})\.?\s+"
+    rf"(?:(?:of|de|d'|du|des|von)\s+)?|\s+)(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+# "Consulting: 10 hours", "作業費:10時間", "Widget x 3"; a count in brackets ("(40 pages)")
+# describes the item and is not its quantity.
+_TRAILING_QTY = re.compile(
+    rf"^(?P<name>.*?[^\s(])\s*(?:(?:x|×|\*)\s*(?P<qty>\d{{1,5}})"
+    rf"|[:,–-]?\s*(?P<qty2>{_QUANTITY})\s*(?:{_UNITS})\.?)$",
+    re.IGNORECASE,
+)
+# A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
+_INLINE_QTY = re.compile(
+    rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?:{_UNITS})\.?\s+(?:of\s+)?)|\s+)"
+    r"(?P<name>[^\W\d_][^\d.,;:!?]{0,60})$",
+    re.IGNORECASE,
+)
+# "Please invoice us for 10 hours ...": the request is not part of the item's name.
+_REQUEST = re.compile(
+    r"^(?:(?:please|pls|kindly)\s+)?(?:bill|invoice|charge)(?:\s+(?:us|me|them|him|her))?"
+    r"(?:\s+for)?\s+",
+    re.IGNORECASE,
+)
+_MAX_LABEL_WORDS = 5
+
+_COLUMN_KINDS = (
+    (
+        "qty",
+        re.compile(
+            r"qty|quantit|units|hours|menge|anzahl|stück|qté|cantidad|cant\.|uds|数量|個数|時間",
+            re.I,
+        ),
+    ),
+    (
+        "price",
+        re.compile(r"price|rate|unit cost|each|preis|prix|p\.u\.|tarif|precio|単価|価格", re.I),
+    ),
+    ("amount", re.compile(r"amount|total|betrag|gesamt|summe|montant|importe|金額|小計", re.I)),
+    (
+        "name",
+        re.compile(
+            r"item|description|product|service|article|artikel|beschreibung|bezeichnung|produkt"
+            r"|leistung|position|désignation|designation|produit|prestation|descripci|artículo"
+            r"|producto|concepto|品名|商品|項目|内容|摘要|品目",
+            re.I,
+        ),
+    ),
+)
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+
+
+@dataclass(frozen=True)
+class ScannedLine:
+    text: str
+    money: list[Money]
+
+
+def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> list[LineItem]:
+    items: list[LineItem] = []
+    index = 0
+    while index < len(lines):
+        columns = _table_columns(lines[index].text)
+        if columns is not None:
+            rows, index = _table_rows(lines, index + 1, columns, currency, locale)
+            items.extend(rows)
+            continue
+        item = _item_from_line(lines[index])
+        if item is not None:
+            items.append(item)
+        index += 1
+    return items
+
+
+def _cells(text: str) -> list[str]:
+    return (
+        [c for c in _CELL_SPLIT.split(text.strip().strip("|")) if c != ""]
+        if ("|" in text or "\t" in text or "  " in text.strip())
+        else []
+    )
+
+
+def _table_columns(text: str) -> dict[str, int] | None:
+    cells = _cells(text)
+    if len(cells) < 2 or len(text) > 300 or find_money(text, "USD", "en"):
+        return None
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        for kind, pattern in _COLUMN_KINDS:
+            if kind not in columns and len(cell) <= 30 and pattern.search(cell):
+                columns[kind] = position
+                break
+    if "name" in columns and ("price" in columns or "amount" in columns):
+        return columns
+    return None
+
+
+def _table_rows(
+    lines: list[ScannedLine], start: int, columns: dict[str, int], currency: str, locale: str
+) -> tuple[list[LineItem], int]:
+    items: list[LineItem] = []
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        cells = _cells(line.text)
+        if len(cells) < 2:
+            break
+        index += 1
+        item = _item_from_row(cells, columns, currency, locale, line.text)
+        if item is not None:
+            items.append(item)
+    return items, index
+
+
+def _cell_amount(cell: str, currency: str, locale: str) -> Decimal | None:
+    money = find_money(cell, currency, locale)
+    if money:
+        return money[0].value
+    plain = find_plain_number(cell)
+    return plain[0] if plain else None
+
+
+def _item_from_row(
+    cells: list[str], columns: dict[str, int], currency: str, locale: str, text: str
+) -> LineItem | None:
+    def cell(kind: str) -> str:
+        position = columns.get(kind)
+        return cells[position] if position is not None and position < len(cells) else ""
+
+    name = cell("name").strip()
+    if not name or SUMMARY_LINE.search(name):
+        return None
+    quantity = _number(cell("qty")) if "qty" in columns else Decimal(1)
+    unit_price = _cell_amount(cell("price"), currency, locale) if "price" in columns else None
+    if quantity is None or quantity <= 0:
+        return None
+    if unit_price is None:
+        amount = _cell_amount(cell("amount"), currency, locale)
+        if amount is None:
+            return None
+        unit_price = quantize(amount / quantity, currency)
+    return LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, 0.9, clip(text))
+
+
+def _number(text: str) -> Decimal | None:
+    plain = find_plain_number(text)
+    return plain[0] if plain else None
+
+
+def _item_from_line(line: ScannedLine) -> LineItem | None:
+    if not line.money or len(line.text) > 300:
+        return None
+    first = line.money[0]
+    prefix = line.text[: first.start]
+    if SUMMARY_LINE.search(prefix):
+        return None
+    has_bullet = bool(_BULLET.match(prefix))
+    described = _BULLET.sub("", prefix, count=1).strip()
+    is_request = bool(_REQUEST.match(described))
+    described = _REQUEST.sub("", described)
+    unit_price_marked = bool(_UNIT_CONNECTOR.search(described)) or bool(
+        _UNIT_PRICE_MARK.match(line.text[first.end :])
+    )
+    is_label = (
+        not is_request
+        and bool(re.search(r"[:–—-]\s*$", prefix))
+        and len(described.split()) <= _MAX_LABEL_WORDS
+    )
+    described = _CONNECTOR.sub("", described)
+    if not described:
+        return None
+    found = _quantity_and_name(described, has_bullet or is_label or unit_price_marked)
+    if found is None:
+        if not (has_bullet or is_label) or len(described.split()) > _MAX_LABEL_WORDS:
+            return None
+        found = (None, described)
+    quantity, name = found
+    name = _CONNECTOR.sub("", name).strip(" :-–—,(")
+    if not name or quantity == 0 or len(name.split()) > 10:
+        return None
+    quantity = quantity or Decimal(1)
+    # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
+    # after it ("$25.00 $75.00") make the first one the unit price.
+    per_unit = unit_price_marked or quantity == 1 or len(line.money) >= 2
+    unit_price = first.value if per_unit else quantize(first.value / quantity, first.currency)
+    confidence = 0.85 if quantity != 1 or has_bullet else 0.7
+    return LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
+
+
+def _quantity_and_name(described: str, itemised: bool) -> tuple[Decimal | None, str] | None:
+    """(quantity, name) from the words before a price, or None if they name no item."""
+    leading = _LEADING_QTY.match(described)
+    if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
+        return parse_number(leading.group("qty")), leading.group("name")
+    trailing = _TRAILING_QTY.match(described)
+    if trailing and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS:
+        return parse_number(trailing.group("qty") or trailing.group("qty2")), trailing.group("name")
+    inline = _INLINE_QTY.search(described)
+    if inline and itemised and len(inline.group("name").split()) <= _MAX_LABEL_WORDS:
+        return parse_number(inline.group("qty")), inline.group("name")
+    return None

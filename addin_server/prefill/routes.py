@@ -1,0 +1,161 @@
+# flask-smorest ships no type hints: its decorators are untyped.
+# mypy: disable-error-code="untyped-decorator"
+"""``POST /api/v1/prefill``: the draft invoice for the email open in Outlook.
+
+Thin: validate, call ``prefill_invoice``, serialise. Sign-in is enforced for every
+``/api/`` route by the identity concern, so no decorator is needed here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
+
+from addin_server.api import ApiBlueprint
+from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
+from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
+from addin_server.prefill.models import (
+    Address,
+    DraftInvoice,
+    EmailInput,
+    MerchantContext,
+)
+from addin_server.problems import ApiProblem
+
+blp = ApiBlueprint("prefill", __name__, url_prefix="/api/v1", description="Invoice pre-fill")
+
+_MAX_ADDRESS_CHARS = 320
+_RECIPIENTS = validate.Length(max=500)
+
+
+class AddressSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=_MAX_ADDRESS_CHARS))
+    name = fields.String(load_default="", validate=validate.Length(max=_MAX_ADDRESS_CHARS))
+
+    @post_load
+    def make(self, data: dict[str, Any], **_: Any) -> Address:
+        return Address(email=data["email"], name=data["name"])
+
+
+class PrefillRequestSchema(Schema):
+    from_address = fields.Nested(AddressSchema, data_key="from", load_default=None, allow_none=True)
+    sender = fields.Nested(AddressSchema, load_default=None, allow_none=True)
+    to = fields.List(
+        fields.Nested(AddressSchema),
+        load_default=list,
+        validate=_RECIPIENTS,
+    )
+    cc = fields.List(
+        fields.Nested(AddressSchema),
+        load_default=list,
+        validate=_RECIPIENTS,
+    )
+    subject = fields.String(load_default="", validate=validate.Length(max=10_000))
+    # Size is checked in the view: too large is a 413, not a validation error.
+    body = fields.String(required=True)
+    body_type = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
+    item_date = fields.AwareDateTime(load_default=None, allow_none=True)
+    mailbox_owner = fields.String(load_default="", validate=validate.Length(max=_MAX_ADDRESS_CHARS))
+    time_zone = fields.String(load_default="UTC", validate=validate.Length(max=64))
+    locale = fields.String(load_default="en-US", validate=validate.Length(max=35))
+    mode = fields.String(load_default="read", validate=validate.OneOf(["read", "compose"]))
+    default_currency = fields.String(
+        load_default="USD", validate=validate.OneOf(sorted(SUPPORTED_CURRENCIES))
+    )
+    due_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=365))
+
+    @validates("time_zone")
+    def _known_zone(self, value: str, **_: Any) -> None:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError("Not a known IANA time zone (e.g. Europe/Berlin).") from exc
+
+
+class ExtractedTextSchema(Schema):
+    value = fields.String()
+    confidence = fields.Float()
+    source = fields.String()
+
+
+class ExtractedDecimalSchema(Schema):
+    value = fields.Decimal(as_string=True)
+    confidence = fields.Float()
+    source = fields.String()
+
+
+class ExtractedDateSchema(Schema):
+    value = fields.Date()
+    confidence = fields.Float()
+    source = fields.String()
+
+
+class CustomerSchema(Schema):
+    name = fields.Nested(ExtractedTextSchema, allow_none=True)
+    email = fields.Nested(ExtractedTextSchema, allow_none=True)
+    company = fields.Nested(ExtractedTextSchema, allow_none=True)
+
+
+class LineItemSchema(Schema):
+    name = fields.String()
+    quantity = fields.Decimal(as_string=True)
+    unit_price = fields.Decimal(as_string=True)
+    confidence = fields.Float()
+    source = fields.String()
+
+
+class ReferenceSchema(Schema):
+    kind = fields.String()
+    value = fields.String()
+    confidence = fields.Float()
+    source = fields.String()
+
+
+class DraftInvoiceSchema(Schema):
+    customer = fields.Nested(CustomerSchema)
+    description = fields.Nested(ExtractedTextSchema, allow_none=True)
+    line_items = fields.List(fields.Nested(LineItemSchema))
+    total = fields.Nested(ExtractedDecimalSchema, allow_none=True)
+    currency = fields.Nested(ExtractedTextSchema)
+    due_date = fields.Nested(ExtractedDateSchema)
+    references = fields.List(fields.Nested(ReferenceSchema))
+
+
+@blp.post("/prefill")
+@blp.arguments(PrefillRequestSchema)
+@blp.response(200, DraftInvoiceSchema)
+def prefill(arguments: dict[str, Any]) -> DraftInvoice:
+    """The draft invoice for an email: every field with its confidence and source text."""
+    if len(arguments["body"]) > MAX_BODY_CHARS:
+        raise _too_large()
+    email = EmailInput(
+        body=arguments["body"],
+        body_type=arguments["body_type"],
+        from_address=arguments["from_address"],
+        sender=arguments["sender"],
+        to=tuple(arguments["to"]),
+        cc=tuple(arguments["cc"]),
+        subject=arguments["subject"],
+        item_date=arguments["item_date"],
+        mailbox_owner=arguments["mailbox_owner"],
+        time_zone=arguments["time_zone"],
+        locale=arguments["locale"],
+        mode=arguments["mode"],
+    )
+    context = MerchantContext(
+        default_currency=arguments["default_currency"], due_days=arguments["due_days"]
+    )
+    try:
+        return prefill_invoice(email, context)
+    except BodyTooLargeError:
+        raise _too_large() from None
+
+
+def _too_large() -> ApiProblem:
+    return ApiProblem(
+        413,
+        f"The email body is longer than {MAX_BODY_CHARS} characters; pre-fill reads at most that.",
+        problem_type="/problems/body-too-large",
+    )

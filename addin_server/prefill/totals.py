@@ -1,0 +1,149 @@
+"""The invoice total and currency: an explicit total ("Total", "Gesamtbetrag", "合計")
+wins over the sum of the line items; a single amount asked for stands alone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from addin_server.prefill.amounts import (
+    SUPPORTED_CURRENCIES,
+    find_plain_number,
+    quantize,
+    resolve_currency,
+)
+from addin_server.prefill.line_items import ScannedLine
+from addin_server.prefill.models import Extracted, LineItem
+from addin_server.prefill.snippets import clip, snippet
+
+_TOTAL_WORD = re.compile(
+    r"(?<![^\W\d_])(?:grand total|total due|amount due|balance due|total amount|total|in total"
+    r"|comes to|sum of|gesamtbetrag|gesamtsumme|gesamtpreis|gesamt|summe|endbetrag|insgesamt"
+    r"|rechnungsbetrag|montant total|montant|importe total|total a pagar|monto total)"
+    r"(?![^\W\d_])|合計|総額|請求金額|総計|支払い?金額",
+    re.IGNORECASE,
+)
+_TOTAL_AFTER = re.compile(
+    r"\s?(?:(?:in total|total|insgesamt|au total|en total|in all)(?![^\W\d_])|合計)", re.I
+)
+_NOT_GRAND_TOTAL = re.compile(
+    r"sub-?total|zwischensumme|sous-total|小計|excl|before tax|net amount|netto|hors tax"
+    r"|\bHT\b|sin iva|税抜|deposit|anzahlung|acompte|anticipo|per month|monthly"
+    r"|paid|bezahlt|payé|pagado",
+    re.IGNORECASE,
+)
+_AMOUNT_WORD = re.compile(
+    r"invoice|bill|charge|price|cost|fee|deposit|pay|amount|rechnung|preis|betrag|kosten"
+    r"|anzahlung|honorar|facture|factur|prix|co[uû]t|montant|acompte|factura|precio|importe"
+    r"|coste|costo|anticipo|請求|料金|代金|金額|費用",
+    re.IGNORECASE,
+)
+_GROUPED = re.compile(r"[.,' ]")
+_CURRENCY_MENTION = re.compile(
+    r"(?<![A-Za-z])(?:" + "|".join(sorted(SUPPORTED_CURRENCIES)) + r")(?![A-Za-z])"
+)
+
+
+@dataclass(frozen=True)
+class TotalAndCurrency:
+    total: Extracted[Decimal] | None
+    currency: Extracted[str]
+
+
+def choose_total(
+    lines: list[ScannedLine],
+    items: list[LineItem],
+    default_currency: str,
+    locale: str,
+) -> TotalAndCurrency:
+    explicit = [money for line in lines for money in line.money]
+    mentioned = _mentioned_currency(lines)
+    stated = _stated_total(lines, mentioned or default_currency, locale)
+    if stated is not None:
+        total, code, confident = stated
+        return TotalAndCurrency(total, Extracted(code, 0.9 if confident else 0.4, total.source))
+    # The currency of the amounts found, else one named without an amount, else the default.
+    if explicit:
+        currency = Extracted(explicit[0].currency, 0.85, _money_source(lines, explicit[0]))
+    elif mentioned:
+        currency = Extracted(mentioned, 0.6, mentioned)
+    else:
+        currency = Extracted(default_currency, 0.3, "")
+    if items:
+        value = quantize(
+            sum((i.quantity * i.unit_price for i in items), Decimal(0)), currency.value
+        )
+        sources = "; ".join(i.source for i in items[:3])
+        return TotalAndCurrency(Extracted(value, 0.7, clip(sources)), currency)
+    asked = _single_amount(lines)
+    return TotalAndCurrency(asked, currency)
+
+
+def _money_source(lines: list[ScannedLine], money: object) -> str:
+    for line in lines:
+        if money in line.money:
+            return clip(line.text)
+    return ""
+
+
+def _mentioned_currency(lines: list[ScannedLine]) -> str | None:
+    for line in lines:
+        match = _CURRENCY_MENTION.search(line.text)
+        if match:
+            return resolve_currency(match.group(), "", "")
+    return None
+
+
+def _stated_total(
+    lines: list[ScannedLine], fallback_currency: str, locale: str
+) -> tuple[Extracted[Decimal], str, bool] | None:
+    """The last amount introduced as a total (grand totals come last)."""
+    found: tuple[Extracted[Decimal], str, bool] | None = None
+    for line in lines:
+        previous_end = 0
+        for money in line.money:
+            before = line.text[previous_end : money.start][-60:]
+            after = line.text[money.end : money.end + 12]
+            previous_end = money.end
+            if (_TOTAL_WORD.search(before) or _TOTAL_AFTER.match(after)) and not (
+                _NOT_GRAND_TOTAL.search(before)
+            ):
+                source = snippet(line.text, money.start, money.end)
+                found = (Extracted(money.value, 0.9, source), money.currency, True)
+        if not line.money:
+            word = _TOTAL_WORD.search(line.text)
+            if word and not _NOT_GRAND_TOTAL.search(line.text[: word.end()]):
+                following = line.text[word.end() : word.end() + 40]
+                plain = find_plain_number(following)
+                # A bare "Total: 3" counts things; money has decimals or thousands groups.
+                if (
+                    plain is not None
+                    and plain[0] > 0
+                    and _GROUPED.search(following[plain[1] : plain[2]])
+                ):
+                    value = quantize(plain[0], fallback_currency)
+                    source = clip(line.text)
+                    found = (Extracted(value, 0.6, source), fallback_currency, False)
+    return found
+
+
+def _single_amount(lines: list[ScannedLine]) -> Extracted[Decimal] | None:
+    """No total and no items: the one amount the email asks for, if there is one."""
+    amounts = [(line, money) for line in lines for money in line.money]
+    if not amounts:
+        return None
+    if len({money.value for _, money in amounts}) == 1:
+        line, money = amounts[0]
+        return Extracted(money.value, 0.6, snippet(line.text, money.start, money.end))
+    asked = []
+    for line in lines:
+        previous_end = 0
+        for money in line.money:
+            if _AMOUNT_WORD.search(line.text[previous_end : money.start][-60:]):
+                asked.append((line, money))
+            previous_end = money.end
+    if len({money.value for _, money in asked}) == 1:
+        line, money = asked[0]
+        return Extracted(money.value, 0.5, snippet(line.text, money.start, money.end))
+    return None
