@@ -177,12 +177,17 @@ def rejection_problem(error: CybersourceError) -> ApiProblem:
 
 
 def check_credentials(
-    credentials: Credentials, environment: Environment, verify: VerifyCredentials
+    session: Session,
+    profile: MerchantProfile,
+    credentials: Credentials,
+    verify: VerifyCredentials,
 ) -> str:
-    """Local checks, then Cybersource's; returns the hint. Raises a problem on any failure."""
+    """Local checks, the tenant's uniqueness rule, then Cybersource's (cheap checks first);
+    returns the hint. Raises a problem on any failure."""
     identifier = key_identifier(credentials)
+    _check_unique(session, profile)
     try:
-        verify(credentials, environment)
+        verify(credentials, Environment(profile.environment))
     except InvalidCredentialsError as exc:
         raise validation_problem([FieldError("credentials", exc.message)]) from exc
     except CybersourceError as exc:
@@ -259,11 +264,9 @@ def create_profile(
         tenant_id=caller.tenant_id,
         **{name: data[name] for name in PLAIN_FIELDS},
     )
-    _check_unique(session, profile)
     material = _material_from(data, SecretMaterial())
-    environment = Environment(profile.environment)
     credentials = build_credentials(profile.merchant_id, AuthScheme(profile.auth_scheme), material)
-    profile.credentials_hint = check_credentials(credentials, environment, verify)
+    profile.credentials_hint = check_credentials(session, profile, credentials, verify)
     profile.credentials_changed_at = profile.credentials_verified_at = utcnow()
     _seal(profile, material, keyring_for(settings))
     session.add(profile)
@@ -322,12 +325,9 @@ def update_profile(
     for name in PLAIN_FIELDS:
         if name in changes:
             setattr(profile, name, changes[name])
-    _check_unique(session, profile)
     if credentials_changed:
         credentials = build_credentials(profile.merchant_id, scheme, material)
-        profile.credentials_hint = check_credentials(
-            credentials, Environment(profile.environment), verify
-        )
+        profile.credentials_hint = check_credentials(session, profile, credentials, verify)
         profile.credentials_changed_at = profile.credentials_verified_at = utcnow()
         _seal(profile, material, keyring)
     if changed:
@@ -353,7 +353,7 @@ def verify_profile(
     profile = profile_for(session, caller, profile_id, manage=True)
     credentials = credentials_of(profile, keyring_for(settings))
     try:
-        check_credentials(credentials, Environment(profile.environment), verify)
+        check_credentials(session, profile, credentials, verify)
     except ApiProblem as problem:
         session.rollback()
         record_event(
