@@ -335,10 +335,14 @@ def _provider_app(provider: OpenIdProvider) -> Flask:
         if client is None or redirect_uri not in client.redirect_uris:
             abort(400, "unknown client_id or unregistered redirect_uri")
 
-        def back(**params: str) -> BaseResponse:
+        def back(**params: str) -> BaseResponse | str:
             state = args.get("state")
-            query = urlencode({**params, **({"state": state} if state else {})})
-            return redirect(f"{redirect_uri}?{query}")
+            fields = {**params, **({"state": state} if state else {})}
+            if args.get("response_mode") == "form_post":
+                return render_template(
+                    "identity/dev_provider_form_post.html", action=redirect_uri, fields=fields
+                )
+            return redirect(f"{redirect_uri}?{urlencode(fields)}")
 
         if args.get("response_type") != "code":
             return back(error="unsupported_response_type")

@@ -104,6 +104,7 @@ def dialog_start() -> BaseResponse:
             [api_scope_uri(settings)],
             redirect_uri=settings.public_url + url_for("identity_pages.dialog_callback"),
             login_hint=login_hint,
+            response_mode="form_post",  # keeps the code out of URLs and browser history
         )
     except (ValueError, OSError) as exc:
         log.warning("sign-in authority unavailable", extra={"reason": str(exc)})
@@ -122,10 +123,10 @@ def dialog_start() -> BaseResponse:
     return response
 
 
-@pages.get(DIALOG_CALLBACK_PATH)
+@pages.post(DIALOG_CALLBACK_PATH)
 def dialog_callback() -> Response:
-    """The authority sends the browser back here with a code: redeem it, check the access
-    token like any other, and hand a session token to the taskpane."""
+    """The authority posts the code here (``form_post``): redeem it, check the access token
+    like any other, and hand a session token to the taskpane."""
     settings = current_settings()
     try:
         stored = _serializer(settings).loads(
@@ -138,7 +139,7 @@ def dialog_callback() -> Response:
     via = str(stored.get("via", "office"))
     try:
         result = confidential_client(settings).acquire_token_by_auth_code_flow(
-            stored["flow"], request.args.to_dict()
+            stored["flow"], request.form.to_dict()
         )
     except ValueError as exc:  # state mismatch, or the authority could not be reached
         log.warning("sign-in callback rejected", extra={"reason": str(exc)[:200]})
