@@ -81,6 +81,7 @@ class OpenIdProvider:
     base_url: str = ""
     key_bits: int = 2048
     jwks_fetches: int = 0
+    available: bool = True  # tests simulate an outage of the authority with False
     _keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)
     _active_kid: str = ""
     _users: dict[str, ProviderUser] = field(default_factory=dict)
@@ -289,14 +290,20 @@ def _tenant_matches(segment: str, user: ProviderUser) -> bool:
     return segment in ("common", user.tid)
 
 
-def _oauth_error(error: str, description: str) -> Response:
+def _oauth_error(error: str, description: str, status: int = 400) -> Response:
     response = jsonify(error=error, error_description=description)
-    response.status_code = 400
+    response.status_code = status
     return response
 
 
 def _provider_app(provider: OpenIdProvider) -> Flask:
     app = Flask(__name__)
+
+    @app.before_request
+    def outage() -> Response | None:
+        if provider.available:
+            return None
+        return _oauth_error("temporarily_unavailable", "simulated outage", status=503)
 
     def metadata(tenant: str, version: int) -> dict[str, Any]:
         base = f"{provider.base_url}/{tenant}"
