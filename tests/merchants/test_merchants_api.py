@@ -58,7 +58,10 @@ def test_an_admin_creates_a_profile_that_members_can_list(
     assert listed.status_code == 200
     assert listed.json["profiles"] == [profile]
     assert client.get(f"{URL}/{profile['id']}", headers=tenant_a_member.headers).json == profile
-    assert audit_actions(client, tenant_a_admin) == ["merchant.created"]
+    (event,) = client.get("/api/v1/audit", headers=tenant_a_admin.headers).json["events"]
+    assert (event["action"], event["target_id"]) == ("merchant.created", profile["id"])
+    assert event["details"]["hint"] == profile["credentials"]["hint"]
+    assert event["actor"] == tenant_a_admin.username
 
 
 def test_the_first_profile_makes_its_creator_admin_and_then_only_admins_create(
