@@ -9,8 +9,8 @@ simulator checks what it receives, as Cybersource does. ``reason`` values are Cy
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -144,35 +144,57 @@ _SETTINGS_RULES: dict[str, Rule] = {
 }
 
 
-def _values_at(payload: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Every (concrete path, value) for a rule path; ``[]`` expands over a list's items."""
-    found: list[tuple[str, Any]] = [("", payload)]
-    for part in path.split("."):
-        each = part.endswith("[]")
-        name = part.removesuffix("[]")
-        following: list[tuple[str, Any]] = []
-        for prefix, value in found:
-            if not isinstance(value, Mapping) or name not in value:
-                continue
-            here = f"{prefix}.{name}" if prefix else name
-            child = value[name]
-            if each and isinstance(child, list):
-                following.extend((f"{here}[{i}]", item) for i, item in enumerate(child))
-            elif not each:
-                following.append((here, child))
-        found = following
-    yield from found
+@dataclass
+class _Node:
+    """The rules as a tree, so that one walk over the payload checks every field."""
+
+    rule: Rule
+    items: bool = False  # a list whose items have the children below
+    children: dict[str, _Node] = field(default_factory=dict)
 
 
-def _parents_present(payload: Any, path: str) -> bool:
-    """A required field is only missing when its parent object was sent (or is the root)."""
-    parent, _, _ = path.rpartition(".")
-    return not parent or any(True for _ in _values_at(payload, parent))
+_OBJECT = Rule("object")
+
+
+def _tree(rules: Mapping[str, Rule]) -> _Node:
+    root = _Node(_OBJECT)
+    for path, rule in rules.items():
+        node = root
+        for part in path.split("."):
+            name = part.removesuffix("[]")
+            if name not in node.children:
+                node.children[name] = _Node(_OBJECT)
+            node = node.children[name]
+            node.items = node.items or part.endswith("[]")
+        node.rule = rule
+    return root
+
+
+def _walk(node: _Node, value: dict[str, Any], prefix: str, issues: list[FieldIssue]) -> None:
+    for name, child in node.children.items():
+        path = f"{prefix}.{name}" if prefix else name
+        child_value = value.get(name)
+        # JSON null counts as absent: the SDK's samples send unset fields as null.
+        if child_value is None or (child.rule.required and child_value == ""):
+            if child.rule.required:
+                issues.append(FieldIssue(path, MISSING_FIELD, "is required"))
+            continue
+        problem = _problem(child.rule, child_value)
+        if problem:
+            issues.append(FieldIssue(path, INVALID_DATA, problem))
+        elif child.items:
+            for index, item in enumerate(child_value):
+                if isinstance(item, dict):
+                    _walk(child, item, f"{path}[{index}]", issues)
+                else:
+                    issues.append(FieldIssue(f"{path}[{index}]", INVALID_DATA, "must be an object"))
+        elif child.children:
+            _walk(child, child_value, path, issues)
 
 
 def _problem(rule: Rule, value: Any) -> str | None:
     if rule.kind == "object":
-        return None if isinstance(value, Mapping) else "must be an object"
+        return None if isinstance(value, dict) else "must be an object"
     if rule.kind == "list":
         if not isinstance(value, list):
             return "must be a list"
@@ -211,38 +233,27 @@ def _is_iso_date(value: str) -> bool:
         return False
 
 
-def _check(payload: Any, rules: Mapping[str, Rule]) -> list[FieldIssue]:
-    issues: list[FieldIssue] = []
-    for path, rule in rules.items():
-        values = list(_values_at(payload, path))
-        if not values:
-            if rule.required and _parents_present(payload, path):
-                issues.append(FieldIssue(path, MISSING_FIELD, "is required"))
-            continue
-        for concrete, value in values:
-            if rule.required and value in ("", None):
-                issues.append(FieldIssue(concrete, MISSING_FIELD, "is required"))
-                continue
-            problem = _problem(rule, value)
-            if problem:
-                issues.append(FieldIssue(concrete, INVALID_DATA, problem))
-    return issues
-
-
 def check_invoice_payload(payload: Any, *, for_update: bool = False) -> list[FieldIssue]:
     """Issues with a create (or, ``for_update``, an update) request body."""
-    if not isinstance(payload, Mapping):
+    if not isinstance(payload, dict):
         return [FieldIssue("(body)", INVALID_DATA, "must be a JSON object")]
-    issues = _check(payload, _INVOICE_RULES)
-    if for_update:
-        issues.extend(
-            FieldIssue(name, INVALID_DATA, "cannot be sent on update")
-            for name, _ in _values_at(payload, "invoiceInformation.invoiceNumber")
+    issues: list[FieldIssue] = []
+    _walk(_INVOICE_TREE, payload, "", issues)
+    info = payload.get("invoiceInformation")
+    if for_update and isinstance(info, dict) and "invoiceNumber" in info:
+        issues.append(
+            FieldIssue("invoiceInformation.invoiceNumber", INVALID_DATA, "cannot be sent on update")
         )
     return issues
 
 
 def check_settings_payload(payload: Any) -> list[FieldIssue]:
-    if not isinstance(payload, Mapping):
+    if not isinstance(payload, dict):
         return [FieldIssue("(body)", INVALID_DATA, "must be a JSON object")]
-    return _check(payload, _SETTINGS_RULES)
+    issues: list[FieldIssue] = []
+    _walk(_SETTINGS_TREE, payload, "", issues)
+    return issues
+
+
+_INVOICE_TREE = _tree(_INVOICE_RULES)
+_SETTINGS_TREE = _tree(_SETTINGS_RULES)

@@ -9,7 +9,8 @@ Choices where Cybersource's rules are not documented exactly:
   must equal ``iat + 120`` and not have passed; a ``jti`` is accepted once.
 * HTTP Signature: ``Date`` may differ from the simulator's clock by at most
   ``date_skew`` (300 s); ``(request-target)`` with parentheses is refused.
-* The signed host must equal ``host`` when configured, else the request's Host header.
+* The signed host must be one of ``hosts`` when configured (e.g. ``apitest.cybersource.com``
+  behind a proxy), else the request's Host header.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class SimulatorMerchant:
 class AuthPolicy:
     """The one strict reading the simulator applies (configurable, see module docstring)."""
 
-    host: str | None = None
+    hosts: tuple[str, ...] = ()
     jwt_method_case: MethodCase = MethodCase.UPPER
     jwt_path_with_query: bool = True
     jwt_max_age: float = JWT_LIFETIME
@@ -104,8 +105,8 @@ class AuthVerifier:
             return self._verify_http_signature(request)
         raise AuthRejected("no Authorization bearer token and no Signature header")
 
-    def _expected_host(self, request: ReceivedRequest) -> str:
-        return self._policy.host or request.host_header
+    def _accepts_host(self, signed_host: object, request: ReceivedRequest) -> bool:
+        return signed_host in (self._policy.hosts or (request.host_header,))
 
     def _verify_jwt(self, request: ReceivedRequest, token: str) -> SimulatorMerchant:
         try:
@@ -149,7 +150,6 @@ class AuthVerifier:
             "v-c-merchant-id": merchant.merchant_id,
             "iss": merchant.merchant_id,
             "request-method": method,
-            "request-host": self._expected_host(request),
             "request-resource-path": path,
         }
         if request.method in BODY_METHODS:
@@ -158,6 +158,8 @@ class AuthVerifier:
         for name, value in expected.items():
             if claims.get(name) != value:
                 raise AuthRejected(f"claim {name!r} is {claims.get(name)!r}, expected {value!r}")
+        if not self._accepts_host(claims.get("request-host"), request):
+            raise AuthRejected(f"claim 'request-host' {claims.get('request-host')!r} is not ours")
         now = self._clock()
         issued_at, expires = claims.get("iat"), claims.get("exp")
         if not isinstance(issued_at, int) or not isinstance(expires, int):
@@ -200,7 +202,7 @@ class AuthVerifier:
             wanted.insert(3, "digest")
         if names != wanted:
             raise AuthRejected(f"signed headers must be {' '.join(wanted)!r}")
-        if request.host_header != self._expected_host(request):
+        if not self._accepts_host(request.host_header, request):
             raise AuthRejected("Host is not the Cybersource host")
         self._check_date(request.headers.get("date", ""))
         if request.method in BODY_METHODS:

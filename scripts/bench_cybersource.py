@@ -1,0 +1,171 @@
+"""Per-call overhead of our Cybersource client against the official Python SDK.
+
+Both make the same create-invoice call (JWT with shared secret) to the same simulator,
+which runs in its own process. The SDK runs in its own venv (``.venv-bench``, created
+here if missing) in a subprocess, so its pinned dependencies never touch ours.
+
+Per call, two figures are taken: wall time (includes the simulator's own work, the same
+for both) and the calling thread's CPU time, which is the client's overhead: building the
+request, signing, serialising, HTTP and parsing the answer, without the wait for the
+server. Prints both medians for each side and their ratios; the target is a client
+overhead ratio (ours/SDK) of at most 0.2.
+
+    .venv/bin/python scripts/bench_cybersource.py [--count 300] [--warmup 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import venv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from addin_server.cybersource import (
+    CreationMode,
+    Customer,
+    CybersourceClient,
+    InvoiceDraft,
+    LineItem,
+    SharedSecretCredentials,
+    auth_for,
+)
+from addin_server.cybersource.simulator import AuthPolicy, create_simulator_app, demo_merchant
+from addin_server.loopback import LOOPBACK_HOST, LoopbackServer
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VENV = ROOT / ".venv-bench"
+SDK_SCRIPT = Path(__file__).resolve().parent / "bench_cybersource_sdk.py"
+SDK_PACKAGE = "cybersource-rest-client-python"
+TARGET_RATIO = 0.2
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK_HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def serve() -> None:
+    """Child process: the simulator with a demo merchant; prints its URL and credentials."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    demo = demo_merchant("bench_merchant")
+    port = free_port()
+    url = f"http://{LOOPBACK_HOST}:{port}"
+    # The SDK signs its run_environment (here the full URL) as request-host (notes §9).
+    policy = AuthPolicy(hosts=(f"{LOOPBACK_HOST}:{port}", url))
+    app = create_simulator_app({demo.merchant.merchant_id: demo.merchant}, policy=policy)
+    with LoopbackServer(app, port=port):
+        credentials = demo.credentials
+        job = {
+            "url": url,
+            "merchant_id": credentials.merchant_id,
+            "key_id": credentials.key_id,
+            "secret_b64": credentials.shared_secret_b64,
+        }
+        print(json.dumps(job), flush=True)
+        sys.stdin.read()  # serve until the parent closes our stdin
+
+
+def ensure_bench_venv() -> Path:
+    python = BENCH_VENV / "bin" / "python"
+    if not python.exists():
+        print(f"creating {BENCH_VENV} with {SDK_PACKAGE} ...", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True).create(BENCH_VENV)
+    check = [str(python), "-c", "import CyberSource"]
+    if subprocess.run(check, capture_output=True, check=False).returncode != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", SDK_PACKAGE], check=True)
+    return python
+
+
+def run_ours(job: dict[str, Any]) -> dict[str, list[float]]:
+    """The same invoice as bench_cybersource_sdk.build_request, through our client."""
+    credentials = SharedSecretCredentials(job["merchant_id"], job["key_id"], job["secret_b64"])
+    wall_ms: list[float] = []
+    cpu_ms: list[float] = []
+    with CybersourceClient(auth_for(credentials), job["url"]) as client:
+        for index in range(job["warmup"] + job["count"]):
+            wall, cpu = time.perf_counter(), time.thread_time()
+            client.invoices.create(
+                InvoiceDraft(
+                    invoice_number=f"OURS-{index}",
+                    description="Garden design, phase 1",
+                    due_date=date(2026, 12, 1),
+                    currency="USD",
+                    customer=Customer(name="Tanya Lee", email="tanya@example.com"),
+                    line_items=(
+                        LineItem("Design hours", Decimal("120.50"), 3, product_sku="HRS"),
+                        LineItem("Site visit", Decimal("80.00"), 1),
+                    ),
+                    mode=CreationMode.CREATE_WITHOUT_SENDING,
+                )
+            )
+            if index >= job["warmup"]:
+                wall_ms.append((time.perf_counter() - wall) * 1000)
+                cpu_ms.append((time.thread_time() - cpu) * 1000)
+    return {"wall_ms": wall_ms, "cpu_ms": cpu_ms}
+
+
+def run_sdk(python: Path, job: dict[str, Any]) -> dict[str, Any]:
+    result = subprocess.run(
+        [str(python), str(SDK_SCRIPT)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"the SDK run failed:\n{result.stderr[-4000:]}")
+    output: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return output
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve()
+        return
+
+    python = ensure_bench_venv()
+    simulator = subprocess.Popen(
+        [sys.executable, __file__, "--serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert simulator.stdout is not None
+        job = json.loads(simulator.stdout.readline())
+        job.update(count=args.count, warmup=args.warmup)
+        ours = run_ours(job)
+        sdk = run_sdk(python, job)
+    finally:
+        if simulator.stdin is not None:
+            simulator.stdin.close()
+        simulator.wait(timeout=10)
+
+    median = statistics.median
+    wall = (median(ours["wall_ms"]), median(sdk["wall_ms"]))
+    cpu = (median(ours["cpu_ms"]), median(sdk["cpu_ms"]))
+    print(f"create invoice, JWT shared secret, {args.count} calls after {args.warmup} warm-up")
+    print(f"{'median ms':28}{'ours':>10}{'SDK ' + sdk['sdk_version']:>16}{'ratio':>8}")
+    print(f"{'per call (wall)':28}{wall[0]:10.3f}{wall[1]:16.3f}{wall[0] / wall[1]:8.3f}")
+    print(f"{'client overhead (CPU)':28}{cpu[0]:10.3f}{cpu[1]:16.3f}{cpu[0] / cpu[1]:8.3f}")
+    verdict = "met" if cpu[0] / cpu[1] <= TARGET_RATIO else "NOT met"
+    print(f"target: client overhead ratio <= {TARGET_RATIO}: {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""The official SDK's side of ``bench_cybersource.py``; runs in the bench venv (.venv-bench).
+
+Reads a JSON job on stdin ({url, merchant_id, key_id, secret_b64, count, warmup}), makes
+the same create-invoice call as our client ``count`` times after ``warmup`` untimed calls,
+and prints {"wall_ms": [...], "cpu_ms": [...], "sdk_version": ...} per call on stdout.
+Imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from importlib import metadata
+from typing import Any
+
+from CyberSource import (
+    CreateInvoiceRequest,
+    InvoicesApi,
+    Invoicingv2invoicesCustomerInformation,
+    Invoicingv2invoicesInvoiceInformation,
+    Invoicingv2invoicesOrderInformation,
+    Invoicingv2invoicesOrderInformationAmountDetails,
+    Invoicingv2invoicesOrderInformationLineItems,
+)
+from CyberSource.api_client import ApiClient
+
+
+def _client_id(_self: ApiClient) -> str:
+    # Notes §9: the SDK's own lookup (pkg_resources.require) fails in a fresh venv.
+    return "cybs-rest-sdk-python-bench"
+
+
+def without_none(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: without_none(value) if isinstance(value, dict) else value
+        for key, value in data.items()
+        if value is not None
+    }
+
+
+def build_request(number: str) -> str:
+    """The same invoice as our client sends, built the way the SDK's official samples do:
+    models' ``__dict__`` nested, Nones dropped, serialised with json.dumps."""
+    line_items = [
+        Invoicingv2invoicesOrderInformationLineItems(
+            product_sku="HRS",
+            product_name="Design hours",
+            quantity=3,
+            unit_price="120.50",
+            total_amount="361.50",
+        ).__dict__,
+        Invoicingv2invoicesOrderInformationLineItems(
+            product_name="Site visit", quantity=1, unit_price="80.00", total_amount="80.00"
+        ).__dict__,
+    ]
+    request = CreateInvoiceRequest(
+        customer_information=Invoicingv2invoicesCustomerInformation(
+            name="Tanya Lee", email="tanya@example.com"
+        ).__dict__,
+        invoice_information=Invoicingv2invoicesInvoiceInformation(
+            invoice_number=number,
+            description="Garden design, phase 1",
+            due_date="2026-12-01",
+            send_immediately=True,
+            delivery_mode="none",
+            allow_partial_payments=False,
+        ).__dict__,
+        order_information=Invoicingv2invoicesOrderInformation(
+            amount_details=Invoicingv2invoicesOrderInformationAmountDetails(
+                total_amount="441.50", currency="USD"
+            ).__dict__,
+            line_items=line_items,
+        ).__dict__,
+    )
+    return json.dumps(without_none(request.__dict__))
+
+
+def main() -> None:
+    job = json.load(sys.stdin)
+    ApiClient.get_client_id = _client_id
+    config = {
+        "authentication_type": "JWT",
+        "jwt_key_type": "SHARED_SECRET",
+        "merchantid": job["merchant_id"],
+        "merchant_keyid": job["key_id"],
+        "merchant_secretkey": job["secret_b64"],
+        "run_environment": job["url"],
+    }  # no booleans: they fail the SDK's config validation unless logging is on (notes §9)
+    api = InvoicesApi(config)
+    wall_ms: list[float] = []
+    cpu_ms: list[float] = []
+    for index in range(job["warmup"] + job["count"]):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        api.create_invoice(build_request(f"SDK-{index}"))
+        if index >= job["warmup"]:
+            wall_ms.append((time.perf_counter() - wall) * 1000)
+            cpu_ms.append((time.thread_time() - cpu) * 1000)
+    version = metadata.version("cybersource-rest-client-python")
+    json.dump({"wall_ms": wall_ms, "cpu_ms": cpu_ms, "sdk_version": version}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
