@@ -1,0 +1,82 @@
+// The taskpane's calls to our API: JSON in and out, a bearer token from auth.js on each call,
+// one retry with a freshly acquired token after a 401, problem details on failure.
+
+/** A failed API call; `problem` is the RFC 9457 problem-details body. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `Request failed with status ${status}`);
+    this.name = "ApiError";
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function readBody(response) {
+  const text = await response.text();
+  if (!text) return null;
+  const type = response.headers.get("Content-Type") ?? "";
+  if (!type.includes("json")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function networkProblem(error) {
+  return {
+    type: "about:blank",
+    title: "Network error",
+    status: 0,
+    detail: "The server could not be reached. Check your connection and try again.",
+    cause: String(error?.message ?? error),
+  };
+}
+
+/**
+ * @param {{getToken: (options?: {forceRefresh?: boolean}) => Promise<string>}} auth
+ * @param {string} baseUrl prefix of every path ("" when the API is on the page's origin)
+ */
+export function createApi(auth, baseUrl = "") {
+  async function send(method, path, body, forceRefresh) {
+    const token = await auth.getToken({ forceRefresh });
+    const headers = {
+      Accept: "application/json, application/problem+json",
+      Authorization: `Bearer ${token}`,
+    };
+    const init = { method, headers };
+    if (body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    try {
+      return await fetch(baseUrl + path, init);
+    } catch (error) {
+      throw new ApiError(0, networkProblem(error));
+    }
+  }
+
+  async function request(method, path, body) {
+    let response = await send(method, path, body, false);
+    if (response.status === 401) {
+      // Expired or revoked since we got it: sign in again (silently if possible), once.
+      response = await send(method, path, body, true);
+    }
+    const content = await readBody(response);
+    if (!response.ok) {
+      const problem =
+        content && typeof content === "object"
+          ? content
+          : { type: "about:blank", title: response.statusText, status: response.status, detail: content ?? "" };
+      throw new ApiError(response.status, problem);
+    }
+    return content;
+  }
+
+  return {
+    get: (path) => request("GET", path),
+    post: (path, body) => request("POST", path, body),
+    put: (path, body) => request("PUT", path, body),
+    delete: (path) => request("DELETE", path),
+  };
+}
