@@ -10,7 +10,7 @@ from addin_server.cybersource.credentials import Credentials
 from addin_server.cybersource.models import DeliveryModeCase
 from addin_server.cybersource.requestor import Requestor
 from addin_server.cybersource.services import InvoiceSettingsService, InvoicesService
-from addin_server.cybersource.transport import Timeouts, Transport
+from addin_server.cybersource.transport import DEFAULT_TIMEOUTS, Timeouts, Transport
 
 
 class Environment(StrEnum):
@@ -31,11 +31,13 @@ def base_url_for(environment: Environment, settings: Settings) -> str:
     }[environment]
 
 
+def timeouts_for(settings: Settings) -> Timeouts:
+    return Timeouts(settings.cybersource_connect_timeout, settings.cybersource_read_timeout)
+
+
 def transport_for(settings: Settings) -> Transport:
-    """A transport with the configured timeouts; share one among all merchants' clients."""
-    return Transport(
-        Timeouts(settings.cybersource_connect_timeout, settings.cybersource_read_timeout)
-    )
+    """A transport with the configured timeouts, to share among all merchants' clients."""
+    return Transport(timeouts_for(settings))
 
 
 class CybersourceClient:
@@ -51,11 +53,13 @@ class CybersourceClient:
         base_url: str,
         *,
         transport: Transport | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
         signing_host: str | None = None,
         delivery_mode_case: DeliveryModeCase = DeliveryModeCase.LOWER,
     ) -> None:
+        """Without a shared ``transport`` the client makes (and closes) one with ``timeouts``."""
         self._owns_transport = transport is None
-        self.transport = transport or Transport()
+        self.transport = transport or Transport(timeouts)
         self.requestor = Requestor(auth, base_url, self.transport, signing_host=signing_host)
         self.invoices = InvoicesService(self.requestor, delivery_mode_case)
         self.invoice_settings = InvoiceSettingsService(self.requestor)
@@ -78,7 +82,8 @@ class CybersourceClient:
         return cls(
             auth_for(credentials, jwt_options=jwt_options),
             base_url_for(environment, settings),
-            transport=transport or transport_for(settings),
+            transport=transport,
+            timeouts=timeouts_for(settings),
         )
 
     def close(self) -> None:

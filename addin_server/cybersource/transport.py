@@ -25,6 +25,9 @@ class Timeouts:
     read: float = 30.0
 
 
+DEFAULT_TIMEOUTS = Timeouts()
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """``attempts`` counts the first try; delays grow ``base_delay * 2**n`` up to ``max_delay``."""
@@ -51,7 +54,7 @@ class Transport:
 
     def __init__(
         self,
-        timeouts: Timeouts = Timeouts(),
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
         retry: RetryPolicy = RetryPolicy(),
         *,
         sleep: Callable[[float], None] = time.sleep,

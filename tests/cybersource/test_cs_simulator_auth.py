@@ -239,7 +239,7 @@ def test_signed_host_must_be_the_configured_host(
     simulator_factory: Callable[..., Any], test_merchant: Any, scheme: str
 ) -> None:
     """Behind a proxy: the signed host is Cybersource's, whatever host the URL names."""
-    simulator = simulator_factory(policy=AuthPolicy(host="apitest.cybersource.com"))
+    simulator = simulator_factory(policy=AuthPolicy(hosts=("apitest.cybersource.com",)))
     credentials = test_merchant.credentials(scheme)
     good = CybersourceClient(
         auth_for(credentials), simulator.url, signing_host="apitest.cybersource.com"

@@ -1,0 +1,118 @@
+"""Client construction from settings, shared transports, simulator options."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import requests
+
+from addin_server.config import Settings
+from addin_server.cybersource import (
+    CreationMode,
+    CybersourceClient,
+    Environment,
+    InvoiceDraft,
+    InvoiceStatus,
+    LineItem,
+    Transport,
+    auth_for,
+    base_url_for,
+    transport_for,
+)
+from addin_server.cybersource.models import InvoiceDraft as DraftType
+from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER
+
+
+def minimal(number: str) -> DraftType:
+    return InvoiceDraft(
+        invoice_number=number,
+        description="Hedge",
+        due_date=date(2026, 12, 1),
+        currency="GBP",
+        line_items=(LineItem("Hedge trimming", Decimal("75")),),
+    )
+
+
+def test_base_urls_come_from_settings() -> None:
+    settings = Settings()
+    assert base_url_for(Environment.SANDBOX, settings) == "https://apitest.cybersource.com"
+    assert base_url_for(Environment.PRODUCTION, settings) == "https://api.cybersource.com"
+    assert base_url_for(Environment.PRODUCTION_IN, settings) == "https://api.in.cybersource.com"
+
+
+def test_client_for_merchant_uses_configured_url_and_timeouts(
+    simulator: Any, test_merchant: Any
+) -> None:
+    settings = Settings(cybersource_sandbox_url=simulator.url, cybersource_read_timeout=7.0)
+    with CybersourceClient.for_merchant(
+        test_merchant.shared_secret, Environment.SANDBOX, settings
+    ) as client:
+        assert client.transport.timeouts.read == 7.0
+        assert client.merchant_id == test_merchant.shared_secret.merchant_id
+        assert client.invoices.create(minimal("A-1")).invoice.total_amount == Decimal("75.00")
+
+
+def test_clients_of_many_merchants_share_one_transport(simulator: Any, test_merchant: Any) -> None:
+    transport = transport_for(Settings())
+    clients = [
+        CybersourceClient(
+            auth_for(test_merchant.credentials(scheme)), simulator.url, transport=transport
+        )
+        for scheme in ("jwt", "http_signature")
+    ]
+    for index, client in enumerate(clients):
+        client.invoices.create(minimal(f"S-{index}"))
+        client.close()  # does not close the shared transport
+    assert clients[0].invoices.list().total == 2
+    assert transport.session_for(simulator.url + "/x") is transport.session_for(simulator.url)
+    transport.close()
+
+
+def test_draft_status_reading_is_configurable(
+    simulator_factory: Any, test_merchant: Any, transport: Transport
+) -> None:
+    """CONFLICT in the docs: a draft without email may come back CREATED (notes §2.2)."""
+    simulator = simulator_factory(draft_without_email_status=InvoiceStatus.CREATED)
+    client = CybersourceClient(
+        auth_for(test_merchant.shared_secret), simulator.url, transport=transport
+    )
+    created = client.invoices.create(minimal("D-1")).invoice
+    assert created.status is InvoiceStatus.CREATED
+    assert created.payment_link
+    assert created.mode is CreationMode.CREATE_WITHOUT_SENDING
+
+
+def test_simulator_accepts_quantity_as_a_string_like_the_spec_examples(
+    simulator: Any, test_merchant: Any, transport: Transport
+) -> None:
+    client = CybersourceClient(
+        auth_for(test_merchant.shared_secret), simulator.url, transport=transport
+    )
+    body = minimal("Q-1").to_payload()
+    body["orderInformation"]["lineItems"][0]["quantity"] = "20"
+    response = client.requestor.request("POST", "/invoicing/v2/invoices", json_body=body)
+    assert response.status == 201
+
+
+def test_knobs_can_be_read_back_and_reset(simulator: Any) -> None:
+    simulator.knobs(latency=0.01, faults=[{"kind": "status", "status": 503}])
+    knobs = requests.get(f"{simulator.url}/__sim/knobs", timeout=5).json()
+    assert knobs["latency"] == 0.01
+    assert knobs["faults"][0]["status"] == 503
+    simulator.knobs()
+    assert requests.get(f"{simulator.url}/__sim/knobs", timeout=5).json()["faults"] == []
+
+
+def test_unknown_fault_kind_is_refused(simulator: Any) -> None:
+    response = requests.post(
+        f"{simulator.url}/__sim/knobs", json={"faults": [{"kind": "explode"}]}, timeout=5
+    )
+    assert response.status_code == 400
+
+
+def test_auth_failure_reason_header_is_the_only_hint(simulator: Any) -> None:
+    response = requests.get(f"{simulator.url}/invoicing/v2/invoices/1", timeout=5)
+    assert response.json() == {"response": {"rmsg": "Authentication Failed"}}
+    assert response.headers[AUTH_FAILURE_HEADER]
