@@ -1,8 +1,8 @@
 // Taskpane entry: sign in, show the account, then read the open email and show the invoice
 // draft prefilled from it; follow item changes while the pane is pinned.
 
-import { createApi } from "./api.js";
-import { createAuth } from "./auth.js";
+import { ApiError, createApi } from "./api.js";
+import { createAuth, SignInError } from "./auth.js";
 import { byId } from "./dom.js";
 import { renderInvoiceForm } from "./invoice-form.js";
 import { OfficeCallError, readCurrentItem } from "./office-item.js";
@@ -19,14 +19,34 @@ import {
 
 const office = window.Office;
 
-/** Turn any failure into the error view's problem shape. */
+/** Office SSO and MSAL reject with their own error objects, which carry a code. */
+function authErrorCode(error) {
+  if (error instanceof ApiError || error instanceof OfficeCallError) return undefined;
+  return error?.code ?? error?.errorCode;
+}
+
+/** Failures that signing in again can fix, as opposed to problems with the email or server. */
+function needsSignIn(error) {
+  return (
+    error instanceof SignInError ||
+    (error instanceof ApiError && error.status === 401) ||
+    authErrorCode(error) !== undefined
+  );
+}
+
+function signInMessage(error) {
+  if (error instanceof SignInError) return error.message;
+  if (error instanceof ApiError) {
+    return `Your account was not accepted: ${error.problem?.detail || "sign in again."}`;
+  }
+  return `Sign-in failed (code ${authErrorCode(error)}). Try again.`;
+}
+
+/** Any other failure in the error view's problem-details shape. */
 function problemOf(error) {
-  if (error?.problem) return error.problem;
+  if (error instanceof ApiError) return error.problem;
   if (error instanceof OfficeCallError) {
     return { title: "Outlook could not give us this email", detail: error.message };
-  }
-  if (error instanceof TypeError) {
-    return { title: "Cannot reach the invoicing server", detail: "Check your connection and try again." };
   }
   return { title: "Something went wrong", detail: error?.message || String(error) };
 }
@@ -73,8 +93,18 @@ function createPane(auth, api) {
       renderInvoiceForm(byId("invoice-form"), draft, { locale: email.locale });
       showView("invoice");
     } catch (error) {
-      if (mine === generation) showError(problemOf(error));
+      if (mine === generation) showFailure(error);
     }
+  }
+
+  function showFailure(error) {
+    if (!needsSignIn(error)) {
+      showError(problemOf(error));
+      return;
+    }
+    signedIn = false;
+    showAccount(null);
+    showSignIn(signInMessage(error));
   }
 
   async function signIn() {
@@ -90,8 +120,7 @@ function createPane(auth, api) {
       signedIn = true;
       return true;
     } catch (error) {
-      if (error?.signIn) showSignIn(error.message);
-      else showError(problemOf(error));
+      showFailure(error);
       return false;
     }
   }

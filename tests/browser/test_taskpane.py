@@ -208,5 +208,57 @@ def test_rejected_token_is_refreshed_once_and_the_call_retried(
     page = invoice_form(pane.page)
 
     expect(page.locator("#account-name")).to_have_text("Mia Merchant")
-    token_calls = pane.office_calls("auth.getAccessToken")
-    assert [c["args"][0].get("forceRefresh") for c in token_calls].count(True) == 1
+    # The expired token, then one fresh token for the retried call and all calls after it.
+    assert len(pane.office_calls("auth.getAccessToken")) == 2
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (13002, "Sign-in was cancelled."),
+        (13013, "Too many sign-in attempts in a short time"),
+    ],
+)
+def test_office_sign_in_error_is_explained_and_sign_in_retries(
+    open_taskpane: OpenTaskpane, live_app: LiveApp, code: int, message: str
+) -> None:
+    pane = open_taskpane(
+        item=WEBSITE_REQUEST,
+        accessToken=[{"error": code}, {"token": live_app.access_token()}],
+    )
+    page = pane.page
+
+    expect(page.locator("#view-signin")).to_be_visible(timeout=15_000)
+    expect(page.locator("#signin-error")).to_contain_text(message)
+    expect(page.locator("#account")).to_be_hidden()
+    page.locator("#signin-button").click()
+    expect(invoice_form(page).locator("#account-name")).to_have_text("Mia Merchant")
+
+
+def test_without_office_sso_the_dialog_signs_in(
+    open_taskpane: OpenTaskpane, live_app: LiveApp
+) -> None:
+    # 13012: this client cannot do Office SSO; the backend's sign-in dialog takes over and
+    # runs the real auth-code flow against the test provider in a popup window.
+    pane = open_taskpane(item=WEBSITE_REQUEST, accessToken={"error": 13012})
+    page = invoice_form(pane.page)
+
+    expect(page.locator("#account-name")).to_have_text("Mia Merchant")
+    expect(page.locator("#field-customer-email")).to_have_value("carla@acme.example")
+    (opened,) = pane.office_calls("ui.displayDialogAsync")
+    assert opened["args"][0].startswith(f"{live_app.url}/auth/dialog/start?")
+    assert pane.office_calls("dialog.close")
+
+
+def test_closed_sign_in_dialog_is_explained(open_taskpane: OpenTaskpane, live_app: LiveApp) -> None:
+    pane = open_taskpane(
+        item=WEBSITE_REQUEST,
+        accessToken={"error": 13001},
+        dialog={"mode": "none", "event": 12006},
+    )
+    page = pane.page
+
+    expect(page.locator("#view-signin")).to_be_visible(timeout=15_000)
+    expect(page.locator("#signin-error")).to_have_text(
+        "The sign-in window was closed before sign-in finished."
+    )
