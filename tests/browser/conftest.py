@@ -25,7 +25,15 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from flask import Flask
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 from addin_server import create_app
 from addin_server.devcert import TlsFiles
@@ -187,6 +195,11 @@ class TaskpaneSession:
     page: Page
     context: BrowserContext
     page_errors: list[str] = field(default_factory=list)
+    policy_violations: list[str] = field(default_factory=list)
+
+    def note_policy_violation(self, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.policy_violations.append(message.text)
 
     def office_calls(self, method: str | None = None) -> list[dict[str, Any]]:
         calls: list[dict[str, Any]] = self.page.evaluate("window.__fakeOffice.calls")
@@ -222,6 +235,7 @@ def open_taskpane(browser: Browser, live_app: LiveApp) -> Iterator[Callable[...,
         page = context.new_page()
         session = TaskpaneSession(page, context)
         page.on("pageerror", lambda error: session.page_errors.append(str(error)))
+        page.on("console", session.note_policy_violation)
         sessions.append(session)
         page.goto(f"{live_app.url}/taskpane.html")
         return session
@@ -232,3 +246,4 @@ def open_taskpane(browser: Browser, live_app: LiveApp) -> Iterator[Callable[...,
         session.context.close()
         assert not unimplemented, f"the taskpane used Office APIs the fake lacks: {unimplemented}"
         assert not session.page_errors, f"uncaught errors in the taskpane: {session.page_errors}"
+        assert not session.policy_violations, f"CSP blocked: {session.policy_violations}"
