@@ -6,6 +6,7 @@ import base64
 import re
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ def _taskpane_copy(root: Path, *, built: bool) -> Path:
     return folder
 
 
+@contextmanager
 def _site(tmp_path: Path, overrides: dict[str, Any], *, built: bool = True) -> Iterator[Flask]:
     config = {
         "instance_dir": tmp_path / "instance",
@@ -46,8 +48,10 @@ def _site(tmp_path: Path, overrides: dict[str, Any], *, built: bool = True) -> I
     }
     app = create_app(config)
     app.config["TASKPANE_DIR"] = _taskpane_copy(tmp_path / "checkout", built=built)
-    yield app
-    app.extensions["addin.db"].dispose()
+    try:
+        yield app
+    finally:
+        app.extensions["addin.db"].dispose()
 
 
 def fetch(client: FlaskClient, path: str) -> TestResponse:
@@ -59,7 +63,7 @@ def fetch(client: FlaskClient, path: str) -> TestResponse:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[FlaskClient]:
-    for app in _site(tmp_path, {"mode": "demo"}):
+    with _site(tmp_path, {"mode": "demo"}) as app:
         yield app.test_client()
 
 
@@ -77,7 +81,7 @@ def production_site(tmp_path: Path) -> Iterator[FlaskClient]:
         "allowed_tenants": "organizations",
         "authority": "https://login.example-idp.com/tenant-a",
     }
-    for app in _site(tmp_path, overrides):
+    with _site(tmp_path, overrides) as app:
         yield app.test_client()
 
 
@@ -109,7 +113,7 @@ def test_connect_src_follows_the_configured_authority(production_site: FlaskClie
 def test_page_says_how_to_build_when_the_bundle_is_missing(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    for app in _site(tmp_path, {"mode": "demo"}, built=False):
+    with _site(tmp_path, {"mode": "demo"}, built=False) as app:
         response = fetch(app.test_client(), "/taskpane.html")
         assert response.status_code == 503
         assert b"npm ci &amp;&amp; npm run build" in response.data

@@ -18,7 +18,7 @@ export function h(tag, props = {}, ...children) {
   return element;
 }
 
-export function append(parent, children) {
+function append(parent, children) {
   for (const child of children.flat()) {
     if (child === null || child === undefined || child === false) continue;
     parent.append(child instanceof Node ? child : document.createTextNode(String(child)));

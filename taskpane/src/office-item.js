@@ -9,7 +9,7 @@ export class OfficeCallError extends Error {
 }
 
 /** Promise around an Office `...Async(…, callback)` call. */
-export function officeAsync(office, what, start) {
+function officeAsync(office, what, start) {
   return new Promise((resolve, reject) => {
     start((result) => {
       if (result.status === office.AsyncResultStatus.Succeeded) resolve(result.value);
@@ -19,7 +19,7 @@ export function officeAsync(office, what, start) {
 }
 
 /** Compose items expose their fields as objects with getAsync; read items as plain values. */
-export function isCompose(item) {
+function isCompose(item) {
   return typeof item.subject?.getAsync === "function";
 }
 
