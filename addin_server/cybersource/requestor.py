@@ -36,7 +36,7 @@ _TIMEOUT_REASONS = frozenset({"SERVER_TIMEOUT", "SERVICE_TIMEOUT"})
 @dataclass(frozen=True)
 class ApiResponse:
     status: int
-    data: Any
+    data: dict[str, Any]
     correlation_id: str | None
 
 
@@ -94,6 +94,13 @@ class Requestor:
         correlation_id = raw.headers.get(CORRELATION_HEADER)
         if raw.status >= 300:
             raise error_from_response(raw.status, data, correlation_id)
+        if not isinstance(data, dict):
+            raise CybersourceError(
+                "Cybersource answered without a JSON object",
+                status=raw.status,
+                correlation_id=correlation_id,
+                body=data,
+            )
         return ApiResponse(raw.status, data, correlation_id)
 
 

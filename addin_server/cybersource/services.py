@@ -57,7 +57,7 @@ class InvoicesService:
         payload = draft.to_payload(delivery_mode_case=self._delivery_mode_case)
         response = self._requestor.request("POST", INVOICES_PATH, json_body=payload)
         if response.status == 202:
-            message = (response.data or {}).get("message") or "invoice created, email not sent"
+            message = response.data.get("message") or "invoice created, email not sent"
             return CreateResult(self.get(draft.invoice_number), warning=str(message))
         return CreateResult(Invoice.from_json(response.data))
 

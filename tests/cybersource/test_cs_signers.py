@@ -16,7 +16,14 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, make_p12
+from cybersource_support import (
+    MERCHANT_ID,
+    P12_PASSWORD,
+    P12_SERIAL_NUMBER,
+    make_certificate,
+    make_loose_p12,
+    make_p12,
+)
 
 from addin_server.cybersource import (
     InvalidCredentialsError,
@@ -209,6 +216,33 @@ def test_unusable_p12_is_rejected(
     p12 = make_p12(alias, serial, P12_PASSWORD, rsa_key)
     with pytest.raises(InvalidCredentialsError, match=message):
         JwtP12Auth(P12Credentials(MERCHANT_ID, p12, password))
+
+
+@pytest.fixture(scope="module")
+def cybersource_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def test_alias_picks_the_merchant_certificate_among_several(
+    rsa_key: rsa.RSAPrivateKey, cybersource_key: rsa.RSAPrivateKey
+) -> None:
+    """Cybersource's P12 files also hold its own certificates (CN=CyberSource_SJC_US)."""
+    theirs = make_certificate("CyberSource_SJC_US", "SJC", cybersource_key)
+    ours = make_certificate(MERCHANT_ID, P12_SERIAL_NUMBER, rsa_key)
+    for certificates in ([ours, theirs], [theirs, ours]):
+        p12 = make_loose_p12(rsa_key, certificates, P12_PASSWORD)
+        auth = JwtP12Auth(P12Credentials(MERCHANT_ID, p12, P12_PASSWORD))
+        header, _, _ = split_bearer(auth.headers(SignableRequest("GET", HOST, "/x")))
+        assert json.loads(b64url_decode(header))["kid"] == P12_SERIAL_NUMBER
+
+
+def test_key_of_another_certificate_is_rejected(
+    rsa_key: rsa.RSAPrivateKey, cybersource_key: rsa.RSAPrivateKey
+) -> None:
+    foreign = make_certificate(MERCHANT_ID, P12_SERIAL_NUMBER, cybersource_key)
+    p12 = make_loose_p12(rsa_key, [foreign], P12_PASSWORD)
+    with pytest.raises(InvalidCredentialsError, match="does not belong"):
+        JwtP12Auth(P12Credentials(MERCHANT_ID, p12, P12_PASSWORD))
 
 
 def test_bad_shared_secret_is_rejected() -> None:

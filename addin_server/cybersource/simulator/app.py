@@ -3,7 +3,17 @@
 Used by the tests over real loopback HTTP and by demo mode. As strict as Cybersource:
 every request is authenticated (``verification``), invoices follow the status machine
 and field limits (``book``), errors come in Cybersource's bodies, and every answer
-carries a ``v-c-correlation-id``. Test knobs are under ``/__sim/`` (``faults``).
+carries a ``v-c-correlation-id``.
+
+Test and demo endpoints (no authentication; the simulator only ever listens on loopback):
+
+* ``GET|POST /__sim/knobs``: latency, server errors, timeouts, dropped connections, email
+  failures (see ``faults``);
+* ``POST /__sim/invoices/<number>/pay`` with ``{"amount": "12.50"}`` (and ``merchant_id``
+  when the simulator has several merchants): the customer pays in full or in part.
+
+A 401 carries Cybersource's body plus an ``x-simulator-auth-failure`` header naming the
+check that failed, which Cybersource itself never reveals.
 """
 
 from __future__ import annotations
@@ -101,7 +111,7 @@ def _register_api(app: Flask, simulator: Simulator) -> None:
             time.sleep(simulator.knobs.latency)
         fault = simulator.knobs.take_fault(request.method)
         if fault is not None and not fault.after_commit:
-            return _fault_before_work(fault)
+            return _fault_before_work(fault, simulator)
         g.fault = fault
         try:
             g.merchant = simulator.verifier.verify(_received_request())
@@ -158,7 +168,8 @@ def _register_api(app: Flask, simulator: Simulator) -> None:
     def list_invoices() -> Response:
         offset = _int_query("offset", minimum=0, maximum=None)
         limit = _int_query("limit", minimum=1, maximum=MAX_LIST_LIMIT)
-        total, page = book.list(merchant_id(), offset, limit, request.args.get("status"))
+        status = request.args.get("status")
+        total, page = book.list(merchant_id(), offset, limit, status.upper() if status else None)
         base = f"/v2/invoices/?offset={offset}&limit={limit}"
         return _json(
             {
@@ -235,7 +246,7 @@ def _received_request() -> ReceivedRequest:
     )
 
 
-def _fault_before_work(fault: Fault) -> Response:
+def _fault_before_work(fault: Fault, simulator: Simulator) -> Response:
     if fault.kind == "timeout":
         time.sleep(fault.seconds)
         reply = CybersourceReply(504, "SERVER_TIMEOUT", "Request timed out.")
@@ -244,7 +255,7 @@ def _fault_before_work(fault: Fault) -> Response:
         reply = CybersourceReply(502, "SYSTEM_ERROR", "Connection dropped.")
     else:
         reply = CybersourceReply(fault.status, "SYSTEM_ERROR", "Internal server error.")
-    return _json(reply.body(time.time()), reply.status)
+    return _reply_error(reply, simulator)
 
 
 def _drop_connection() -> None:
