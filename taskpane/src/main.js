@@ -68,12 +68,10 @@ function createPane(auth, api) {
   let merchant = null;
   // Each load gets a number; a slow prefill for an item the user already left is dropped.
   let generation = 0;
-  let retry = () => start();
 
   async function loadItem() {
     if (!signedIn) return;
     const mine = ++generation;
-    retry = loadItem;
     try {
       showLoading("Reading the email…");
       const email = await readCurrentItem(office);
@@ -93,13 +91,13 @@ function createPane(auth, api) {
       renderInvoiceForm(byId("invoice-form"), draft, { locale: email.locale });
       showView("invoice");
     } catch (error) {
-      if (mine === generation) showFailure(error);
+      if (mine === generation) showFailure(error, loadItem);
     }
   }
 
-  function showFailure(error) {
+  function showFailure(error, retry) {
     if (!needsSignIn(error)) {
-      showError(problemOf(error));
+      showError(problemOf(error), retry);
       return;
     }
     signedIn = false;
@@ -109,7 +107,6 @@ function createPane(auth, api) {
 
   async function signIn() {
     showLoading("Signing in…");
-    retry = start;
     try {
       const me = await api.get("/api/v1/me");
       showAccount(auth.account() ?? { name: me.user.name, username: me.user.username });
@@ -120,7 +117,7 @@ function createPane(auth, api) {
       signedIn = true;
       return true;
     } catch (error) {
-      showFailure(error);
+      showFailure(error, start);
       return false;
     }
   }
@@ -130,16 +127,18 @@ function createPane(auth, api) {
   }
 
   byId("signin-button").addEventListener("click", start);
-  byId("error-retry").addEventListener("click", () => retry());
   return { start, loadItem };
 }
 
+const reload = () => window.location.reload();
+
 async function main() {
   if (!office) {
-    showError({
+    const problem = {
       title: "Outlook's add-in library did not load",
-      detail: "Your network may block appsforoffice.microsoft.com. Reload the pane to try again.",
-    });
+      detail: "Your network may block appsforoffice.microsoft.com.",
+    };
+    showError(problem, reload);
     return;
   }
   await office.onReady();
@@ -147,7 +146,7 @@ async function main() {
   try {
     config = await fetchAuthConfig();
   } catch (error) {
-    showError(problemOf(error));
+    showError(problemOf(error), reload);
     return;
   }
   const auth = createAuth({ config, office });

@@ -26,8 +26,10 @@ export function showSignIn(signInError) {
   showView("signin");
 }
 
-/** A problem-details body (title, detail, errors[{field, detail}]) or the same shape made up. */
-export function showError({ title, detail, errors = [], request_id: requestId }) {
+/** A problem-details body (title, detail, errors[{field, detail}]) or the same shape made up;
+ * "Try again" runs `onRetry`. */
+export function showError({ title, detail, errors = [], request_id: requestId }, onRetry) {
+  byId("error-retry").onclick = onRetry;
   setText("error-title", title || "Something went wrong");
   setText("error-detail", detail);
   // Quoted to support, who can find the request in the server logs.

@@ -262,3 +262,34 @@ def test_closed_sign_in_dialog_is_explained(open_taskpane: OpenTaskpane, live_ap
     expect(page.locator("#signin-error")).to_have_text(
         "The sign-in window was closed before sign-in finished."
     )
+
+
+def test_server_error_is_shown_and_try_again_reloads_the_draft(
+    open_taskpane: OpenTaskpane, live_app: LiveApp
+) -> None:
+    pane = open_taskpane(**signed_in_office(live_app))
+    page = pane.page
+    expect(page.locator("#view-empty")).to_be_visible(timeout=15_000)
+    unavailable = {
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "Pre-fill is restarting.",
+        "errors": [],
+        "request_id": "req-42",
+    }
+    page.route(
+        "**/api/v1/prefill",
+        lambda route: route.fulfill(
+            status=503, content_type="application/problem+json", json=unavailable
+        ),
+        times=1,
+    )
+
+    pane.switch_item(WEBSITE_REQUEST)
+    expect(page.locator("#view-error")).to_be_visible()
+    expect(page.locator("#error-title")).to_have_text("Service Unavailable")
+    expect(page.locator("#error-detail")).to_have_text("Pre-fill is restarting.")
+    expect(page.locator("#error-reference")).to_have_text("Reference: req-42")
+    page.locator("#error-retry").click()
+    expect(invoice_form(page).locator("#invoice-total")).to_have_text("$1,020.00")
