@@ -110,7 +110,7 @@ function createPane(auth, api) {
     try {
       const me = await api.get("/api/v1/me");
       showAccount(auth.account() ?? { name: me.user.name, username: me.user.username });
-      merchant = showMerchants(me.merchant_profiles, (profile) => {
+      merchant = showMerchants(me.merchant_profiles ?? [], (profile) => {
         merchant = profile;
         loadItem();
       });

@@ -55,7 +55,8 @@ export function showMerchants(profiles, onChange) {
   byId("merchant").hidden = profiles.length === 0;
   select.replaceChildren(
     ...profiles.map((profile) => {
-      const label = profile.environment === "production" ? profile.display_name : `${profile.display_name} (${profile.environment})`;
+      const sandbox = profile.environment !== "production";
+      const label = sandbox ? `${profile.display_name} (${profile.environment})` : profile.display_name;
       return h("option", { value: profile.id }, label);
     }),
   );
@@ -64,8 +65,10 @@ export function showMerchants(profiles, onChange) {
   return profiles[0] ?? null;
 }
 
+/** One line naming the email the draft comes from: its sender, or the recipient of a draft. */
 export function showSource(email) {
-  const who = email.from ? email.from.name || email.from.email : "";
+  const [direction, person] = email.mode === "compose" ? ["To", email.to[0]] : ["From", email.from];
   const subject = email.subject ? `“${email.subject}”` : "(no subject)";
-  setText("source-line", who ? `From ${who}: ${subject}` : subject);
+  const who = person ? `${direction} ${person.name || person.email}: ` : "";
+  setText("source-line", who + subject);
 }

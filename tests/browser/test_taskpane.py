@@ -168,6 +168,9 @@ def test_compose_mode_reads_the_recipients(open_taskpane: OpenTaskpane, live_app
     page = invoice_form(pane.page)
 
     expect(page.locator("#field-customer-email")).to_have_value("dean@globex.example")
+    expect(page.locator("#source-line")).to_have_text(
+        "To Dean Buyer: “Your invoice for October consulting”"
+    )
     called = {c["method"] for c in pane.office_calls()}
     assert {"subject.getAsync", "to.getAsync", "cc.getAsync", "from.getAsync"} <= called
 
