@@ -1,6 +1,6 @@
 """The official SDK's side of ``bench_cybersource.py``; runs in the bench venv (.venv-bench).
 
-Reads a JSON job on stdin ({url, merchant_id, key_id, secret_b64, count, warmup}), makes
+Reads a JSON job on stdin (url, merchant and key fields, scheme, count, warmup), makes
 the same create-invoice call as our client ``count`` times after ``warmup`` untimed calls,
 and prints {"wall_ms": [...], "cpu_ms": [...], "sdk_version": ...} per call on stdout.
 Imports nothing of ours.
@@ -79,20 +79,32 @@ def build_request(number: str) -> str:
 def main() -> None:
     job = json.load(sys.stdin)
     ApiClient.get_client_id = _client_id
+    # No booleans: they fail the SDK's config validation unless logging is on (notes §9).
     config = {
         "authentication_type": "JWT",
-        "jwt_key_type": "SHARED_SECRET",
         "merchantid": job["merchant_id"],
-        "merchant_keyid": job["key_id"],
-        "merchant_secretkey": job["secret_b64"],
         "run_environment": job["url"],
-    }  # no booleans: they fail the SDK's config validation unless logging is on (notes §9)
+    }
+    if job["scheme"] == "p12":
+        config.update(
+            jwt_key_type="P12",
+            keys_directory=job["keys_directory"],
+            key_file_name=job["key_file_name"],
+            key_alias=job["merchant_id"],
+            key_password=job["p12_password"],
+        )
+    else:
+        config.update(
+            jwt_key_type="SHARED_SECRET",
+            merchant_keyid=job["key_id"],
+            merchant_secretkey=job["secret_b64"],
+        )
     api = InvoicesApi(config)
     wall_ms: list[float] = []
     cpu_ms: list[float] = []
     for index in range(job["warmup"] + job["count"]):
         wall, cpu = time.perf_counter(), time.thread_time()
-        api.create_invoice(build_request(f"SDK-{index}"))
+        api.create_invoice(build_request(f"SDK-{job['scheme']}-{index}"))
         if index >= job["warmup"]:
             wall_ms.append((time.perf_counter() - wall) * 1000)
             cpu_ms.append((time.thread_time() - cpu) * 1000)

@@ -123,8 +123,11 @@ def simulator_factory(
     """Installs a new simulator (options as for ``create_simulator_app``) and returns it."""
     swappable, url = loopback
 
-    def start(**options: Any) -> RunningSimulator:
-        swappable.app = create_simulator_app({MERCHANT_ID: test_merchant.merchant}, **options)
+    def start(
+        merchants: dict[str, SimulatorMerchant] | None = None, **options: Any
+    ) -> RunningSimulator:
+        merchants = merchants or {MERCHANT_ID: test_merchant.merchant}
+        swappable.app = create_simulator_app(merchants, **options)
         return RunningSimulator(swappable.app, url)
 
     return start

@@ -22,7 +22,7 @@ from addin_server.cybersource import (
     transport_for,
 )
 from addin_server.cybersource.models import InvoiceDraft as DraftType
-from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER
+from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER, demo_merchant
 
 
 def minimal(number: str) -> DraftType:
@@ -116,3 +116,14 @@ def test_auth_failure_reason_header_is_the_only_hint(simulator: Any) -> None:
     response = requests.get(f"{simulator.url}/invoicing/v2/invoices/1", timeout=5)
     assert response.json() == {"response": {"rmsg": "Authentication Failed"}}
     assert response.headers[AUTH_FAILURE_HEADER]
+
+
+def test_demo_merchant_credentials_work_with_the_simulator(
+    simulator_factory: Any, transport: Transport
+) -> None:
+    demo = demo_merchant("demo_shop", with_p12=True)
+    simulator = simulator_factory({"demo_shop": demo.merchant})
+    assert demo.p12 is not None
+    for credentials in (demo.credentials, demo.p12):
+        client = CybersourceClient(auth_for(credentials), simulator.url, transport=transport)
+        assert client.invoice_settings.get().merchant_display_name == "demo_shop"
