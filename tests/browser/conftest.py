@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import secrets
 import shutil
 import socket
@@ -138,9 +137,7 @@ MERCHANT = ProviderUser(
 
 @pytest.fixture(scope="session")
 def live_app(
-    oidc_provider: OpenIdProvider,
     identity_tls: TlsFiles,
-    identity_ca_bundle: Path,
     taskpane_bundle: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveApp]:
@@ -149,15 +146,15 @@ def live_app(
     url = f"https://localhost:{port}"
     secret = "browser-tests-" + "client-secret-0123456789"
     app_id_uri = f"api://localhost:{port}/{BROWSER_CLIENT_ID}"
-    oidc_provider.register_client(
+    # A provider of its own: the shared one's users and clients stay as other tests expect.
+    provider = OpenIdProvider()
+    provider_server = provider.serve(identity_tls)
+    provider.register_client(
         ProviderClient(BROWSER_CLIENT_ID, secret, app_id_uri, (url + DIALOG_CALLBACK_PATH,))
     )
-    oidc_provider.add_user(MERCHANT)
+    provider.add_user(MERCHANT)
     instance = tmp_path_factory.mktemp("browser-app")
     key = base64.b64encode(hashlib.sha256(b"browser tests").digest()).decode()
-    previous_ca_bundle = os.environ.get("REQUESTS_CA_BUNDLE")
-    # The backend redeems dialog sign-in codes at the provider, whose CA only tests trust.
-    os.environ["REQUESTS_CA_BUNDLE"] = str(identity_ca_bundle)
     app = create_app(
         {
             "mode": "production",
@@ -167,7 +164,7 @@ def live_app(
             "bind": f"127.0.0.1:{port}",
             "secret_key": secrets.token_urlsafe(48),
             "encryption_keys": f"browser-1:{key}",
-            "authority": oidc_provider.base_url,
+            "authority": provider.base_url,
             "client_id": BROWSER_CLIENT_ID,
             "client_secret": secret,
             "app_id_uri": app_id_uri,
@@ -179,13 +176,10 @@ def live_app(
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(identity_tls.cert, identity_tls.key)
     server = LoopbackServer(app, port=port, ssl_context=context, hostname="localhost").start()
-    yield LiveApp(url, app, oidc_provider, BROWSER_CLIENT_ID, MERCHANT)
+    yield LiveApp(url, app, provider, BROWSER_CLIENT_ID, MERCHANT)
     server.stop()
+    provider_server.stop()
     database.dispose()
-    if previous_ca_bundle is None:
-        os.environ.pop("REQUESTS_CA_BUNDLE", None)
-    else:
-        os.environ["REQUESTS_CA_BUNDLE"] = previous_ca_bundle
 
 
 @dataclass
@@ -223,9 +217,16 @@ def _route_network(route: Route) -> None:
 
 
 @pytest.fixture
-def open_taskpane(browser: Browser, live_app: LiveApp) -> Iterator[Callable[..., TaskpaneSession]]:
+def open_taskpane(
+    browser: Browser,
+    live_app: LiveApp,
+    identity_ca_bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Callable[..., TaskpaneSession]]:
     """``open_taskpane(item={...}, accessToken=..., dialog=..., requirementSets=...)``:
     the taskpane in a new context whose fake Office.js has that configuration."""
+    # The backend redeems dialog sign-in codes at the test provider, whose CA only tests trust.
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(identity_ca_bundle))
     sessions: list[TaskpaneSession] = []
 
     def open_(**office_config: Any) -> TaskpaneSession:
