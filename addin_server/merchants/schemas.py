@@ -69,7 +69,7 @@ class Base64Bytes(fields.Field[bytes]):
 
 
 class ProfileInputSchema(Schema):
-    """Every field of a profile; required on create, optional on update (``partial``)."""
+    """Every field of a profile, as created (``ProfileChangesSchema`` makes them optional)."""
 
     display_name = fields.String(required=True, validate=validate.Length(min=1, max=100))
     environment = fields.String(
