@@ -105,6 +105,11 @@ REJECTED: dict[str, Forge] = {
 }
 
 
+# Validation happens before any database access: SQLite alone keeps the matrix quick.
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@ON_SQLITE
 @pytest.mark.parametrize("forge", REJECTED.values(), ids=REJECTED.keys())
 def test_rejected_with_401_and_nothing_stored(
     app: Flask, client: FlaskClient, forger: Forger, forge: Forge
@@ -116,6 +121,7 @@ def test_rejected_with_401_and_nothing_stored(
     assert identity_row_counts(app) == (0, 0, 0)
 
 
+@ON_SQLITE
 @pytest.mark.parametrize(
     "authorization", [None, "", "Bearer", "Bearer   ", "Basic dXNlcjpwYXNz"], ids=repr
 )
