@@ -101,19 +101,20 @@ class Transport:
                     verify=True if session.verify is None else session.verify,
                     proxies=session.proxies,
                 )
+                content = response.content  # read here: the body can time out or be cut too
             except requests.Timeout as exc:
                 if last_attempt:
                     raise UpstreamTimeoutError(
                         f"no answer from Cybersource in time: {exc}"
                     ) from exc
-            except requests.ConnectionError as exc:
+            except requests.RequestException as exc:
                 if last_attempt:
                     raise UpstreamUnavailableError(
                         f"connection to Cybersource failed: {exc}"
                     ) from exc
             else:
                 if last_attempt or response.status_code not in self.retry.retry_statuses:
-                    return RawResponse(response.status_code, response.headers, response.content)
+                    return RawResponse(response.status_code, response.headers, content)
             self._sleep(self.retry.delay(attempt, self._jitter()))
         raise AssertionError("unreachable: the last attempt returns or raises")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -291,3 +293,27 @@ def test_twice_lost_answer_not_found_is_reported() -> None:
     with pytest.raises(UpstreamTimeoutError):
         create_invoice_once(ScriptedClient(invoices), new_draft(), intents)  # type: ignore[arg-type]
     assert intents.events[-1] == ("failed", "UpstreamTimeoutError")
+
+
+def test_answer_cut_short_is_an_unavailable_upstream(sleeps: RecordingSleep) -> None:
+    """A server that promises 100 bytes and closes after 2: the body read fails, typed."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def answer_badly() -> None:
+        for _ in range(3):
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{}")
+            connection.close()
+
+    server = threading.Thread(target=answer_badly, daemon=True)
+    server.start()
+    transport = Transport(Timeouts(1.0, 1.0), RetryPolicy(attempts=3), sleep=sleeps)
+    with pytest.raises(UpstreamUnavailableError) as caught:
+        transport.send("GET", f"http://127.0.0.1:{port}/x", None, dict, retryable=True)
+    server.join(timeout=5)
+    listener.close()
+    transport.close()
+    assert caught.value.status is None
+    assert len(sleeps.delays) == 2
