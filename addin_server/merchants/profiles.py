@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from addin_server.audit import AuditAction, record_event
 from addin_server.config import Settings
 from addin_server.cybersource.auth import load_p12_key
-from addin_server.cybersource.client import CybersourceClient, Environment, transport_for
+from addin_server.cybersource.client import CybersourceClient, Environment
 from addin_server.cybersource.credentials import Credentials, P12Credentials
 from addin_server.cybersource.errors import (
     AuthenticationFailedError,
@@ -74,14 +74,8 @@ def cybersource_verifier(settings: Settings) -> VerifyCredentials:
     """Verification by a signed GET of the invoice settings (cheap, needs invoicing enabled)."""
 
     def verify(credentials: Credentials, environment: Environment) -> None:
-        transport = transport_for(settings)
-        try:
-            client = CybersourceClient.for_merchant(
-                credentials, environment, settings, transport=transport
-            )
+        with CybersourceClient.for_merchant(credentials, environment, settings) as client:
             client.invoice_settings.get()
-        finally:
-            transport.close()
 
     return verify
 
@@ -102,8 +96,8 @@ def client_for(
 ) -> CybersourceClient:
     """A Cybersource client acting as the profile's merchant in the profile's environment.
 
-    Pass a shared ``transport`` (``cybersource.client.transport_for(settings)``) to reuse
-    connections; without one, ``client.close()`` does not close the connections it made.
+    Pass a shared ``transport`` to reuse connections across merchants; without one the
+    client has its own, closed by ``client.close()`` (or ``with client_for(...) as client``).
     """
     return CybersourceClient.for_merchant(
         credentials_of(profile, keyring_for(settings)),

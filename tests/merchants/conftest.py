@@ -3,44 +3,31 @@ secret and P12 certificate), and the app configured to use it as the sandbox."""
 
 from __future__ import annotations
 
-import base64
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
-from merchants_support import MERCHANT_ID, P12_SERIAL_NUMBER, Secrets, make_p12
+from merchants_support import MERCHANT_ID, Secrets
 from sqlalchemy.orm import Session
 
-from addin_server.cybersource.simulator import SimulatorMerchant, create_simulator_app
+from addin_server.cybersource.simulator import DemoMerchant, create_simulator_app, demo_merchant
 from addin_server.loopback import LoopbackServer
 
 
 @pytest.fixture(scope="session")
-def merchant_rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def demo() -> DemoMerchant:
+    return demo_merchant(MERCHANT_ID, with_p12=True)
 
 
 @pytest.fixture(scope="session")
-def secrets(merchant_rsa_key: rsa.RSAPrivateKey) -> Secrets:
-    return Secrets(
-        key_id=str(uuid.uuid4()),
-        shared_secret=base64.b64encode(uuid.uuid4().bytes * 2).decode("ascii"),
-        p12=make_p12(merchant_rsa_key),
-    )
+def secrets(demo: DemoMerchant) -> Secrets:
+    return Secrets.of(demo)
 
 
 @pytest.fixture(scope="session")
-def simulator_url(secrets: Secrets, merchant_rsa_key: rsa.RSAPrivateKey) -> Iterator[str]:
-    merchant = SimulatorMerchant(
-        MERCHANT_ID,
-        secrets.key_id,
-        secrets.shared_secret,
-        {P12_SERIAL_NUMBER: merchant_rsa_key.public_key()},
-    )
-    with LoopbackServer(create_simulator_app({MERCHANT_ID: merchant})) as server:
+def simulator_url(demo: DemoMerchant) -> Iterator[str]:
+    with LoopbackServer(create_simulator_app({MERCHANT_ID: demo.merchant})) as server:
         yield server.url
 
 

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
-from cryptography.x509.oid import NameOID
+from addin_server.cybersource.simulator import DemoMerchant
 
 MERCHANT_ID = "acme_invoicing"
-P12_PASSWORD = "correct horse battery"
-P12_SERIAL_NUMBER = "5CB1A2E3F40011AA"
+SECRET_FIELD_NAMES = frozenset({"key_id", "shared_secret", "p12", "p12_password", "key_alias"})
 
 
 @dataclass(frozen=True)
@@ -25,6 +19,20 @@ class Secrets:
     key_id: str
     shared_secret: str
     p12: bytes
+    p12_password: str
+    p12_kid: str  # the certificate subject's serialNumber
+
+    @classmethod
+    def of(cls, demo: DemoMerchant) -> Secrets:
+        assert demo.p12 is not None
+        (kid,) = demo.merchant.certificates
+        return cls(
+            key_id=demo.credentials.key_id,
+            shared_secret=demo.credentials.shared_secret_b64,
+            p12=demo.p12.p12,
+            p12_password=demo.p12.password,
+            p12_kid=kid,
+        )
 
     @property
     def p12_b64(self) -> str:
@@ -42,35 +50,8 @@ class Secrets:
             "default_due_days": 14,
         }
         if scheme == "jwt_p12":
-            body.update(p12=self.p12_b64, p12_password=P12_PASSWORD)
+            body.update(p12=self.p12_b64, p12_password=self.p12_password)
         else:
             body.update(key_id=self.key_id, shared_secret=self.shared_secret)
         body.update(overrides)
         return {name: value for name, value in body.items() if value is not None}
-
-
-def make_p12(key: rsa.RSAPrivateKey, *, common_name: str = MERCHANT_ID) -> bytes:
-    """A certificate as Cybersource issues it: CN = merchant id, serialNumber = the JWT kid."""
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, P12_SERIAL_NUMBER),
-        ]
-    )
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    return pkcs12.serialize_key_and_certificates(
-        b"merchant", key, certificate, None, BestAvailableEncryption(P12_PASSWORD.encode())
-    )
-
-
-SECRET_FIELD_NAMES = frozenset({"key_id", "shared_secret", "p12", "p12_password", "key_alias"})

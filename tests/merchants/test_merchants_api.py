@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from merchants_support import P12_PASSWORD, P12_SERIAL_NUMBER, SECRET_FIELD_NAMES, Secrets
+from merchants_support import SECRET_FIELD_NAMES, Secrets
 from werkzeug.test import TestResponse
 
 from addin_server.cybersource.errors import CybersourceError
@@ -48,7 +48,7 @@ def test_an_admin_creates_a_profile_that_members_can_list(
 
     assert response.status_code == 201, response.json
     profile = response.json
-    expected_hint = secrets.key_id[-4:] if hint_source == "key_id" else P12_SERIAL_NUMBER[-4:]
+    expected_hint = secrets.key_id[-4:] if hint_source == "key_id" else secrets.p12_kid[-4:]
     assert profile["credentials"]["hint"] == "…" + expected_hint
     assert profile["credentials"]["verified_at"] == profile["credentials"]["changed_at"]
     assert not SECRET_FIELD_NAMES & set(profile)
@@ -166,12 +166,12 @@ def test_updates_reverify_only_what_cybersource_sees(
         json={
             "auth_scheme": "jwt_p12",
             "p12": secrets.p12_b64,
-            "p12_password": P12_PASSWORD,
+            "p12_password": secrets.p12_password,
         },
         headers=tenant_a_admin.headers,
     )
     assert switched.status_code == 200, switched.json
-    assert switched.json["credentials"]["hint"] == "…" + P12_SERIAL_NUMBER[-4:]
+    assert switched.json["credentials"]["hint"] == "…" + secrets.p12_kid[-4:]
     assert switched.json["credentials"]["changed_at"] > before["credentials"]["changed_at"]
 
     # Back to the shared secret, but a wrong one: refused, the P12 stays.

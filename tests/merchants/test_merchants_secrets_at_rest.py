@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from merchants_support import P12_PASSWORD, Secrets
+from merchants_support import Secrets
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -38,7 +38,7 @@ def needles(secrets: Secrets) -> dict[str, bytes]:
         "shared secret bytes": base64.b64decode(secrets.shared_secret),
         "key id": secrets.key_id.encode(),
         "rejected secret": REJECTED_SECRET.encode(),
-        "P12 password": P12_PASSWORD.encode(),
+        "P12 password": secrets.p12_password.encode(),
         "P12 as Base64": secrets.p12_b64[40:104].encode(),
         "P12 bytes": secrets.p12[200:264],
     }
@@ -72,11 +72,17 @@ def exercise_every_route(client: FlaskClient, admin: Any, secrets: Secrets) -> N
     )
     assert rejected.status_code == 502
     wrong_password = client.post(
-        URL, json=secrets.body("jwt_p12", p12_password="not " + P12_PASSWORD), headers=admin.headers
+        URL,
+        json=secrets.body("jwt_p12", p12_password="not " + secrets.p12_password),
+        headers=admin.headers,
     )
     assert wrong_password.status_code == 400
     url = f"{URL}/{shared.json['id']}"
-    to_p12 = {"auth_scheme": "jwt_p12", "p12": secrets.p12_b64, "p12_password": P12_PASSWORD}
+    to_p12 = {
+        "auth_scheme": "jwt_p12",
+        "p12": secrets.p12_b64,
+        "p12_password": secrets.p12_password,
+    }
     assert client.patch(url, json=to_p12, headers=admin.headers).status_code == 200
     assert client.post(f"{url}/verify", headers=admin.headers).status_code == 200
     back = {"auth_scheme": "http_signature", "key_id": secrets.key_id}
