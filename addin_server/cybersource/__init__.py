@@ -15,6 +15,7 @@ from addin_server.cybersource.auth import (
     JwtSharedSecretAuth,
     MethodCase,
     SignableRequest,
+    SignatureDateHeader,
     auth_for,
 )
 from addin_server.cybersource.client import (
@@ -93,6 +94,7 @@ __all__ = [
     "SharedSecretCredentials",
     "SharedSecretScheme",
     "SignableRequest",
+    "SignatureDateHeader",
     "Timeouts",
     "Transport",
     "UpstreamTimeoutError",

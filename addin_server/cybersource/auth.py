@@ -246,6 +246,17 @@ class JwtP12Auth(_JwtAuth):
         return self._key.private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
 
 
+class SignatureDateHeader(StrEnum):
+    """Which header carries the date in an HTTP Signature.
+
+    CONFLICT (notes §4.2): the SDKs send and sign ``Date``; a newer docs version shows a
+    ``v-c-date`` header signed as ``v-c-date``. ``Date`` is the default.
+    """
+
+    DATE = "date"
+    V_C_DATE = "v-c-date"
+
+
 class HttpSignatureAuth:
     """HTTP Signature with HmacSHA256 (deprecated by Cybersource, notes §4.2).
 
@@ -254,20 +265,30 @@ class HttpSignatureAuth:
     ``(request-target)`` form is refused since April 2024).
     """
 
-    def __init__(self, credentials: SharedSecretCredentials, clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        credentials: SharedSecretCredentials,
+        clock: Clock = time.time,
+        date_header: SignatureDateHeader = SignatureDateHeader.DATE,
+    ) -> None:
         self.merchant_id = credentials.merchant_id
         self._key_id = credentials.key_id
         self._secret = decode_shared_secret(credentials.shared_secret_b64)
         self._clock = clock
+        self._date_header = date_header.value
 
     def headers(self, request: SignableRequest) -> dict[str, str]:
         date = formatdate(self._clock(), usegmt=True)
         signed = {
             "host": request.host,
-            "date": date,
+            self._date_header: date,
             "request-target": f"{request.method.lower()} {request.path}",
         }
-        headers = {"Host": request.host, "Date": date, "v-c-merchant-id": self.merchant_id}
+        headers = {
+            "Host": request.host,
+            self._date_header.title(): date,
+            "v-c-merchant-id": self.merchant_id,
+        }
         if request.method in BODY_METHODS:
             digest = f"SHA-256={body_digest(request.body or b'')}"
             signed["digest"] = digest
@@ -288,6 +309,7 @@ def auth_for(
     credentials: Credentials,
     *,
     jwt_options: JwtOptions = DEFAULT_JWT_OPTIONS,
+    signature_date_header: SignatureDateHeader = SignatureDateHeader.DATE,
     clock: Clock = time.time,
     new_jti: JtiFactory = _new_jti,
 ) -> Authenticator:
@@ -295,5 +317,5 @@ def auth_for(
     if isinstance(credentials, P12Credentials):
         return JwtP12Auth(credentials, jwt_options, clock, new_jti)
     if credentials.scheme is SharedSecretScheme.HTTP_SIGNATURE:
-        return HttpSignatureAuth(credentials, clock)
+        return HttpSignatureAuth(credentials, clock, signature_date_header)
     return JwtSharedSecretAuth(credentials, jwt_options, clock, new_jti)

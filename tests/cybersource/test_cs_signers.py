@@ -33,6 +33,7 @@ from addin_server.cybersource import (
     SharedSecretCredentials,
     SharedSecretScheme,
     SignableRequest,
+    SignatureDateHeader,
     auth_for,
 )
 from addin_server.cybersource.auth import HttpSignatureAuth, JwtP12Auth, JwtSharedSecretAuth
@@ -308,3 +309,25 @@ def test_auth_for_picks_the_scheme(p12_bytes: bytes) -> None:
 def test_credentials_do_not_show_secrets(p12_bytes: bytes) -> None:
     assert SECRET_B64 not in repr(shared_secret())
     assert P12_PASSWORD not in repr(P12Credentials(MERCHANT_ID, p12_bytes, P12_PASSWORD))
+
+
+def test_http_signature_with_v_c_date() -> None:
+    """The newer docs' form: a v-c-date header, signed under that name."""
+    auth = HttpSignatureAuth(
+        shared_secret(SharedSecretScheme.HTTP_SIGNATURE),
+        clock=fixed_clock,
+        date_header=SignatureDateHeader.V_C_DATE,
+    )
+    headers = auth.headers(SignableRequest("GET", HOST, "/invoicing/v2/invoices/7"))
+    signing_string = (
+        f"host: {HOST}\nv-c-date: Tue, 14 Nov 2023 22:13:20 GMT\n"
+        f"request-target: get /invoicing/v2/invoices/7\nv-c-merchant-id: {MERCHANT_ID}"
+    )
+    signature = base64.b64encode(
+        hmac.new(SECRET, signing_string.encode(), hashlib.sha256).digest()
+    ).decode()
+    assert headers["V-C-Date"] == "Tue, 14 Nov 2023 22:13:20 GMT"
+    assert "Date" not in headers
+    assert headers["Signature"].endswith(
+        f'headers="host v-c-date request-target v-c-merchant-id", signature="{signature}"'
+    )

@@ -23,6 +23,7 @@ from addin_server.cybersource import (
     SharedSecretCredentials,
     SharedSecretScheme,
     SignableRequest,
+    SignatureDateHeader,
     auth_for,
 )
 from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER, AuthPolicy
@@ -286,3 +287,26 @@ def test_jwt_readings_are_configurable_on_both_sides(
 
 def test_http_signature_scheme_name_is_kept_in_credentials(test_merchant: Any) -> None:
     assert test_merchant.credentials("http_signature").scheme is SharedSecretScheme.HTTP_SIGNATURE
+
+
+@pytest.mark.parametrize(
+    ("client_header", "simulator_header", "accepted"),
+    [
+        (SignatureDateHeader.DATE, SignatureDateHeader.DATE, True),
+        (SignatureDateHeader.V_C_DATE, SignatureDateHeader.V_C_DATE, True),
+        (SignatureDateHeader.V_C_DATE, SignatureDateHeader.DATE, False),
+    ],
+)
+def test_http_signature_date_header_reading_is_configurable(
+    simulator_factory: Callable[..., Any],
+    test_merchant: Any,
+    client_header: SignatureDateHeader,
+    simulator_header: SignatureDateHeader,
+    accepted: bool,
+) -> None:
+    simulator = simulator_factory(policy=AuthPolicy(signature_date_header=simulator_header))
+    auth = auth_for(
+        test_merchant.credentials("http_signature"), signature_date_header=client_header
+    )
+    response = call(simulator.url, auth, "POST", CANCEL_PATH, b"{}")
+    assert (response.status_code == 404) is accepted

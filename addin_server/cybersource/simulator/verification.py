@@ -28,7 +28,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from addin_server.cybersource.auth import BODY_METHODS, MethodCase
+from addin_server.cybersource.auth import BODY_METHODS, MethodCase, SignatureDateHeader
 
 JWT_LIFETIME = 120
 JWT_FUTURE_TOLERANCE = 5
@@ -67,6 +67,7 @@ class AuthPolicy:
     jwt_path_with_query: bool = True
     jwt_max_age: float = JWT_LIFETIME
     date_skew: float = 300.0
+    signature_date_header: SignatureDateHeader = SignatureDateHeader.DATE
     reject_replayed_jti: bool = True
 
 
@@ -197,21 +198,22 @@ class AuthVerifier:
         names = params.get("headers", "").split()
         if "(request-target)" in names:
             raise AuthRejected("(request-target) with parentheses is no longer accepted")
-        wanted = ["host", "date", "request-target", "v-c-merchant-id"]
+        date_header = self._policy.signature_date_header.value
+        wanted = ["host", date_header, "request-target", "v-c-merchant-id"]
         if request.method in BODY_METHODS:
             wanted.insert(3, "digest")
         if names != wanted:
             raise AuthRejected(f"signed headers must be {' '.join(wanted)!r}")
         if not self._accepts_host(request.host_header, request):
             raise AuthRejected("Host is not the Cybersource host")
-        self._check_date(request.headers.get("date", ""))
+        self._check_date(request.headers.get(date_header, ""))
         if request.method in BODY_METHODS:
             digest = base64.b64encode(hashlib.sha256(request.body).digest()).decode()
             if request.headers.get("digest") != f"SHA-256={digest}":
                 raise AuthRejected("Digest does not match the body")
         values = {
             "host": request.host_header,
-            "date": request.headers.get("date", ""),
+            date_header: request.headers.get(date_header, ""),
             "request-target": f"{request.method.lower()} {request.path}",
             "digest": request.headers.get("digest", ""),
             "v-c-merchant-id": merchant_id,
