@@ -70,7 +70,7 @@ def _page_headers(response: _R) -> _R:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = (
-        f"default-src 'none'; script-src 'self' {OFFICE_JS_ORIGIN}; style-src 'self'; "
+        f"default-src 'self'; script-src 'self' {OFFICE_JS_ORIGIN}; object-src 'none'; "
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     )
     return response

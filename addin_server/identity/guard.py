@@ -32,6 +32,7 @@ IDENTITY_KEY = "addin.identity"
 _PUBLIC_ATTR = "_addin_public"
 # flask-smorest's own blueprint serves the OpenAPI document: schemas only, no data.
 _OPENAPI_BLUEPRINT = "api-docs"
+_MAX_REASON_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -94,10 +95,11 @@ def _authenticate_request(app: Flask) -> None:
     try:
         identity = authenticate(token, settings, identity_runtime(app).signing_keys, session)
     except InvalidToken as exc:
-        log.warning("access token rejected", extra={"reason": str(exc)})
+        # The reason quotes token fields (kid, iss): bounded, as the token is attacker-sized.
+        log.warning("access token rejected", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
         raise unauthenticated() from None
     except SigningKeysUnavailable as exc:
-        log.warning("cannot validate bearer tokens", extra={"reason": str(exc)})
+        log.warning("signing keys unavailable", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
         raise ApiProblem(503, "Sign-in cannot be checked right now; try again shortly.") from None
     user = sign_in(session, identity)
     g.identity = identity

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Literal, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,24 +124,27 @@ def sign_in(
     )
 
 
+def _membership(
+    session: Session, tenant_id: str, *conditions: ColumnElement[bool]
+) -> TenantMember | None:
+    return session.scalars(
+        select(TenantMember).where(TenantMember.tenant_id == tenant_id, *conditions)
+    ).one_or_none()
+
+
 def _resolve_role(
     session: Session, tenant: Tenant, user: User, identity: VerifiedIdentity
 ) -> Role | None:
     if ADMIN_APP_ROLE in identity.roles or tenant.personal:
         return ROLE_ADMIN
-    membership = session.scalars(
-        select(TenantMember).where(
-            TenantMember.tenant_id == tenant.id, TenantMember.user_id == user.id
-        )
-    ).one_or_none()
+    membership = _membership(session, tenant.id, TenantMember.user_id == user.id)
     if membership is None and user.preferred_username:
-        membership = session.scalars(
-            select(TenantMember).where(
-                TenantMember.tenant_id == tenant.id,
-                TenantMember.email == user.preferred_username.lower(),
-                TenantMember.user_id.is_(None),
-            )
-        ).one_or_none()
+        membership = _membership(
+            session,
+            tenant.id,
+            TenantMember.email == user.preferred_username.lower(),
+            TenantMember.user_id.is_(None),
+        )
         if membership is not None:
             membership.user_id = user.id
     if membership is None:
@@ -202,17 +205,9 @@ def _set_membership(
 ) -> TenantMember:
     member = None
     if user_id is not None:
-        member = session.scalars(
-            select(TenantMember).where(
-                TenantMember.tenant_id == tenant_id, TenantMember.user_id == user_id
-            )
-        ).one_or_none()
+        member = _membership(session, tenant_id, TenantMember.user_id == user_id)
     if member is None and email is not None:
-        member = session.scalars(
-            select(TenantMember).where(
-                TenantMember.tenant_id == tenant_id, TenantMember.email == email
-            )
-        ).one_or_none()
+        member = _membership(session, tenant_id, TenantMember.email == email)
     if member is None:
         member = TenantMember(
             tenant_id=tenant_id,
