@@ -242,6 +242,17 @@ def _material_from(data: Mapping[str, Any], base: SecretMaterial) -> SecretMater
     return SecretMaterial(**{name: data.get(name, getattr(base, name)) for name in SECRET_FIELDS})
 
 
+def _material_after(
+    profile: MerchantProfile, changes: Mapping[str, Any], keyring: Keyring
+) -> SecretMaterial:
+    """New secret material replaces the stored one whole (a P12 without a key alias gets the
+    default alias); otherwise the stored one is kept, e.g. for a new environment."""
+    if any(name in changes for name in REPLACING_FIELDS):
+        return _material_from(changes, SecretMaterial())
+    stored = keyring.open(sealed_of(profile), row_id=profile.id, field=SEALED_FIELD)
+    return _material_from(changes, SecretMaterial.from_bytes(stored))
+
+
 def create_profile(
     session: Session,
     caller: CurrentUser,
@@ -302,24 +313,13 @@ def update_profile(
         for name, value in changes.items()
         if name in SECRET_FIELDS or getattr(profile, name) != value
     )
-    keyring = keyring_for(settings)
-    credentials_changed = bool(CREDENTIAL_FIELDS.intersection(changed))
-    if credentials_changed:
-        # New secret material replaces the stored one whole (a P12 without a key alias gets
-        # the default alias); otherwise the stored one is kept, e.g. for a new environment.
-        replacing = any(name in changes for name in REPLACING_FIELDS)
-        base = (
-            SecretMaterial()
-            if replacing
-            else SecretMaterial.from_bytes(
-                keyring.open(sealed_of(profile), row_id=profile.id, field=SEALED_FIELD)
-            )
-        )
-        material = _material_from(changes, base)
     for name in PLAIN_FIELDS:
         if name in changes:
             setattr(profile, name, changes[name])
+    credentials_changed = bool(CREDENTIAL_FIELDS.intersection(changed))
     if credentials_changed:
+        keyring = keyring_for(settings)
+        material = _material_after(profile, changes, keyring)
         credentials = build_credentials(profile.merchant_id, scheme, material)
         profile.credentials_hint = check_credentials(session, profile, credentials, verify)
         profile.credentials_changed_at = profile.credentials_verified_at = utcnow()
