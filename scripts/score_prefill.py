@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "prefill"))
 
-from prefill_corpus import iter_report, load_corpus, score  # noqa: E402
+from prefill_corpus import iter_report, load_corpus, score
 
-from addin_server.prefill import prefill_invoice  # noqa: E402
+from addin_server.prefill import prefill_invoice
 
 
 def main() -> int:
@@ -27,7 +27,9 @@ def main() -> int:
         print(line)
     if args.mismatches:
         for miss in result.mismatches:
-            print(f"\n{miss.email} {miss.field}\n  expected {miss.expected}\n  actual   {miss.actual}")
+            print(
+                f"\n{miss.email} {miss.field}\n  expected {miss.expected}\n  actual   {miss.actual}"
+            )
     return 0
 
 

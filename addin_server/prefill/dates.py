@@ -53,7 +53,9 @@ def _words(names: dict[str, int]) -> str:
     return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
 
-_MONTH = rf"(?P<month>{_words(_MONTHS)})\.?"
+# Any word where a month name may stand, checked against ``_MONTHS`` afterwards: one
+# alternation of all month names in every language would be tried at every digit.
+_MONTH_WORD = r"[^\W\d_]{3,10}(?![^\W\d_])\.?"
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _DATE = re.compile(
@@ -61,8 +63,8 @@ _DATE = re.compile(
     r"|(?:(?P<jy>\d{4})\s?年\s?)?(?P<jm>\d{1,2})\s?月\s?(?P<jd>\d{1,2})\s?日"
     r"|(?<![\d./-])(?P<na>\d{1,2})(?P<sep>[./])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2})(?![\d./-]?\d)"
     rf"|{_NOT_LETTER_BEFORE}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|\.|º)?\s?(?:de\s)?"
-    rf"(?P<dm>{_words(_MONTHS)})\.?{_NOT_LETTER_AFTER}(?:,?\s(?:de\s)?(?P<dy>\d{{4}}))?"
-    rf"|{_NOT_LETTER_BEFORE}(?P<mm>{_words(_MONTHS)})\.?\s(?P<md>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"(?P<dm>{_MONTH_WORD})(?:,?\s(?:de\s)?(?P<dy>\d{{4}}))?"
+    rf"|{_NOT_LETTER_BEFORE}(?P<mm>{_MONTH_WORD})\s(?P<md>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"(?!\d)(?:,?\s(?P<my>\d{{4}}))?",
     re.IGNORECASE,
 )
@@ -146,7 +148,13 @@ def find_due_date(text: str, sent: date, locale: str) -> DueDate | None:
 
 def _absolute_due(text: str, sent: date, locale: str) -> DueDate | None:
     month_first = locale.lower().replace("_", "-") in ("en-us", "en-ph", "en")
-    for match in _DATE.finditer(text):
+    position = 0
+    while (match := _DATE.search(text, position)) is not None:
+        position = match.end()
+        month_word = match.group("dm") or match.group("mm")
+        if month_word and _month(month_word) is None:
+            position = match.start() + 1  # "Order 12 March": retry at the number
+            continue
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[max(line_start, match.start() - 60) : match.start()]
         after = text[match.end() : match.end() + 12]
@@ -185,12 +193,16 @@ def _to_date(match: re.Match[str], sent: date, month_first: bool) -> date | None
         else:
             day, month = first, second
     elif groups["dd"]:
-        day, month = int(groups["dd"]), _MONTHS[groups["dm"].lower()]
+        day, month = int(groups["dd"]), _month(groups["dm"]) or 0
         year = int(groups["dy"]) if groups["dy"] else None
     else:
-        month, day = _MONTHS[groups["mm"].lower()], int(groups["md"])
+        month, day = _month(groups["mm"]) or 0, int(groups["md"])
         year = int(groups["my"]) if groups["my"] else None
     return _valid_date(year, month, day, sent)
+
+
+def _month(word: str) -> int | None:
+    return _MONTHS.get(word.rstrip(".").lower())
 
 
 def _valid_date(year: int | None, month: int, day: int, sent: date) -> date | None:

@@ -1,4 +1,3 @@
-# ruff: noqa: RUF002 - multilingual text: full-width digits are meant
 """From an email to a draft invoice: the steps in order, each in its own module."""
 
 from __future__ import annotations
@@ -27,11 +26,19 @@ from addin_server.prefill.totals import choose_total
 
 # Largest body accepted, in characters after JSON decoding (the route answers 413 above it).
 MAX_BODY_CHARS = 5 * 1024 * 1024
-# Only this much of the current message (after quotes and signature are cut) is read for
-# amounts, items, dates and references: a request longer than this is not a request.
-SCAN_LIMIT_CHARS = 100_000
+# Work is bounded whatever the body: the request is at the top of an email, and what lies
+# further down is history, images and footers. Only this much HTML markup is converted
+# (after inline base64 images are dropped) ...
+MAX_HTML_CHARS = 1024 * 1024
+# ... only this much text is split into request, signature and quoted history ...
+MAX_TEXT_CHARS = 256 * 1024
+# ... and only this much of the request is read for amounts, items, dates and references.
+SCAN_LIMIT_CHARS = 64 * 1024
 # Earlier messages are only read for who wrote them and their signature.
 QUOTED_LIMIT_CHARS = 20_000
+# Longer lines are read up to here for amounts and items (a line is a sentence or a row).
+MAX_LINE_CHARS = 2_000
+_INLINE_IMAGE = re.compile(r"data:[\w/+.-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fwd?|wg|tr|rv|enc|antw|転送|返信)\s?:\s*)+", re.I)
 
 
@@ -51,7 +58,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     )
     lines = [
         ScannedLine(line, find_money(line, default_currency, email.locale))
-        for line in current.split("\n")
+        for line in (full_line[:MAX_LINE_CHARS] for full_line in current.split("\n"))
     ]
     currency_hint = next((m.currency for ln in lines for m in ln.money), default_currency)
     items = find_line_items(lines, currency_hint, email.locale)
@@ -92,7 +99,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
 
 def clean_text(text: str | bytes) -> str:
     """Any input as valid text: bytes decoded leniently, lone surrogates replaced, full-width
-    digits and symbols (１２，０００円, ￥) folded to their plain forms, newlines unified."""
+    digits and symbols folded to their plain forms (NFKC), newlines unified."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     text = text.encode("utf-8", errors="replace").decode("utf-8")
@@ -101,10 +108,14 @@ def clean_text(text: str | bytes) -> str:
 
 
 def body_text(body: str | bytes, body_type: str) -> str:
+    """The body as plain text, at most ``MAX_TEXT_CHARS`` long."""
     if len(body) > MAX_BODY_CHARS:
         raise BodyTooLargeError(f"the body is longer than {MAX_BODY_CHARS} characters")
-    text = clean_text(body)
-    return html_to_text(text) if body_type == "html" else text
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if body_type == "html":
+        body = html_to_text(_INLINE_IMAGE.sub("data:", body)[:MAX_HTML_CHARS])
+    return clean_text(body[:MAX_TEXT_CHARS])
 
 
 def email_date(item_date: datetime | None, time_zone: str) -> date:
