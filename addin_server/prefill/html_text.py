@@ -235,7 +235,7 @@ class _TextCollector:
         while self._rows:
             self._close_table()
         self._end_line()
-        return "\n".join(self.lines)
+        return "\n".join(self.lines).strip("\n")
 
 
 def _unquote(line: str) -> str:

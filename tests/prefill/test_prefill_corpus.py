@@ -1,0 +1,31 @@
+"""The corpus holds the engine to its accuracy floors (``scripts/score_prefill.py`` prints
+the same figures)."""
+
+from __future__ import annotations
+
+import pytest
+from prefill_corpus import FLOORS, iter_report, load_corpus, score
+
+from addin_server.prefill import prefill_invoice
+from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
+
+MIN_CORPUS_EMAILS = 60
+
+
+def test_corpus_is_large_and_varied() -> None:
+    corpus = load_corpus()
+    assert len(corpus) >= MIN_CORPUS_EMAILS
+    languages = {item.email.locale.split("-")[0] for item in corpus}
+    assert {"en", "de", "fr", "es", "ja"} <= languages
+    currencies = {item.expected["currency"] for item in corpus}
+    assert set(SUPPORTED_CURRENCIES) <= currencies
+    assert any(item.email.body_type == "html" for item in corpus)
+    assert any(item.expected["total"] is None for item in corpus), "emails with nothing to bill"
+
+
+@pytest.mark.parametrize("field", sorted(FLOORS))
+def test_accuracy_floor(field: str) -> None:
+    result = score(load_corpus(), prefill_invoice)
+    report = "\n".join(iter_report(result))
+    misses = [m for m in result.mismatches if m.field == field]
+    assert result.accuracy[field] >= FLOORS[field], f"{report}\n{misses}"

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from addin_server.prefill.dates import find_due_date
+
+SENT = date(2026, 3, 2)  # a Monday
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("Payment due by March 15, 2026", "2026-03-15"),
+        ("due 15 March", "2026-03-15"),
+        ("Please pay by 2026-03-20.", "2026-03-20"),
+        ("Invoice due 04/15/2026", "2026-04-15"),
+        ("zahlbar bis 15.03.2026", "2026-03-15"),
+        ("fällig am 3. April 2026", "2026-04-03"),
+        ("à régler avant le 15 mars 2026", "2026-03-15"),
+        ("Date d'échéance : 15/04/2026", "2026-04-15"),
+        ("vence el 15 de marzo de 2026", "2026-03-15"),
+        ("お支払期限:2026年3月31日", "2026-03-31"),
+        ("3月20日までにお振込みください", "2026-03-20"),
+        ("Terms: Net 30", "2026-04-01"),
+        ("net-15 please", "2026-03-17"),
+        ("zahlbar innerhalb von 14 Tagen", "2026-03-16"),
+        ("netto 30 Tage", "2026-04-01"),
+        ("paiement à 30 jours", "2026-04-01"),
+        ("pago a 30 días", "2026-04-01"),
+        ("30日以内にお支払いください", "2026-04-01"),
+        ("we will pay within 14 days", "2026-03-16"),
+        ("please pay by Friday", "2026-03-06"),
+        ("bis Freitag bitte", "2026-03-06"),
+        ("avant vendredi", "2026-03-06"),
+        ("antes del viernes", "2026-03-06"),
+        ("金曜日までにお願いします", "2026-03-06"),
+        ("payable end of month", "2026-03-31"),
+        ("zahlbar zum Monatsende", "2026-03-31"),
+        ("à régler fin du mois", "2026-03-31"),
+        ("月末締め翌月末払い", "2026-04-30"),
+        ("payable upon receipt", "2026-03-02"),
+    ],
+)
+def test_due_dates(text: str, due: str) -> None:
+    found = find_due_date(text, SENT, "en-US" if "/" in text and "04/15" in text else "de-DE")
+    assert found is not None
+    assert found.value.isoformat() == due
+    assert found.source
+    assert len(found.source) <= 120
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The event is on March 28, 2026.",
+        "Delivery by March 10 please.",
+        "Save 20% until March 31!",
+        "Call me on 03/04/2026 at 10:00",
+        "",
+    ],
+)
+def test_dates_that_are_not_due_dates(text: str) -> None:
+    assert find_due_date(text, SENT, "en-US") is None
+
+
+def test_slash_dates_follow_the_locale() -> None:
+    us = find_due_date("due 03/04/2026", SENT, "en-US")
+    uk = find_due_date("due 03/04/2026", SENT, "en-GB")
+    assert us is not None
+    assert us.value == date(2026, 3, 4)
+    assert uk is not None
+    assert uk.value == date(2026, 4, 3)
+
+
+def test_a_date_without_year_is_the_next_one() -> None:
+    found = find_due_date("due by January 10", SENT, "en-US")
+    assert found is not None
+    assert found.value == date(2027, 1, 10)

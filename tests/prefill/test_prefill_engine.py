@@ -1,0 +1,175 @@
+# ruff: noqa: RUF001 - multilingual email text: the multiplication sign is meant
+"""``prefill_invoice`` end to end: who the customer is, items, totals, limits."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from addin_server.prefill import (
+    MAX_BODY_CHARS,
+    Address,
+    BodyTooLargeError,
+    EmailInput,
+    MerchantContext,
+    prefill_invoice,
+)
+from addin_server.prefill.line_items import MAX_LINE_ITEMS
+
+OWNER = "billing@shop.example"
+JANE = Address("jane@acme.example", "Jane Doe")
+
+
+def email(body: str | bytes = "Please invoice $10.", **fields: object) -> EmailInput:
+    values: dict[str, object] = {
+        "body": body,
+        "from_address": JANE,
+        "to": (Address(OWNER),),
+        "item_date": datetime(2026, 3, 2, 9, tzinfo=UTC),
+        "mailbox_owner": OWNER,
+    }
+    values.update(fields)
+    return EmailInput(**values)  # type: ignore[arg-type]
+
+
+def customer_email(message: EmailInput) -> str | None:
+    found = prefill_invoice(message, MerchantContext()).customer.email
+    return found.value if found else None
+
+
+def test_reading_a_received_message_bills_its_sender() -> None:
+    assert customer_email(email()) == "jane@acme.example"
+
+
+def test_composing_bills_the_first_external_recipient() -> None:
+    message = email(
+        from_address=Address(OWNER),
+        to=(Address("colleague@shop.example"), Address("noreply@x.example"), JANE),
+        mode="compose",
+    )
+    assert customer_email(message) == "jane@acme.example"
+
+
+def test_a_message_the_owner_sent_bills_the_recipient() -> None:
+    assert customer_email(email(from_address=Address(OWNER), to=(JANE,))) == "jane@acme.example"
+
+
+def test_never_a_no_reply_address_or_the_merchant() -> None:
+    assert customer_email(email(from_address=Address("no-reply@shop.example"))) is None
+    assert customer_email(email(from_address=Address("do_not_reply@acme.example"))) is None
+    assert customer_email(email(from_address=Address(OWNER), to=(Address(OWNER),))) is None
+
+
+def test_forward_bills_the_original_sender() -> None:
+    body = (
+        "please bill\n\n-----Original Message-----\nFrom: Jane Doe <jane@acme.example>\n"
+        "Sent: Monday\nSubject: Order\n\n2 x Mug @ $5.00\n"
+    )
+    message = email(body, from_address=Address("colleague@shop.example"), subject="FW: Order")
+    draft = prefill_invoice(message, MerchantContext())
+    assert draft.customer.email is not None
+    assert draft.customer.email.value == "jane@acme.example"
+    assert draft.total is not None
+    assert draft.total.value == Decimal("10.00")
+
+
+def test_signature_gives_the_company() -> None:
+    body = "Total: $10\n\nBest regards,\nJane Doe\nPurchasing Manager\nAcme Widgets GmbH"
+    company = prefill_invoice(email(body), MerchantContext()).customer.company
+    assert company is not None
+    assert company.value == "Acme Widgets GmbH"
+
+
+def test_explicit_total_wins_over_the_sum_of_lines() -> None:
+    body = "- 2 x Chair @ $100.00\n- 1 x Desk @ $300.00\n\nTotal with discount: $450.00"
+    draft = prefill_invoice(email(body), MerchantContext())
+    assert [(i.name, i.quantity, i.unit_price) for i in draft.line_items] == [
+        ("Chair", 2, Decimal("100.00")),
+        ("Desk", 1, Decimal("300.00")),
+    ]
+    assert draft.total is not None
+    assert draft.total.value == Decimal("450.00")
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "quantity", "unit_price"),
+    [
+        ("3 x Widget @ $25.00", "Widget", 3, "25.00"),
+        ("Consulting: 10 hours at $150/hr", "Consulting", 10, "150.00"),
+        ("- Logo design: $800", "Logo design", 1, "800.00"),
+        ("* 2 Tickets - $30.00 each", "Tickets", 2, "30.00"),
+        ("5 x Kaffeebecher à 12,50 €", "Kaffeebecher", 5, "12.50"),
+        ("Beratung: 8 Stunden à 120 €", "Beratung", 8, "120.00"),
+        ("- 3 x Chaise en chêne à 145,00 €", "Chaise en chêne", 3, "145.00"),
+        ("- 2 x Mesa de roble a 320,00 €", "Mesa de roble", 2, "320.00"),
+        ("・チラシ印刷 500枚 × 40円", "チラシ印刷", 500, "40"),
+        ("- 4 x Banner = $100.00", "Banner", 4, "25.00"),
+    ],
+)
+def test_line_item_shapes(line: str, name: str, quantity: int, unit_price: str) -> None:
+    [item] = prefill_invoice(email(line), MerchantContext(default_currency="EUR")).line_items
+    assert (item.name, item.quantity, item.unit_price) == (name, quantity, Decimal(unit_price))
+    assert item.source == line
+
+
+def test_table_rows_become_items() -> None:
+    body = (
+        "<table><tr><th>Description</th><th>Quantity</th><th>Unit price</th></tr>"
+        "<tr><td>Widget</td><td>3</td><td>$25.00</td></tr>"
+        "<tr><td>Gadget</td><td>1</td><td>$40.00</td></tr></table>"
+    )
+    draft = prefill_invoice(email(body, body_type="html"), MerchantContext())
+    assert [(i.name, i.quantity) for i in draft.line_items] == [("Widget", 3), ("Gadget", 1)]
+    assert draft.total is not None
+    assert draft.total.value == Decimal("115.00")
+
+
+def test_items_beyond_the_limit_are_folded_into_the_description() -> None:
+    body = "\n".join(f"- 1 x Part {n} @ $1.00" for n in range(MAX_LINE_ITEMS + 5))
+    draft = prefill_invoice(email(body, subject="Parts"), MerchantContext())
+    assert len(draft.line_items) == MAX_LINE_ITEMS
+    assert draft.description is not None
+    assert "Part 34" in draft.description.value
+    assert "Part 29" not in draft.description.value
+    assert draft.total is not None
+    assert draft.total.value == Decimal("35.00")
+
+
+def test_nothing_to_bill_falls_back_to_the_merchant_defaults() -> None:
+    draft = prefill_invoice(email("Lunch on Thursday?"), MerchantContext("GBP", due_days=14))
+    assert draft.total is None
+    assert draft.line_items == ()
+    assert draft.currency.value == "GBP"
+    assert draft.currency.confidence < 0.5
+    assert draft.due_date.value == date(2026, 3, 16)
+
+
+def test_due_date_counts_from_the_mailbox_time_zone() -> None:
+    late_evening_utc = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # already March 3 in Tokyo
+    message = email("net 10", item_date=late_evening_utc, time_zone="Asia/Tokyo")
+    assert prefill_invoice(message, MerchantContext()).due_date.value == date(2026, 3, 13)
+
+
+def test_every_field_says_why() -> None:
+    body = "Order #123-A\n- 3 x Widget @ $25.00\nTotal: $75.00, net 30\n\nThanks,\nJane\nAcme Inc."
+    draft = prefill_invoice(email(body), MerchantContext())
+    extracted = [
+        draft.customer.email,
+        draft.customer.name,
+        draft.customer.company,
+        draft.total,
+        draft.currency,
+        draft.due_date,
+    ]
+    for field in extracted:
+        assert field is not None
+        assert 0 < field.confidence <= 1
+        assert 0 < len(field.source) <= 120
+    assert [(r.kind, r.value) for r in draft.references] == [("order", "123-A")]
+
+
+def test_bodies_above_the_limit_are_refused() -> None:
+    with pytest.raises(BodyTooLargeError):
+        prefill_invoice(email("x" * (MAX_BODY_CHARS + 1)), MerchantContext())
