@@ -216,13 +216,21 @@ def _valid_date(year: int | None, month: int, day: int, sent: date) -> date | No
         return None
 
 
+def add_days(day: date, days: int) -> date:
+    """``day`` plus ``days``, kept within the calendar (item dates can be anything)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max
+
+
 def _term_due(text: str, sent: date) -> tuple[int, DueDate] | None:
     for match in _TERM_DAYS.finditer(text):
         if _NOT_DUE.search(text[max(0, match.start() - 40) : match.start()]):
             continue
         days = int(next(g for g in match.groups() if g))
         source = snippet(text, match.start(), match.end())
-        return match.start(), DueDate(sent + timedelta(days=days), 0.85, source)
+        return match.start(), DueDate(add_days(sent, days), 0.85, source)
     receipt = _ON_RECEIPT.search(text)
     if receipt:
         return receipt.start(), DueDate(sent, 0.8, snippet(text, receipt.start(), receipt.end()))
@@ -232,7 +240,8 @@ def _term_due(text: str, sent: date) -> tuple[int, DueDate] | None:
 def _month_end_due(text: str, sent: date) -> tuple[int, DueDate] | None:
     following = _NEXT_MONTH_END.search(text)
     if following:
-        year, month = (sent.year + 1, 1) if sent.month == 12 else (sent.year, sent.month + 1)
+        first_of_next = add_days(date(sent.year, sent.month, 28), 4).replace(day=1)
+        year, month = first_of_next.year, first_of_next.month
         value = date(year, month, calendar.monthrange(year, month)[1])
         return following.start(), DueDate(
             value, 0.8, snippet(text, following.start(), following.end())
@@ -250,5 +259,5 @@ def _weekday_due(text: str, sent: date) -> tuple[int, DueDate] | None:
         return None
     name = (match.group("day") or match.group("jday")).lower()
     ahead = (_WEEKDAYS[name] - sent.weekday()) % 7 or 7
-    value = sent + timedelta(days=ahead)
+    value = add_days(sent, ahead)
     return match.start(), DueDate(value, 0.75, snippet(text, match.start(), match.end()))

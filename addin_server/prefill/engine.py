@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money
 from addin_server.prefill.body import quoted_author_parts, split_message
 from addin_server.prefill.customer import build_customer, find_customer
-from addin_server.prefill.dates import find_due_date
+from addin_server.prefill.dates import add_days, find_due_date
 from addin_server.prefill.html_text import html_to_text
 from addin_server.prefill.line_items import MAX_LINE_ITEMS, ScannedLine, find_line_items
 from addin_server.prefill.models import (
@@ -70,7 +70,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         Extracted(due.value, due.confidence, due.source)
         if due is not None
         else Extracted(
-            sent + timedelta(days=context.due_days), 0.3, f"default terms: {context.due_days} days"
+            add_days(sent, context.due_days), 0.3, f"default terms: {context.due_days} days"
         )
     )
 
@@ -124,10 +124,10 @@ def email_date(item_date: datetime | None, time_zone: str) -> date:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
-        zone = ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
+        return moment.astimezone(ZoneInfo(time_zone)).date()
+    except (ZoneInfoNotFoundError, ValueError, OverflowError):
+        # An unknown zone, or a moment at the very edge of the calendar.
+        return moment.astimezone(UTC).date()
 
 
 def _description(subject: str, current: str, folded: list[LineItem]) -> Extracted[str] | None:

@@ -35,9 +35,14 @@ _KINDS: tuple[tuple[ReferenceKind, str], ...] = (
     ),
 )
 _PATTERNS = tuple(
-    (kind, re.compile(f"(?:{label}){_NUMBER_WORD}{value}", re.IGNORECASE))
+    (kind, re.compile(pattern, re.IGNORECASE))
     for kind, label in _KINDS
-    for value in (_VALUE, _GAP_VALUE)
+    for pattern in (
+        # "PO-7741": the label is part of the identifier.
+        rf"(?P<value>(?:{label})-\d[A-Z0-9/_.-]{{0,30}}[A-Z0-9])(?![A-Za-z0-9])",
+        f"(?:{label}){_NUMBER_WORD}{_VALUE}",
+        f"(?:{label}){_NUMBER_WORD}{_GAP_VALUE}",
+    )
 )
 _MAX_REFERENCES = 10
 
