@@ -31,8 +31,8 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def probe_client(app: Flask) -> FlaskClient:
-    """The app plus a small probe API exercising each error path."""
+def probe_client(app: Flask, auth_headers: dict[str, str]) -> FlaskClient:
+    """The app plus a small probe API exercising each error path, as a signed-in user."""
     blp = ApiBlueprint("probe", __name__, url_prefix="/api/v1/probe")
 
     @blp.post("/echo")
@@ -56,7 +56,9 @@ def probe_client(app: Flask) -> FlaskClient:
         )
 
     app.extensions[API_KEY].register_blueprint(blp)
-    return app.test_client()
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = auth_headers["Authorization"]
+    return client
 
 
 def assert_problem(response: Any, status: int) -> dict[str, Any]:
@@ -155,6 +157,12 @@ def test_incoming_request_id_is_kept_when_sane(probe_client: FlaskClient) -> Non
         "/api/v1/nowhere", headers={"X-Request-Id": "<script>alert(1)</script>"}
     )
     assert hostile.headers["X-Request-Id"] != "<script>alert(1)</script>"
+
+
+def test_unauthenticated_api_call_is_401_problem(app: Flask) -> None:
+    response = app.test_client().get("/api/v1/me")
+    assert_problem(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_openapi_document_is_served(probe_client: FlaskClient) -> None:

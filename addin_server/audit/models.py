@@ -6,27 +6,13 @@ Append-only is enforced twice: the ORM refuses to flush an update or delete of a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
-from sqlalchemy.types import TypeDecorator
 
-from addin_server.storage import Base, utcnow
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every backend (SQLite hands back naive values)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
+from addin_server.storage import Base, UtcDateTime, utcnow
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a BIGINT identity.
 _EVENT_ID = BigInteger().with_variant(Integer(), "sqlite")

@@ -74,8 +74,8 @@ def _create_resolving_lost_answers(client: CybersourceClient, draft: InvoiceDraf
                 raise  # the number was taken before this call: not ours
             lost = error  # our first request was stored after the GET looked
         except UpstreamUnavailableError as error:
-            if error.status is not None:
-                raise  # Cybersource answered with a server error: nothing was stored
+            # A lost answer, or a 5xx from a gateway that may sit behind a stored invoice:
+            # either way only a lookup tells whether it exists.
             lost = error
         existing = find_invoice(client, draft.invoice_number)
         if existing is not None:

@@ -13,8 +13,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from addin_server.audit.models import UtcDateTime
-from addin_server.storage import Base, utcnow
+from addin_server.storage import Base, UtcDateTime, utcnow
 
 
 class AuthScheme(StrEnum):

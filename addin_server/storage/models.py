@@ -1,13 +1,15 @@
 """Every concern's models, imported so that ``metadata`` (used by Alembic) knows all tables.
 
-Add one import line here when a concern gets a ``models.py``.
+Add a concern's ``models`` module to ``MODEL_MODULES`` when it gets one.
 """
 
-import addin_server.audit.models
-import addin_server.identity.models  # noqa: F401
-import addin_server.merchants.models
+from addin_server.audit import models as audit_models
+from addin_server.identity import models as identity_models
+from addin_server.invoices import models as invoices_models
+from addin_server.merchants import models as merchants_models
 from addin_server.storage.database import Base
 
+MODEL_MODULES = (identity_models, merchants_models, audit_models, invoices_models)
 metadata = Base.metadata
 
-__all__ = ["metadata"]
+__all__ = ["MODEL_MODULES", "metadata"]

@@ -152,10 +152,25 @@ def test_read_timeout_is_reported_as_such(fast_client: CybersourceClient, simula
     assert caught.value.status is None
 
 
+def test_server_error_on_create_is_looked_up_before_the_one_retry(
+    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+) -> None:
+    # A 5xx from a gateway does not prove nothing was stored: look the number up first.
+    simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST"}])
+    intents = MemoryIntents()
+
+    result = create_invoice_once(fast_client, new_draft(), intents)
+
+    assert result.invoice.invoice_number == "INV-9"
+    assert sleeps.delays == []
+    assert stored_numbers(simulator) == ["INV-9"]
+    assert intents.events == [("intent", "INV-9"), ("created", "INV-9")]
+
+
 def test_create_is_never_retried_blindly(
     fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
 ) -> None:
-    simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST"}])
+    simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST", "count": 5}])
     intents = MemoryIntents()
 
     with pytest.raises(UpstreamUnavailableError):
@@ -164,6 +179,8 @@ def test_create_is_never_retried_blindly(
     assert sleeps.delays == []
     assert stored_numbers(simulator) == []
     assert intents.events == [("intent", "INV-9"), ("failed", "UpstreamUnavailableError")]
+    # Two POSTs at most (the first, and one after a lookup found nothing); the rest unused.
+    assert simulator.state.knobs.faults[0].count == 3
 
 
 def test_timeout_on_create_after_commit_finds_the_invoice(

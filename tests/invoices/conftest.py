@@ -1,0 +1,80 @@
+"""Invoice fixtures: a simulator as the sandbox and a verified merchant profile of tenant A."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+
+from addin_server import merchants
+from addin_server.cybersource import CybersourceClient
+from addin_server.cybersource.simulator import DemoMerchant, create_simulator_app, demo_merchant
+from addin_server.loopback import LoopbackServer
+
+MERCHANT_ID = "invoice_shop"
+PREFIX = "INV-"
+
+
+@pytest.fixture(scope="session")
+def demo() -> DemoMerchant:
+    return demo_merchant(MERCHANT_ID)
+
+
+@pytest.fixture
+def simulator_url(demo: DemoMerchant) -> Iterator[str]:
+    """A fresh simulator per test: its invoice book starts empty."""
+    with LoopbackServer(create_simulator_app({MERCHANT_ID: demo.merchant})) as server:
+        yield server.url
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], simulator_url: str) -> dict[str, Any]:
+    return {
+        **app_config,
+        "cybersource_sandbox_url": simulator_url,
+        "cybersource_connect_timeout": 1.0,
+        "cybersource_read_timeout": 0.5,
+    }
+
+
+@pytest.fixture
+def knobs(simulator_url: str) -> Callable[..., None]:
+    def set_knobs(**values: Any) -> None:
+        requests.post(f"{simulator_url}/__sim/knobs", json=values, timeout=5).raise_for_status()
+
+    return set_knobs
+
+
+@pytest.fixture
+def profile_id(app: Flask, tenant_a_admin: Any, demo: DemoMerchant) -> str:
+    """Created through the real API, so the credentials are verified and sealed as usual."""
+    response = app.test_client().post(
+        "/api/v1/merchants",
+        headers=tenant_a_admin.headers,
+        json={
+            "display_name": "Invoice shop",
+            "environment": "sandbox",
+            "merchant_id": MERCHANT_ID,
+            "auth_scheme": "jwt_shared_secret",
+            "key_id": demo.credentials.key_id,
+            "shared_secret": demo.credentials.shared_secret_b64,
+            "default_currency": "EUR",
+            "invoice_number_prefix": PREFIX,
+        },
+    )
+    assert response.status_code == 201, response.get_json()
+    return str(response.get_json()["id"])
+
+
+@pytest.fixture
+def merchant_client(app: Flask, profile_id: str) -> Iterator[CybersourceClient]:
+    settings = app.extensions["addin.settings"]
+    with app.extensions["addin.db"].session() as session:
+        profile = session.get(merchants.MerchantProfile, profile_id)
+        assert profile is not None
+        client = merchants.client_for(profile, settings)
+    with client:
+        yield client
