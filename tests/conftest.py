@@ -58,7 +58,7 @@ def postgres_database() -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure means the server is unusable
+    except Exception as exc:
         admin.dispose()
         pytest.skip(f"PostgreSQL not available at {POSTGRES_ADMIN_URL}: {exc}")
     url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
