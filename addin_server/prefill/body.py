@@ -58,7 +58,7 @@ _CLOSING = re.compile(
     r"|meilleures salutations|sinc[èe]res salutations"
     r"|saludos|un saludo|saludos cordiales|atentamente|muchas gracias|gracias|un cordial saludo"
     r"|vänliga hälsningar|med vänlig hälsning|obrigad[oa]|atenciosamente|abraços"
-    r"|(?:以上、?|何卒|どうぞ)?(?:よろしく|宜しく)お願い(?:いた|致)?します|以上"
+    r"|(?:以上、?|何卒|どうぞ)?(?:よろしく|宜しく)お願い(?:(?:いた|致)?します|申し上げます)|以上"
     r"|sent from my \w+|von meinem \w+ gesendet|envoy[ée] de mon \w+|enviado desde mi \w+)"
     r"[\s,.!。、]*",
     re.IGNORECASE,

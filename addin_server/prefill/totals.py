@@ -40,6 +40,11 @@ _AMOUNT_WORD = re.compile(
     re.IGNORECASE,
 )
 _GROUPED = re.compile(r"[.,' ]")
+_ESTIMATE = re.compile(
+    r"budget|around|approx|about|roughly|up to|circa|ca\.|etwa|ungefähr|rund|environ"
+    r"|aproximadamente|alrededor|予算|約|程度",
+    re.IGNORECASE,
+)
 _CURRENCY_MENTION = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(SUPPORTED_CURRENCIES)) + r")(?![A-Za-z])"
 )
@@ -129,21 +134,18 @@ def _stated_total(
 
 
 def _single_amount(lines: list[ScannedLine]) -> Extracted[Decimal] | None:
-    """No total and no items: the one amount the email asks for, if there is one."""
-    amounts = [(line, money) for line in lines for money in line.money]
-    if not amounts:
-        return None
-    if len({money.value for _, money in amounts}) == 1:
-        line, money = amounts[0]
-        return Extracted(money.value, 0.6, snippet(line.text, money.start, money.end))
-    asked = []
+    """No total and no items: the one amount the email asks for, if there is one.
+    Estimates ("budget around $3,000", "approx. USD 2,170") are not asked for."""
+    stated = []
     for line in lines:
         previous_end = 0
         for money in line.money:
-            if _AMOUNT_WORD.search(line.text[previous_end : money.start][-60:]):
-                asked.append((line, money))
+            before = line.text[previous_end : money.start][-60:]
             previous_end = money.end
-    if len({money.value for _, money in asked}) == 1:
-        line, money = asked[0]
-        return Extracted(money.value, 0.5, snippet(line.text, money.start, money.end))
+            if not _ESTIMATE.search(before):
+                stated.append((line, money, bool(_AMOUNT_WORD.search(before))))
+    for candidates, confidence in ((stated, 0.6), ([s for s in stated if s[2]], 0.5)):
+        if len({money.value for _, money, _ in candidates}) == 1:
+            line, money, _ = candidates[0]
+            return Extracted(money.value, confidence, snippet(line.text, money.start, money.end))
     return None
