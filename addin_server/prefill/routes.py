@@ -74,22 +74,16 @@ class PrefillRequestSchema(Schema):
             raise ValidationError("Not a known IANA time zone (e.g. Europe/Berlin).") from exc
 
 
-class ExtractedTextSchema(Schema):
-    value = fields.String()
-    confidence = fields.Float()
-    source = fields.String()
+def _extracted(name: str, value: fields.Field[Any]) -> type[Schema]:
+    """The schema of an ``Extracted`` value: the value, its confidence and source text."""
+    return Schema.from_dict(
+        {"value": value, "confidence": fields.Float(), "source": fields.String()}, name=name
+    )
 
 
-class ExtractedDecimalSchema(Schema):
-    value = fields.Decimal(as_string=True)
-    confidence = fields.Float()
-    source = fields.String()
-
-
-class ExtractedDateSchema(Schema):
-    value = fields.Date()
-    confidence = fields.Float()
-    source = fields.String()
+ExtractedTextSchema = _extracted("ExtractedText", fields.String())
+ExtractedDecimalSchema = _extracted("ExtractedDecimal", fields.Decimal(as_string=True))
+ExtractedDateSchema = _extracted("ExtractedDate", fields.Date())
 
 
 class CustomerSchema(Schema):
