@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import ssl
 import sys
 from pathlib import Path
@@ -11,7 +12,9 @@ from werkzeug.serving import run_simple
 
 from addin_server.app import create_app
 from addin_server.config import ConfigError, Settings, bind_host, load_settings
+from addin_server.demo import start_demo
 from addin_server.devcert import ensure_tls_certificate
+from addin_server.logs import configure_logging
 from addin_server.merchants.cli import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
 
@@ -73,16 +76,22 @@ def dev_cert() -> None:
 def serve() -> None:
     """Run the server over HTTPS on ADDIN_BIND (development and demo; production uses gunicorn)."""
     settings = _settings()
-    if settings.is_demo:
-        database = Database(settings.database_url)
-        migrate(database.engine)
-        database.dispose()
+    configure_logging(settings.log_level)
     if settings.tls_cert and settings.tls_key:
         cert, key = Path(settings.tls_cert), Path(settings.tls_key)
     else:
         files = ensure_tls_certificate(settings.instance_dir / "tls")
         cert, key = files.cert, files.key
         click.echo(f"Trust this CA once so Outlook accepts the certificate: {files.ca_cert}")
+    if settings.is_demo:
+        database = Database(settings.database_url)
+        migrate(database.engine)
+        database.dispose()
+        demo = start_demo(settings)
+        atexit.register(demo.stop)
+        settings = demo.settings
+        click.echo(f"Demo sign-in provider: {settings.authority} (pick a demo user there)")
+        click.echo(f"Demo Cybersource simulator: {settings.cybersource_sandbox_url}")
 
     app = create_app(settings)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

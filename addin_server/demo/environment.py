@@ -1,0 +1,117 @@
+"""Start the demo's loopback services and seed the demo organisations' merchant profiles."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from addin_server.config import Settings
+from addin_server.cybersource.simulator import create_simulator_app
+from addin_server.demo.merchants import DemoMerchantAccount, demo_merchant_accounts
+from addin_server.identity import grant_admin_for_first_profile
+from addin_server.identity.dev_provider import OpenIdProvider, start_demo_provider
+from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
+from addin_server.identity.users import sign_in
+from addin_server.loopback import LoopbackServer
+from addin_server.merchants import MerchantProfile
+from addin_server.merchants.profiles import create_profile, cybersource_verifier
+from addin_server.merchants.schemas import ProfileInputSchema
+from addin_server.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DemoEnvironment:
+    settings: Settings  # the input settings, pointed at the demo services
+    identity_provider: OpenIdProvider
+    servers: list[LoopbackServer] = field(default_factory=list)
+    accounts: list[DemoMerchantAccount] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+
+
+def start_demo(settings: Settings) -> DemoEnvironment:
+    """Start the provider and simulator; seed profiles. The caller stops it at exit.
+
+    Sets ``REQUESTS_CA_BUNDLE`` for this process so outbound TLS trusts the local CA as well
+    as public ones (requests lets that variable override a session's ``verify=``).
+    """
+    if not settings.is_demo:
+        raise ValueError("demo services only run in demo mode")
+    provider = start_demo_provider(settings)
+    os.environ["REQUESTS_CA_BUNDLE"] = str(provider.ca_bundle)
+    accounts = demo_merchant_accounts(settings.secret_key)
+    simulator = LoopbackServer(
+        create_simulator_app({a.merchant_id: a.simulator_merchant for a in accounts})
+    ).start()
+    demo_settings = dataclasses.replace(
+        settings, **provider.settings_overrides, cybersource_sandbox_url=simulator.url
+    )
+    environment = DemoEnvironment(
+        demo_settings, provider.provider, [provider.server, simulator], accounts
+    )
+    try:
+        seed_demo_profiles(demo_settings, accounts)
+    except BaseException:
+        environment.stop()
+        raise
+    return environment
+
+
+def seed_demo_profiles(settings: Settings, accounts: list[DemoMerchantAccount]) -> None:
+    """Give each demo organisation its merchant profile, created by its admin (idempotent)."""
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            for account in accounts:
+                existing = session.scalar(
+                    select(MerchantProfile).where(
+                        MerchantProfile.tenant_id == account.tid,
+                        MerchantProfile.merchant_id == account.merchant_id,
+                    )
+                )
+                if existing is not None:
+                    continue
+                admin = sign_in(
+                    session,
+                    VerifiedIdentity(
+                        tid=account.tid,
+                        oid=account.admin_oid,
+                        name=account.admin_name,
+                        username=account.admin_username,
+                        roles=frozenset({ADMIN_APP_ROLE}),
+                        expires_at=int(time.time()) + 60,
+                    ),
+                )
+                data = ProfileInputSchema().load(
+                    {
+                        "display_name": account.display_name,
+                        "environment": "sandbox",
+                        "merchant_id": account.merchant_id,
+                        "auth_scheme": "jwt_shared_secret",
+                        "key_id": account.key_id,
+                        "shared_secret": account.shared_secret_b64,
+                        "default_currency": "USD",
+                        "invoice_number_prefix": "DEMO-",
+                        "default_due_days": 30,
+                    }
+                )
+                create_profile(
+                    session,
+                    admin,
+                    data,
+                    settings=settings,
+                    verify=cybersource_verifier(settings),
+                    grant_admin=grant_admin_for_first_profile,
+                )
+                log.info("demo merchant profile created", extra={"merchant": account.merchant_id})
+    finally:
+        db.dispose()
