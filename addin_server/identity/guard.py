@@ -17,6 +17,7 @@ import requests
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session
 
+from addin_server.cache import shared_cache_for
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
 from addin_server.identity.models import ROLE_ADMIN
@@ -110,7 +111,8 @@ def _authenticate_request(app: Flask) -> None:
 def install_authentication(app: Flask, settings: Settings) -> None:
     http = requests.Session()  # honours REQUESTS_CA_BUNDLE
     app.extensions[IDENTITY_KEY] = IdentityRuntime(
-        http=http, signing_keys=SigningKeys(metadata_url(settings), http)
+        http=http,
+        signing_keys=SigningKeys(metadata_url(settings), http, shared=shared_cache_for(settings)),
     )
     app.before_request(lambda: _authenticate_request(app))
 

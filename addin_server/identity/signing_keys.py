@@ -2,11 +2,13 @@
 
 Keys are kept for ``ttl`` seconds. A token naming an unknown ``kid`` (e.g. just after a key
 rotation) triggers a refresh, but at most one per ``min_refresh_interval``, so a flood of
-forged ``kid`` values cannot turn into a flood of requests to the authority.
+forged ``kid`` values cannot turn into a flood of requests to the authority. With a shared
+cache (Redis) the limit holds across all workers, and keys one worker fetched serve all.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -16,6 +18,8 @@ from typing import Any
 import requests
 from jwt import PyJWK
 from jwt.exceptions import PyJWKError
+
+from addin_server.cache import SharedCache
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +39,13 @@ class SigningKeys:
         ttl: float = 3600.0,
         min_refresh_interval: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedCache | None = None,
     ) -> None:
         self._metadata_url = metadata_url
+        self._shared = shared
+        self._shared_keys = f"jwks:{metadata_url}"
+        self._shared_claim = f"jwks-refresh:{metadata_url}"
+        self._adopted: bytes | None = None
         self._http = http
         self._ttl = ttl
         self._min_refresh_interval = min_refresh_interval
@@ -50,27 +59,57 @@ class SigningKeys:
         """The RSA signing key ``kid``, or None when the authority does not publish it."""
         with self._lock:
             now = self._clock()
-            stale = self._fetched_at is None or now - self._fetched_at >= self._ttl
+            if self._needs_keys(kid, now):
+                self._adopt_shared(now)
             may_fetch = (
                 self._attempted_at is None or now - self._attempted_at >= self._min_refresh_interval
             )
-            if (stale or kid not in self._keys) and may_fetch:
-                self._refresh(now)
+            if self._needs_keys(kid, now) and may_fetch:
+                self._attempted_at = now
+                if self._claim_refresh():
+                    self._refresh(now)
             if not self._keys:
                 raise SigningKeysUnavailable("no signing keys could be loaded yet")
             return self._keys.get(kid)
 
+    def _needs_keys(self, kid: str, now: float) -> bool:
+        stale = self._fetched_at is None or now - self._fetched_at >= self._ttl
+        return stale or kid not in self._keys
+
+    def _claim_refresh(self) -> bool:
+        if self._shared is None:
+            return True
+        return self._shared.claim(self._shared_claim, self._min_refresh_interval)
+
+    def _adopt_shared(self, now: float) -> None:
+        """Take the keys another worker fetched, if there are any."""
+        if self._shared is None:
+            return
+        document = self._shared.get(self._shared_keys)
+        if document is None or document == self._adopted:
+            return  # nothing new: a flood of unknown kids costs one cache read each
+        self._adopted = document
+        try:
+            keys = self._parse(json.loads(document))
+        except (ValueError, TypeError):
+            return
+        if keys:
+            self._keys = keys
+            self._fetched_at = now
+
     def _refresh(self, now: float) -> None:
-        self._attempted_at = now
         try:
             jwks_uri = self._get_json(self._metadata_url)["jwks_uri"]
-            keys = self._parse(self._get_json(str(jwks_uri)))
+            document = self._get_json(str(jwks_uri))
+            keys = self._parse(document)
         except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
             # Keep serving the keys we have (if any); the next attempt waits for the rate limit.
             log.warning("signing key refresh failed", extra={"error_type": type(exc).__name__})
             return
         self._keys = keys
         self._fetched_at = now
+        if self._shared is not None:
+            self._shared.set(self._shared_keys, json.dumps(document).encode(), self._ttl)
         log.info("signing keys loaded", extra={"kids": sorted(keys)})
 
     def _get_json(self, url: str) -> dict[str, Any]:
