@@ -224,7 +224,7 @@ def build_customer(match: CustomerMatch, signature: str) -> Customer:
         return Customer()
     name = None
     if address.name and "@" not in address.name:
-        name = Extracted(address.name, match.confidence, match.source)
+        name = Extracted(clip(address.name), match.confidence, match.source)
     company = company_from_signature(signature) or company_from_domain(address.email)
     return Customer(
         name=name,
