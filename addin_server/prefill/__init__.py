@@ -2,6 +2,12 @@
 
 ``prefill_invoice(email, context)`` is the whole engine; ``routes.blp`` serves it as
 ``POST /api/v1/prefill``.
+
+Limits (``engine``): bodies above ``MAX_BODY_CHARS`` (5 MiB of text) are refused
+(``BodyTooLargeError``; the route answers 413). Below it the work is bounded: the first
+512 KiB of HTML markup is converted, the first 256 KiB of text is split into request,
+signature and history, and the first 64 KiB of the request is read for amounts, items,
+dates and references.
 """
 
 from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice

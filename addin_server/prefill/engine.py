@@ -29,7 +29,7 @@ MAX_BODY_CHARS = 5 * 1024 * 1024
 # Work is bounded whatever the body: the request is at the top of an email, and what lies
 # further down is history, images and footers. Only this much HTML markup is converted
 # (after inline base64 images are dropped) ...
-MAX_HTML_CHARS = 1024 * 1024
+MAX_HTML_CHARS = 512 * 1024
 # ... only this much text is split into request, signature and quoted history ...
 MAX_TEXT_CHARS = 256 * 1024
 # ... and only this much of the request is read for amounts, items, dates and references.
