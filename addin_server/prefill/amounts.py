@@ -96,9 +96,12 @@ _PREFIX = (
     rf"(?P<pre>{_LETTER_BEFORE}(?:{_CODES}){_LETTER_AFTER}|"
     rf"{_LETTER_BEFORE}(?:{_alternation(list(_PREFIX_MARKS))}))"
 )
+_CJK_SUFFIXES = [mark for mark in _SUFFIX_MARKS if not mark.isascii()]
 _SUFFIX = (
-    rf"(?P<post>(?:{_CODES}){_LETTER_AFTER}|(?:{_alternation(list(_SUFFIX_MARKS))})"
-    rf"(?![^\W\d_]))"
+    rf"(?P<post>(?:{_CODES}){_LETTER_AFTER}"
+    # Latin words and symbols end at a word boundary; 円 and 元 run on into the sentence.
+    rf"|(?:{_alternation([m for m in _SUFFIX_MARKS if m not in _CJK_SUFFIXES])}){_LETTER_AFTER}"
+    rf"|{_alternation(_CJK_SUFFIXES)})"
 )
 MONEY_RE = re.compile(
     rf"{_PREFIX} ?(?P<n1>-?{NUMBER})(?: ?(?P<code>(?:{_CODES})){_LETTER_AFTER})?"

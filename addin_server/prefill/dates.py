@@ -102,9 +102,19 @@ _NEXT_MONTH_END = re.compile(
     r"|final del mes siguiente|翌月末",
     re.IGNORECASE,
 )
-_MONTH_END = re.compile(
-    r"end of (?:the |this )?month|\beom\b|monatsende|ende des monats|ende (?:dieses|des) monats"
-    r"|fin (?:du|de) mois|fin de(?:l)? mes|final de(?:l)? mes|月末",
+_EOM = (
+    r"end of (?:the |this )?month|\beom\b|monatsende|ende (?:dieses|des) monats"
+    r"|fin (?:du|de) mois|fin de(?:l)? mes|final de(?:l)? mes|月末"
+)
+_MONTH_END = re.compile(_EOM, re.IGNORECASE)
+# "30 days end of month", "30 jours fin de mois": the days first, then the month's end.
+_DAYS_THEN_MONTH_END = re.compile(
+    rf"(?P<days>\d{{1,3}})\s?(?:days?|jours|d[íi]as|tage)\s(?:,\s?)?(?:{_EOM})", re.IGNORECASE
+)
+# "end of May", "Ende Mai", "fin mai", "finales de mayo", "5月末".
+_NAMED_MONTH_END = re.compile(
+    rf"(?:end of|ende|fin(?: de)?|finales de|final de)\s(?P<word>{_MONTH_WORD})"
+    r"|(?<!\d)(?P<number>\d{1,2})月末",
     re.IGNORECASE,
 )
 _ON_RECEIPT = re.compile(
@@ -238,19 +248,27 @@ def _term_due(text: str, sent: date) -> tuple[int, DueDate] | None:
 
 
 def _month_end_due(text: str, sent: date) -> tuple[int, DueDate] | None:
-    following = _NEXT_MONTH_END.search(text)
-    if following:
-        first_of_next = add_days(date(sent.year, sent.month, 28), 4).replace(day=1)
-        year, month = first_of_next.year, first_of_next.month
-        value = date(year, month, calendar.monthrange(year, month)[1])
-        return following.start(), DueDate(
-            value, 0.8, snippet(text, following.start(), following.end())
-        )
-    this = _MONTH_END.search(text)
-    if this:
-        value = date(sent.year, sent.month, calendar.monthrange(sent.year, sent.month)[1])
-        return this.start(), DueDate(value, 0.8, snippet(text, this.start(), this.end()))
-    return None
+    found: list[tuple[int, int, date]] = []  # (start, end, due date)
+    if match := _DAYS_THEN_MONTH_END.search(text):
+        found.append((match.start(), match.end(), _last_day(add_days(sent, int(match["days"])))))
+    elif match := _NEXT_MONTH_END.search(text):
+        found.append((match.start(), match.end(), _last_day(add_days(_last_day(sent), 1))))
+    elif match := _MONTH_END.search(text):
+        found.append((match.start(), match.end(), _last_day(sent)))
+    for named in _NAMED_MONTH_END.finditer(text):
+        month = _month(named["word"]) if named["word"] else int(named["number"])
+        first_day = _valid_date(None, month, 1, sent.replace(day=1)) if month else None
+        if first_day is not None:
+            found.append((named.start(), named.end(), _last_day(first_day)))
+            break
+    if not found:
+        return None
+    start, end, value = min(found)
+    return start, DueDate(value, 0.8, snippet(text, start, end))
+
+
+def _last_day(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _weekday_due(text: str, sent: date) -> tuple[int, DueDate] | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from addin_server.prefill.amounts import (
+    NUMBER,
     Money,
     find_money,
     find_plain_number,
@@ -56,11 +57,13 @@ _LEADING_QTY = re.compile(
     rf"(?:(?:of|de|d'|du|des|von)\s+)?|\s+)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
-# "Consulting: 10 hours", "作業費:10時間", "Widget x 3"; a count in brackets ("(40 pages)")
+# "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ..."; a count in
+# brackets ("(40 pages)")
 # describes the item and is not its quantity.
 _TRAILING_QTY = re.compile(
     rf"^(?P<name>.*?[^\s(])\s*(?:(?:x|×|\*)\s*(?P<qty>\d{{1,5}})"
-    rf"|[:,–-]?\s*(?P<qty2>{_QUANTITY})\s*(?:{_UNITS})\.?)$",
+    rf"|[:,–-]?\s*(?P<qty2>{_QUANTITY})\s*(?:{_UNITS})\.?"
+    rf"|[:–-]\s*(?P<qty3>{_QUANTITY}))$",
     re.IGNORECASE,
 )
 # A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
@@ -76,6 +79,11 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _MAX_LABEL_WORDS = 5
+_UNMARKED_PRICE = re.compile(
+    rf"(?:@|×|(?<![^\W\d_])(?:at|à|a|zu je|je|por))\s?(?P<price>{NUMBER})"
+    r"(?<=[.,]\d\d)\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12})?\s*$",
+    re.IGNORECASE,
+)
 
 _COLUMN_KINDS = (
     (
@@ -118,7 +126,7 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             rows, index = _table_rows(lines, index + 1, columns, currency, locale)
             items.extend(rows)
             continue
-        item = _item_from_line(lines[index])
+        item = _item_from_line(_with_unmarked_price(lines[index], currency))
         if item is not None:
             items.append(item)
         index += 1
@@ -200,6 +208,19 @@ def _number(text: str) -> Decimal | None:
     return plain[0] if plain else None
 
 
+def _with_unmarked_price(line: ScannedLine, currency: str) -> ScannedLine:
+    """``Interior rendering: 2 @ 300.00`` in an email that names its currency elsewhere:
+    a bare price with cents after "@"/"at" that ends the line is money too."""
+    if line.money or len(line.text) > 300:
+        return line
+    match = _UNMARKED_PRICE.search(line.text)
+    value = parse_number(match["price"]) if match else None
+    if match is None or value is None:
+        return line
+    money = Money(quantize(value, currency), currency, match.start("price"), match.end("price"))
+    return ScannedLine(line.text, [money])
+
+
 def _item_from_line(line: ScannedLine) -> LineItem | None:
     if not line.money or len(line.text) > 300:
         return None
@@ -247,7 +268,8 @@ def _quantity_and_name(described: str, itemised: bool) -> tuple[Decimal | None, 
         return parse_number(leading.group("qty")), leading.group("name")
     trailing = _TRAILING_QTY.match(described)
     if trailing and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS:
-        return parse_number(trailing.group("qty") or trailing.group("qty2")), trailing.group("name")
+        count = trailing.group("qty") or trailing.group("qty2") or trailing.group("qty3")
+        return parse_number(count), trailing.group("name")
     inline = _INLINE_QTY.search(described)
     if inline and itemised and len(inline.group("name").split()) <= _MAX_LABEL_WORDS:
         return parse_number(inline.group("qty")), inline.group("name")

@@ -48,6 +48,7 @@ def test_number_formats(raw: str, value: str) -> None:
         ("MX$1,200.50", "1200.50", "MXN"),
         ("$9,700.00 MXN", "9700.00", "MXN"),
         ("1500 euros", "1500.00", "EUR"),
+        ("金額は税込 88,000円です", "88000", "JPY"),
     ],
 )
 def test_currency_marks(text: str, value: str, currency: str) -> None:

@@ -41,6 +41,11 @@ SENT = date(2026, 3, 2)  # a Monday
         ("à régler fin du mois", "2026-03-31"),
         ("月末締め翌月末払い", "2026-04-30"),
         ("payable upon receipt", "2026-03-02"),
+        ("payable by end of June", "2026-06-30"),
+        ("zahlbar Ende Mai", "2026-05-31"),
+        ("5月末日までにお振込みします", "2026-05-31"),
+        ("Payment 30 days end of month", "2026-04-30"),
+        ("paiement 30 jours fin de mois", "2026-04-30"),
     ],
 )
 def test_due_dates(text: str, due: str) -> None:

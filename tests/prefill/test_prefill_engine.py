@@ -106,6 +106,7 @@ def test_explicit_total_wins_over_the_sum_of_lines() -> None:
         ("- 2 x Mesa de roble a 320,00 €", "Mesa de roble", 2, "320.00"),
         ("・チラシ印刷 500枚 × 40円", "チラシ印刷", 500, "40"),
         ("- 4 x Banner = $100.00", "Banner", 4, "25.00"),
+        ("Interior rendering: 2 @ 300.00", "Interior rendering", 2, "300.00"),
     ],
 )
 def test_line_item_shapes(line: str, name: str, quantity: int, unit_price: str) -> None:
