@@ -1,4 +1,5 @@
-"""Signing keys: rotation, the TTL cache, the refresh rate limit, an unreachable authority.
+"""Signing keys: rotation, the TTL cache, the refresh rate limit, an unreachable authority,
+and several workers sharing keys and the limit through Redis.
 
 This module has its own provider, so rotating keys here does not touch the shared one.
 """
@@ -6,15 +7,19 @@ This module has its own provider, so rotating keys here does not touch the share
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from identity_support import Forger, bearer
 
+from addin_server.cache import RedisCache
 from addin_server.config import Settings
 from addin_server.devcert import TlsFiles
 from addin_server.identity.dev_provider import (
@@ -138,3 +143,73 @@ def test_demo_provider_signs_in_demo_users(tmp_path: Path, monkeypatch: pytest.M
             assert (identity.tid, identity.oid) == (user.tid, user.oid)
     finally:
         demo.server.stop()
+
+
+# --- several workers sharing Redis ----------------------------------------------------------
+
+REDIS_URL = os.environ.get("ADDIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"addin-test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def expire_refresh_claims(prefix: str) -> Iterator[Callable[[], None]]:
+    client = redis.Redis.from_url(REDIS_URL)
+
+    def expire() -> None:
+        for key in client.scan_iter(f"{prefix}jwks-refresh:*"):
+            client.delete(key)
+
+    yield expire
+    client.close()
+
+
+@pytest.fixture
+def shared(
+    identity_ca_bundle: object, monkeypatch: pytest.MonkeyPatch, prefix: str
+) -> Iterator[RedisCache]:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(identity_ca_bundle))
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
+    yield RedisCache(client, prefix)
+    for key in client.scan_iter(f"{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def worker(provider: OpenIdProvider, shared: RedisCache, clock: FakeClock) -> SigningKeys:
+    """One gunicorn worker's key cache, sharing Redis with the others."""
+    url = f"{provider.base_url}/common/v2.0/.well-known/openid-configuration"
+    return SigningKeys(url, requests.Session(), clock=clock, shared=shared)
+
+
+def test_workers_share_fetched_keys_and_the_refresh_limit(
+    oidc_provider: OpenIdProvider, shared: RedisCache, expire_refresh_claims: Callable[[], None]
+) -> None:
+    provider = oidc_provider
+    clock = FakeClock()
+    workers = [worker(provider, shared, clock) for _ in range(4)]
+    kid = provider.rotate_key()
+    fetches = provider.jwks_fetches
+
+    assert all(w.get(kid) is not None for w in workers)
+    assert provider.jwks_fetches == fetches + 1  # one worker fetched, the others adopted
+
+    # Forged kids on every worker within the minute: no further fetch anywhere.
+    for w in workers:
+        assert w.get("forged-" + uuid.uuid4().hex) is None
+    assert provider.jwks_fetches == fetches + 1
+
+    # A real rotation: the first worker to see the new kid refreshes for everyone.
+    new_kid = provider.rotate_key()
+    expire_refresh_claims()  # the minute has passed
+    clock.now += 61
+    assert workers[0].get(new_kid) is not None
+    assert all(w.get(new_kid) is not None for w in workers[1:])
+    assert provider.jwks_fetches == fetches + 2
