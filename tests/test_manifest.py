@@ -102,3 +102,23 @@ def test_manifest_rendered_for_another_deployment_stays_valid() -> None:
     schema = _schema()
     document = etree.fromstring(rendered.encode())
     assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
+
+
+def test_registered_app_adds_web_application_info_for_office_sso() -> None:
+    client_id = "0b7c0a5e-3b0a-4bd4-9d1f-0b2a7b6a9d11"
+    app_id_uri = f"api://invoices.example.com/{client_id}"
+    rendered = render_manifest(
+        MANIFEST.read_text(encoding="utf-8"),
+        public_url="https://invoices.example.com",
+        authority="https://login.microsoftonline.com",
+        client_id=client_id,
+        app_id_uri=app_id_uri,
+    )
+    document = etree.fromstring(rendered.encode())
+    schema = _schema()
+    assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
+    (info,) = document.iter(f"{{{V1_1}}}WebApplicationInfo")
+    assert info.getparent().tag == f"{{{V1_1}}}VersionOverrides"
+    assert info.getparent().index(info) == len(info.getparent()) - 1  # the last child
+    assert info.findtext(f"{{{V1_1}}}Id") == client_id
+    assert info.findtext(f"{{{V1_1}}}Resource") == app_id_uri

@@ -123,7 +123,13 @@ def icon(name: str) -> Response:
 def manifest() -> Response:
     settings = current_settings()
     template = (taskpane_dir().parent / "manifest.xml").read_text(encoding="utf-8")
-    body = render_manifest(template, public_url=settings.public_url, authority=settings.authority)
+    body = render_manifest(
+        template,
+        public_url=settings.public_url,
+        authority=settings.authority,
+        client_id=settings.client_id,
+        app_id_uri=settings.app_id_uri,
+    )
     response = Response(body, mimetype="application/xml")
     response.headers["Content-Disposition"] = 'inline; filename="manifest.xml"'
     return _revalidated(response)
