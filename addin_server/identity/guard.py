@@ -142,17 +142,12 @@ def grant_admin_for_first_profile(session: Session, user: CurrentUser) -> Curren
     return admin
 
 
-def forbidden(detail: str) -> ApiProblem:
-    return ApiProblem(403, detail, problem_type="/problems/forbidden")
-
-
 def require_member(view: F) -> F:
     """Members and admins of the tenant only (403 for users without a role)."""
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if current_user().role is None:
-            raise forbidden("Ask an admin of your organisation to add you as a member.")
+        current_user().ensure_member()
         return view(*args, **kwargs)
 
     return cast(F, guarded)
@@ -163,8 +158,7 @@ def require_admin(view: F) -> F:
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        if not current_user().is_admin:
-            raise forbidden("Only an admin of your organisation can do this.")
+        current_user().ensure_admin()
         return view(*args, **kwargs)
 
     return cast(F, guarded)

@@ -47,10 +47,24 @@ class CurrentUser:
     def is_admin(self) -> bool:
         return self.role == ROLE_ADMIN
 
+    def ensure_member(self) -> None:
+        """403 unless the user has a role (member or admin) in their tenant."""
+        if self.role is None:
+            raise forbidden("Ask an admin of your organisation to add you as a member.")
+
+    def ensure_admin(self, action: str = "do this") -> None:
+        """403 unless the user is an admin of their tenant."""
+        if not self.is_admin:
+            raise forbidden(f"Only an admin of your organisation can {action}.")
+
     @property
     def log_key(self) -> str:
         """Identifies the user in logs without personal data."""
         return f"{self.tid}/{self.oid}"
+
+
+def forbidden(detail: str) -> ApiProblem:
+    return ApiProblem(403, detail, problem_type="/problems/forbidden")
 
 
 def tenant_key(identity: VerifiedIdentity) -> str:

@@ -23,7 +23,7 @@ from addin_server.merchants.schemas import (
     ProfileListSchema,
     ProfileSchema,
 )
-from addin_server.merchants.scope import list_visible, profile_for, require_member
+from addin_server.merchants.scope import list_visible, profile_for
 
 blp = ApiBlueprint(
     "merchants",
@@ -38,7 +38,7 @@ blp = ApiBlueprint(
 def list_profiles() -> dict[str, Sequence[MerchantProfile]]:
     """The profiles the signed-in member may use."""
     caller = current_user()
-    require_member(caller)
+    caller.ensure_member()
     return {"profiles": list_visible(request_session(), caller)}
 
 

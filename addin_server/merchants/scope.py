@@ -20,6 +20,8 @@ from addin_server.problems import ApiProblem
 if TYPE_CHECKING:  # identity imports merchants (for /me): no import back at run time
     from addin_server.identity import CurrentUser
 
+MANAGE_PROFILES = "manage merchant profiles"
+
 
 def visible_profiles(caller: CurrentUser) -> Select[MerchantProfile]:
     """The profiles the caller may use: all of their tenant's, none without a role."""
@@ -33,33 +35,19 @@ def list_visible(session: Session, caller: CurrentUser) -> Sequence[MerchantProf
     ).all()
 
 
-def require_member(caller: CurrentUser) -> None:
-    if caller.role is None:
-        raise _forbidden("Ask an admin of your organisation to add you as a member.")
-
-
 def profile_for(
     session: Session, caller: CurrentUser, profile_id: str, *, manage: bool = False
 ) -> MerchantProfile:
     """The profile if the caller may use it (``manage``: change it); 404 or 403 otherwise."""
-    require_member(caller)
+    caller.ensure_member()
     profile = session.scalars(
         visible_profiles(caller).where(MerchantProfile.id == profile_id)
     ).one_or_none()
     if profile is None:
         raise ApiProblem(404, "No such merchant profile.")
     if manage:
-        require_admin(caller)
+        caller.ensure_admin(MANAGE_PROFILES)
     return profile
-
-
-def require_admin(caller: CurrentUser) -> None:
-    if not caller.is_admin:
-        raise _forbidden("Only an admin of your organisation may manage merchant profiles.")
-
-
-def _forbidden(detail: str) -> ApiProblem:
-    return ApiProblem(403, detail, problem_type="/problems/forbidden")
 
 
 def tenant_has_profiles(session: Session, tenant_id: str) -> bool:
@@ -72,5 +60,5 @@ def authorise_create(session: Session, caller: CurrentUser) -> bool:
     if caller.is_admin:
         return False
     if tenant_has_profiles(session, caller.tenant_id):
-        require_admin(caller)
+        caller.ensure_admin(MANAGE_PROFILES)
     return True
