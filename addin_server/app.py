@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from typing import Any
 
@@ -31,14 +32,13 @@ def create_app(
     configure_logging(
         settings.log_level,
         secrets=[settings.secret_key, settings.client_secret]
-        + [k.key.hex() for k in settings.encryption_keys],
+        + [base64.b64encode(k.key).decode("ascii") for k in settings.encryption_keys],
     )
 
     app = Flask(__name__, instance_path=str(settings.instance_dir), static_folder=None)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_request_bytes,
-        JSON_SORT_KEYS=False,
     )
     app.extensions[SETTINGS_KEY] = settings
     app.extensions[DATABASE_KEY] = Database(settings.database_url)

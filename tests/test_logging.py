@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import logging
@@ -90,6 +91,17 @@ def test_configured_secret_values_are_redacted(app: Flask, log_stream: io.String
     secret_key = app.extensions["addin.settings"].secret_key
     logging.getLogger("x").error("oops %s", secret_key)
     assert secret_key not in log_stream.getvalue()
+
+
+def test_configured_encryption_keys_are_redacted(app: Flask) -> None:
+    """create_app registers the keys (as they appear in ADDIN_ENCRYPTION_KEYS) for redaction."""
+    stream = io.StringIO()
+    settings = app.extensions["addin.settings"]
+    key_b64 = base64.b64encode(settings.encryption_keys[0].key).decode()
+    configure_logging("INFO", stream=stream)
+    logging.getLogger("x").error("ADDIN_ENCRYPTION_KEYS=demo-1:%s", key_b64)
+    configure_logging("INFO")
+    assert key_b64 not in stream.getvalue()
 
 
 def test_tracebacks_are_redacted(log_stream: io.StringIO) -> None:
