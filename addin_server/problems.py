@@ -109,13 +109,8 @@ def _from_http_exception(error: HTTPException) -> ApiProblem:
         for location, fields in messages.items():
             errors.extend(flatten_messages(fields, str(location)))
         return validation_problem(errors)
-    headers = {}
-    if status == 405 and isinstance(error.response, Response):
-        headers["Allow"] = error.response.headers.get("Allow", "")
-    elif status == 405:
-        allow = dict(error.get_headers()).get("Allow")
-        if allow:
-            headers["Allow"] = allow
+    # Keep the headers werkzeug attaches (Allow on 405, Retry-After on 503), not its body.
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     detail = {
         404: "No such resource.",
         405: f"Method {request.method} is not allowed here.",
