@@ -1,9 +1,11 @@
 """The official SDK's side of ``bench_cybersource.py``; runs in the bench venv (.venv-bench).
 
-Reads a JSON job on stdin (url, merchant and key fields, scheme, count, warmup), makes
-the same create-invoice call as our client ``count`` times after ``warmup`` untimed calls,
-and prints {"wall_ms": [...], "cpu_ms": [...], "sdk_version": ...} per call on stdout.
-Imports nothing of ours.
+Reads JSON lines on stdin. The first is the job (url, merchant and key fields, scheme):
+the ``InvoicesApi`` is built once, as an application would, and {"sdk_version": ...} is
+printed. Each further line, {"first": n, "calls": n, "warmup": n}, is one round: the same
+create-invoice call as our client, ``warmup`` untimed then ``calls`` timed (invoice
+numbers from ``first`` on), answered with {"wall_ms": [...], "cpu_ms": [...]} on one
+line. The SDK's urllib3 pool keeps its connection across rounds. Imports nothing of ours.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import sys
 import time
 from importlib import metadata
-from typing import Any
+from typing import Any, TextIO
 
 from CyberSource import (
     CreateInvoiceRequest,
@@ -76,8 +78,7 @@ def build_request(number: str) -> str:
     return json.dumps(without_none(request.__dict__))
 
 
-def main() -> None:
-    job = json.load(sys.stdin)
+def api_for(job: dict[str, Any]) -> InvoicesApi:
     ApiClient.get_client_id = _client_id
     # No booleans: they fail the SDK's config validation unless logging is on (notes §9).
     config = {
@@ -99,17 +100,33 @@ def main() -> None:
             merchant_keyid=job["key_id"],
             merchant_secretkey=job["secret_b64"],
         )
-    api = InvoicesApi(config)
+    return InvoicesApi(config)
+
+
+def run_round(api: InvoicesApi, scheme: str, first: int, calls: int, warmup: int) -> dict[str, Any]:
     wall_ms: list[float] = []
     cpu_ms: list[float] = []
-    for index in range(job["warmup"] + job["count"]):
+    for index in range(first, first + warmup + calls):
         wall, cpu = time.perf_counter(), time.thread_time()
-        api.create_invoice(build_request(f"SDK-{job['scheme']}-{index}"))
-        if index >= job["warmup"]:
+        api.create_invoice(build_request(f"SDK-{scheme}-{index}"))
+        if index >= first + warmup:
             wall_ms.append((time.perf_counter() - wall) * 1000)
             cpu_ms.append((time.thread_time() - cpu) * 1000)
-    version = metadata.version("cybersource-rest-client-python")
-    json.dump({"wall_ms": wall_ms, "cpu_ms": cpu_ms, "sdk_version": version}, sys.stdout)
+    return {"wall_ms": wall_ms, "cpu_ms": cpu_ms}
+
+
+def main() -> None:
+    job = json.loads(sys.stdin.readline())
+    api = api_for(job)
+    answer(sys.stdout, {"sdk_version": metadata.version("cybersource-rest-client-python")})
+    for line in sys.stdin:
+        run = json.loads(line)
+        answer(sys.stdout, run_round(api, job["scheme"], run["first"], run["calls"], run["warmup"]))
+
+
+def answer(stream: TextIO, message: dict[str, Any]) -> None:
+    stream.write(json.dumps(message) + "\n")
+    stream.flush()
 
 
 if __name__ == "__main__":
