@@ -40,9 +40,15 @@ class ApiResponse:
     correlation_id: str | None
 
 
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON: what is signed is exactly what is sent."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    """Compact UTF-8 JSON: what is signed is exactly what is sent.
+
+    One encoder for all calls: ``json.dumps`` with options builds a new one each time.
+    """
+    return _COMPACT_JSON.encode(value).encode("utf-8")
 
 
 class Requestor:
