@@ -11,7 +11,6 @@ from typing import Final
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from addin_server.storage import Base, utcnow
+from addin_server.storage import Base, UtcDateTime, utcnow
 
 ROLE_ADMIN: Final = "admin"
 ROLE_MEMBER: Final = "member"
@@ -34,7 +33,7 @@ class Tenant(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     entra_tenant_id: Mapped[str] = mapped_column(String(36))
     personal: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class User(Base):
@@ -50,8 +49,8 @@ class User(Base):
     oid: Mapped[str] = mapped_column(String(36))
     name: Mapped[str] = mapped_column(String(256), default="")
     preferred_username: Mapped[str] = mapped_column(String(320), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class TenantMember(Base):
@@ -79,7 +78,7 @@ class TenantMember(Base):
     added_by_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class RevokedSession(Base):
@@ -88,4 +87,4 @@ class RevokedSession(Base):
     __tablename__ = "revoked_sessions"
 
     jti: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

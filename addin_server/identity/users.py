@@ -72,11 +72,6 @@ def tenant_key(identity: VerifiedIdentity) -> str:
     return f"msa-{identity.oid}" if identity.is_personal else identity.tid
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _insert_or_get(session: Session, row: _Row, find: Select[_Row]) -> _Row:
     """Insert ``row`` unless a concurrent request inserted the same key first."""
     try:
@@ -121,7 +116,7 @@ def sign_in(
         inserted = True
     if (user.name, user.preferred_username) != (identity.name, identity.username):
         user.name, user.preferred_username = identity.name, identity.username
-    if now - _aware(user.last_seen_at) >= _LAST_SEEN_GRANULARITY:
+    if now - user.last_seen_at >= _LAST_SEEN_GRANULARITY:
         user.last_seen_at = now
     role = _resolve_role(session, tenant, user, identity)
     if inserted or session.new or session.dirty:
