@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 from flask import Flask, Response, g, request
 from pythonjsonlogger.json import JsonFormatter
@@ -122,16 +122,19 @@ class _JsonLineFormatter(JsonFormatter):
         return redact_text(formatted if isinstance(formatted, str) else "\n".join(formatted))
 
 
+class _JsonLineHandler(logging.StreamHandler[TextIO]):
+    """Ours, so a second ``configure_logging`` replaces it instead of doubling every line."""
+
+
 def configure_logging(level: str = "INFO", stream: Any = None, secrets: Iterable[str] = ()) -> None:
     """One JSON handler on the root logger (replacing any earlier one of ours)."""
     for secret in secrets:
         register_secret(secret)
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_addin_handler", False):
-            root.removeHandler(handler)
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler._addin_handler = True  # type: ignore[attr-defined]
+    for existing in list(root.handlers):
+        if isinstance(existing, _JsonLineHandler):
+            root.removeHandler(existing)
+    handler = _JsonLineHandler(stream or sys.stderr)
     handler.setFormatter(_JsonLineFormatter())
     handler.addFilter(RedactingFilter())
     root.addHandler(handler)

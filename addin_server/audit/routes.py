@@ -1,8 +1,5 @@
 """``GET /api/v1/audit``: the tenant's audit log for its admins, newest first."""
 
-# flask-smorest ships no type hints, so its decorators are untyped.
-# mypy: disable-error-code="untyped-decorator"
-
 from __future__ import annotations
 
 from typing import Any

@@ -1,8 +1,5 @@
 """``/api/v1`` routes of identity: sign-in configuration, ``/me``, sessions, tenant members."""
 
-# flask-smorest ships no type hints, so its decorators are untyped.
-# mypy: disable-error-code="untyped-decorator"
-
 from __future__ import annotations
 
 import time

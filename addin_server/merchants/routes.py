@@ -4,9 +4,6 @@ Who may do what is decided in ``scope`` (tenant, role) and ``profiles`` (bootstr
 never here. Request bodies are JSON; the P12 file is Base64 in the ``p12`` field.
 """
 
-# flask-smorest ships no type hints, so its decorators are untyped.
-# mypy: disable-error-code="untyped-decorator"
-
 from __future__ import annotations
 
 from collections.abc import Sequence

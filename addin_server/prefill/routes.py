@@ -1,5 +1,3 @@
-# flask-smorest ships no type hints: its decorators are untyped.
-# mypy: disable-error-code="untyped-decorator"
 """``POST /api/v1/prefill``: the draft invoice for the email open in Outlook.
 
 Thin: validate, call ``prefill_invoice``, serialise. Sign-in is enforced for every
