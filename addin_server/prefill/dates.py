@@ -88,7 +88,7 @@ _TERM_DAYS = re.compile(
     r"|(?P<b>\d{1,3})\s(?:days?\snet|tage\snetto|jours\snets?|d[íi]as\snetos?)"
     r"|netto\s(?P<c>\d{1,3})\s?tage"
     r"|(?:within|in)\s(?P<d>\d{1,3})\sdays"
-    r"|(?:innerhalb(?:\svon)?|binnen|in|zahlungsziel:?)\s(?P<e>\d{1,3})\s?tag(?:en|e)"
+    r"|(?:innerhalb(?:\svon)?|innert|binnen|in|zahlungsziel:?)\s(?P<e>\d{1,3})\s?tag(?:en|e)"
     r"|(?:[àa]|sous|dans\sles|dans\sun\sd[ée]lai\sde|d[ée]lai\sde)\s(?P<f>\d{1,3})\sjours"
     r"|(?:a|en|dentro\sde(?:\slos)?|en\sun\splazo\sde|plazo\sde)\s(?P<g>\d{1,3})\sd[íi]as"
     r"|(?P<h>\d{1,3})\s?日以内"
@@ -124,7 +124,7 @@ _ON_RECEIPT = re.compile(
 )
 _WEEKDAY_DUE = re.compile(
     r"(?:by|before|no later than|bis(?: zum)?|bis spätestens|avant|d'ici|pour"
-    r"|jusqu'à|antes del?|para el|hasta el)\s(?:(?:this|next|coming|kommenden|nächsten|diesen"
+    r"|jusqu'à|antes del?|para el|hasta el|a m[áa]s tardar)\s(?:(?:this|next|coming|kommenden|nächsten|diesen"
     r"|prochain|este|el pr[óo]ximo|el)\s)?"
     rf"(?P<day>{_words(_WEEKDAYS)}){_NOT_LETTER_AFTER}"
     rf"|(?P<jday>{_words({k: v for k, v in _WEEKDAYS.items() if k[0] in '月火水木金土日'})})"

@@ -35,6 +35,8 @@ SENT = date(2026, 3, 2)  # a Monday
         ("bis Freitag bitte", "2026-03-06"),
         ("avant vendredi", "2026-03-06"),
         ("antes del viernes", "2026-03-06"),
+        ("les pagamos a más tardar el viernes", "2026-03-06"),
+        ("Zahlbar innert 20 Tagen.", "2026-03-22"),
         ("金曜日までにお願いします", "2026-03-06"),
         ("payable end of month", "2026-03-31"),
         ("zahlbar zum Monatsende", "2026-03-31"),
