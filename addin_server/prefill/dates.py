@@ -124,7 +124,8 @@ _ON_RECEIPT = re.compile(
 )
 _WEEKDAY_DUE = re.compile(
     r"(?:by|before|no later than|bis(?: zum)?|bis spätestens|avant|d'ici|pour"
-    r"|jusqu'à|antes del?|para el|hasta el|a m[áa]s tardar)\s(?:(?:this|next|coming|kommenden|nächsten|diesen"
+    r"|jusqu'à|antes del?|para el|hasta el|a m[áa]s tardar)"
+    r"\s(?:(?:this|next|coming|kommenden|nächsten|diesen"
     r"|prochain|este|el pr[óo]ximo|el)\s)?"
     rf"(?P<day>{_words(_WEEKDAYS)}){_NOT_LETTER_AFTER}"
     rf"|(?P<jday>{_words({k: v for k, v in _WEEKDAYS.items() if k[0] in '月火水木金土日'})})"
