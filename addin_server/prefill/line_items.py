@@ -32,9 +32,10 @@ SUMMARY_LINE = re.compile(
 )
 _UNITS = (
     r"hours?|hrs?|h|days?|units?|pcs?|pieces?|items?|licen[cs]es?|seats?|users?|months?|weeks?"
-    r"|boxes|box|sessions?|nights?|pages?|words?|kg|m2|sqm|copies|tickets?"
+    r"|boxes|box|sessions?|nights?|pages?|words?|kg|m2|sqm|copies|tickets?|lots?|packs?"
     r"|stunden|std|stk|stück|tage?|lizenzen|monate?|wochen|stunde|personentage|pt"
-    r"|heures?|jours?|unités?|pièces?|licences?|mois|semaines?|nuits?"
+    r"|pauschale?|ex|expl|exemplare?"
+    r"|heures?|jours?|unités?|pièces?|licences?|mois|semaines?|nuits?|forfaits?|exemplaires?"
     r"|horas?|días?|dias?|unidades|uds?|piezas?|licencias?|meses|noches|semanas"
     r"|時間|個|本|枚|件|日|人日|ヶ月|か月|式|点|台|箱|名|部"
 )
@@ -43,7 +44,10 @@ _CONNECTOR = re.compile(
     r"(?:\s+(?:at|à|a|zu je|zu|je|por|for|für|pour|para|x)|\s*(?:@|×|\*|=|:|-|–|—|,))?\s*$",
     re.IGNORECASE,
 )
-_UNIT_CONNECTOR = re.compile(r"(?:@|×|(?<![^\W\d_])(?:at|à|a|zu je|zu|je|por))\s*$", re.IGNORECASE)
+# "3 x CHF 1,200.00": a count times the price makes it the unit price.
+_UNIT_CONNECTOR = re.compile(
+    r"(?:@|×|(?<![^\W\d_])(?:at|à|a|zu je|zu|je|por)|(?<=\d)\s?x)\s*$", re.IGNORECASE
+)
 _UNIT_PRICE_MARK = re.compile(
     r"^\s*(?:/\s*\w{1,12}|each|ea\.?|per \w{1,12}|apiece|pro \w{1,12}|je \w{1,12}|l'unité|"
     r"chacun|chacune|pièce|la pièce|l'heure|par \w{1,12}|cada uno|cada una|c/u|la unidad|"
@@ -52,18 +56,21 @@ _UNIT_PRICE_MARK = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\(\d{1,2}\))\s*")
 _QUANTITY = r"\d{1,3}(?:,\d{3})+|\d{1,5}(?:[.,]\d{1,2})?"
+# "2 000 ex.": a count grouped with spaces, only when a unit follows it.
+_SPACED_QUANTITY = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 _LEADING_QTY = re.compile(
     rf"^(?P<qty>{_QUANTITY})\s*(?:(?:x|×|\*)\s*|(?P<unit>{_UNITS})\.?\s+"
     rf"(?:(?:of|de|d'|du|des|von)\s+)?|\s+)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
-# "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ..."; a count in
-# brackets ("(40 pages)")
-# describes the item and is not its quantity.
+# "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", a count in
+# its own column ("Roll-up banners     3"); a count in brackets ("(40 pages)") describes
+# the item and is not its quantity.
 _TRAILING_QTY = re.compile(
     rf"^(?P<name>.*?[^\s(])\s*(?:(?:x|×|\*)\s*(?P<qty>\d{{1,5}})"
-    rf"|[:,–-]?\s*(?P<qty2>{_QUANTITY})\s*(?:{_UNITS})\.?"
-    rf"|[:–-]\s*(?P<qty3>{_QUANTITY}))$",
+    rf"|[:,–-]?\s*(?P<qty2>{_SPACED_QUANTITY}|{_QUANTITY})\s*(?:{_UNITS})\.?"
+    rf"|[:–-]\s*(?P<qty3>{_QUANTITY})"
+    rf"|(?<=\S)\s{{2,}}(?P<qty4>\d{{1,5}}))$",
     re.IGNORECASE,
 )
 # A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
@@ -255,7 +262,13 @@ def _item_from_line(line: ScannedLine) -> LineItem | None:
     quantity = quantity or Decimal(1)
     # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
     # after it ("$25.00 $75.00") make the first one the unit price.
-    per_unit = unit_price_marked or quantity == 1 or len(line.money) >= 2
+    # A line total divides into whole cents: "250   CHF 14.20" is 250 at 14.20, not at 0.0568.
+    per_unit = (
+        unit_price_marked
+        or quantity == 1
+        or len(line.money) >= 2
+        or quantize(first.value / quantity, first.currency) * quantity != first.value
+    )
     unit_price = first.value if per_unit else quantize(first.value / quantity, first.currency)
     confidence = 0.85 if quantity != 1 or has_bullet else 0.7
     return LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
@@ -268,7 +281,9 @@ def _quantity_and_name(described: str, itemised: bool) -> tuple[Decimal | None, 
         return parse_number(leading.group("qty")), leading.group("name")
     trailing = _TRAILING_QTY.match(described)
     if trailing and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS:
-        count = trailing.group("qty") or trailing.group("qty2") or trailing.group("qty3")
+        count = next(
+            trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4") if trailing.group(g)
+        )
         return parse_number(count), trailing.group("name")
     inline = _INLINE_QTY.search(described)
     if inline and itemised and len(inline.group("name").split()) <= _MAX_LABEL_WORDS:

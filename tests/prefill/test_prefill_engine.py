@@ -107,12 +107,20 @@ def test_explicit_total_wins_over_the_sum_of_lines() -> None:
         ("・チラシ印刷 500枚 × 40円", "チラシ印刷", 500, "40"),
         ("- 4 x Banner = $100.00", "Banner", 4, "25.00"),
         ("Interior rendering: 2 @ 300.00", "Interior rendering", 2, "300.00"),
+        # French units after a label, a count grouped with spaces.
+        ("Conception graphique : 1 forfait à 1 250,00 €", "Conception graphique", 1, "1250.00"),
+        ("Brochures A4 : 2 000 ex. à 1,85 €", "Brochures A4", 2000, "1.85"),
+        # A headerless plain-text table: the count in its own column, "3 x" before the price.
+        ("Roll-up banners     3 x CHF 1,200.00", "Roll-up banners", 3, "1200.00"),
+        # 14.20 does not split into 250 whole cents: it is the unit price.
+        ("Druck (250 Ex.)     250   CHF 14.20", "Druck (250 Ex.)", 250, "14.20"),
+        ("Flyers     4   CHF 100.00", "Flyers", 4, "25.00"),
     ],
 )
 def test_line_item_shapes(line: str, name: str, quantity: int, unit_price: str) -> None:
     [item] = prefill_invoice(email(line), MerchantContext(default_currency="EUR")).line_items
     assert (item.name, item.quantity, item.unit_price) == (name, quantity, Decimal(unit_price))
-    assert item.source == line
+    assert item.source == " ".join(line.split())  # runs of spaces shown as one
 
 
 def test_table_rows_become_items() -> None:
