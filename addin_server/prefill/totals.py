@@ -45,6 +45,31 @@ _ESTIMATE = re.compile(
     r"|aproximadamente|alrededor|予算|約|程度",
     re.IGNORECASE,
 )
+# "We paid the $1,850.00 yesterday", "Wir haben die 1.200,00 € überwiesen", "8,000円を
+# お振込みしました": money already paid is not asked for (but "to be paid" is).
+_PAID_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?<!be )(?:paid|transferred|wired|remitted|payé|réglé|versé|pagado|pagamos"
+    r"|transferimos|abonado)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# German puts the participle after the amount: "haben ... überwiesen" (not "werden ...").
+_PERFECT_BEFORE = re.compile(r"(?<![^\W\d_])(?:haben|hat|habe|wurden?)(?![^\W\d_])", re.I)
+_PARTICIPLE_AFTER = re.compile(
+    r"^[^.!?;]{0,40}?(?<![^\W\d_])(?:bezahlt|überwiesen|beglichen)(?![^\W\d_])", re.I
+)
+_PAID_AFTER_JA = re.compile(
+    r"^[^。!?]{0,20}?(?:支払い?済|振込済|(?:お支払い|お?振り?込み|入金)(?:いた)?しました)"
+)
+
+
+def _already_paid(before: str, after: str) -> bool:
+    return bool(
+        _PAID_BEFORE.search(before)
+        or (_PERFECT_BEFORE.search(before) and _PARTICIPLE_AFTER.search(after))
+        or _PAID_AFTER_JA.search(after)
+    )
+
+
 _CURRENCY_MENTION = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(SUPPORTED_CURRENCIES)) + r")(?![A-Za-z])"
 )
@@ -135,14 +160,16 @@ def _stated_total(
 
 def _single_amount(lines: list[ScannedLine]) -> Extracted[Decimal] | None:
     """No total and no items: the one amount the email asks for, if there is one.
-    Estimates ("budget around $3,000", "approx. USD 2,170") are not asked for."""
+    Estimates ("budget around $3,000", "approx. USD 2,170") and payments already made
+    ("we paid the $1,850.00") are not asked for."""
     stated = []
     for line in lines:
         previous_end = 0
         for money in line.money:
             before = line.text[previous_end : money.start][-60:]
+            after = line.text[money.end : money.end + 60]
             previous_end = money.end
-            if not _ESTIMATE.search(before):
+            if not _ESTIMATE.search(before) and not _already_paid(before, after):
                 stated.append((line, money, bool(_AMOUNT_WORD.search(before))))
     for candidates, confidence in ((stated, 0.6), ([s for s in stated if s[2]], 0.5)):
         if len({money.value for _, money, _ in candidates}) == 1:

@@ -182,3 +182,19 @@ def test_every_field_says_why() -> None:
 def test_bodies_above_the_limit_are_refused() -> None:
     with pytest.raises(BodyTooLargeError):
         prefill_invoice(email("x" * (MAX_BODY_CHARS + 1)), MerchantContext())
+
+
+@pytest.mark.parametrize(
+    ("body", "total"),
+    [
+        ("Just confirming that we paid the $1,850.00 yesterday by wire.", None),
+        ("Wir haben die 1.200,00 € gestern überwiesen.", None),
+        ("Die 1.200,00 € werden bis Freitag überwiesen.", "1200.00"),
+        ("先日、88,000円をお振込みしました。", None),
+        ("The amount to be paid: $500.00", "500.00"),
+        ("Please invoice $500.00; we paid a different invoice last week.", "500.00"),
+    ],
+)
+def test_money_already_paid_is_not_asked_for(body: str, total: str | None) -> None:
+    found = prefill_invoice(email(body), MerchantContext()).total
+    assert (found.value if found else None) == (Decimal(total) if total else None)
