@@ -48,8 +48,9 @@ _ESTIMATE = re.compile(
 # "We paid the $1,850.00 yesterday", "Wir haben die 1.200,00 € überwiesen", "8,000円を
 # お振込みしました": money already paid is not asked for (but "to be paid" is).
 _PAID_BEFORE = re.compile(
-    r"(?<![^\W\d_])(?<!be )(?:paid|transferred|wired|remitted|payé|réglé|versé|pagado|pagamos"
-    r"|transferimos|abonado)(?![^\W\d_])",
+    # Participles only: Spanish "pagamos" is also "we (will) pay".
+    r"(?<![^\W\d_])(?<!be )(?:paid|transferred|wired|remitted|payé|réglé|versé|pagado"
+    r"|transferido|abonado)(?![^\W\d_])",
     re.IGNORECASE,
 )
 # German puts the participle after the amount: "haben ... überwiesen" (not "werden ...").

@@ -191,6 +191,8 @@ def test_bodies_above_the_limit_are_refused() -> None:
         ("Wir haben die 1.200,00 € gestern überwiesen.", None),
         ("Die 1.200,00 € werden bis Freitag überwiesen.", "1200.00"),
         ("先日、88,000円をお振込みしました。", None),
+        ("Ya hemos pagado los $900.00 de la factura anterior.", None),
+        ("Les pagamos $900.00 el viernes.", "900.00"),
         ("The amount to be paid: $500.00", "500.00"),
         ("Please invoice $500.00; we paid a different invoice last week.", "500.00"),
     ],
