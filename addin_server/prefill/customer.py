@@ -61,7 +61,7 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 _EMAIL = re.compile(r"[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _COMPANY_SUFFIX = re.compile(
     r"(?<![^\W\d_])(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|KG|SE|SA|SAS|SARL|S\.A|S\.L|S\.L\.U"
-    r"|S\.A\. de C\.V|Ltda|Pty|PLC|LLP|Corp|Corporation|Co|Company|BV|B\.V|AB|Oy|Srl|S\.r\.l"
+    r"|S\.A\. de C\.V|Ltda|Pty|PLC|LLP|PLLC|Corp|Corporation|Co|Company|BV|B\.V|AB|Oy|Srl|S\.r\.l"
     r"|SpA|S\.p\.A|KK|K\.K|Pvt|S\.C|S\.L\.P|Group|Gruppe|Groupe|Grupo|Holdings?)\.?"
     r"(?![^\W\d_])"
     r"|株式会社|有限会社|合同会社|\(株\)|㈱",
@@ -178,16 +178,46 @@ def _display(address: Address) -> str:
 def company_from_signature(signature: str) -> tuple[str, float, str] | None:
     """The company named in a signature: a line with a legal form (Inc, GmbH, 株式会社 ...),
     else the line after the name that is neither a job title nor contact details."""
-    lines = [line.strip(" |") for line in signature.split("\n")[:12] if line.strip(" |")]
+    stripped = (line.strip().strip("|").strip() for line in signature.split("\n")[:12])
+    lines = [line for line in stripped if line]
     if lines and is_closing(lines[0]):
         lines = lines[1:]
     for line in lines:
         if len(line) <= 80 and _COMPANY_SUFFIX.search(line):
             return _company_part(line), 0.85, clip(line)
     for line in lines[1:4]:
+        # "Nora" then "Nora Fischer": the name again in full is not the company.
+        if line.split()[:1] == lines[0].split()[:1]:
+            continue
         if len(line) <= 60 and not _CONTACT_LINE.search(line) and not _JOB_TITLE.search(line):
             return line, 0.5, clip(line)
     return None
+
+
+# A web form relayed by a no-reply sender names the customer in labelled fields.
+_FORM_FIELD = re.compile(
+    r"^[ \t]*(?:(?P<name>(?:full |your |contact |customer )?name|nom(?: complet)?|nombre"
+    r"(?: completo)?|お名前|氏名|ご氏名)"
+    r"|(?P<company>company(?: name)?|organi[sz]ation|business(?: name)?|firma|firmenname"
+    r"|unternehmen|soci[ée]t[ée]|entreprise|empresa|compañía|会社名|御社名|貴社名))"
+    r"[ \t]*[:：][ \t]*(?P<value>[^\n]{1,100})$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def form_fields(text: str) -> tuple[str | None, str | None]:
+    """(name, company) from "Name: ..." and "Company: ..." lines, where given."""
+    name: str | None = None
+    company: str | None = None
+    for match in _FORM_FIELD.finditer(text[:20_000]):
+        value = match["value"].strip()
+        if not value or "@" in value or _CONTACT_LINE.search(value):
+            continue
+        if match["name"] and name is None:
+            name = value
+        elif match["company"] and company is None:
+            company = value
+    return name, company
 
 
 def _company_part(line: str) -> str:
@@ -218,14 +248,23 @@ def company_from_domain(address: str) -> tuple[str, float, str] | None:
     return " ".join(w.capitalize() for w in re.split(r"[-_]", name) if w), 0.3, clip(address)
 
 
-def build_customer(match: CustomerMatch, signature: str) -> Customer:
+def build_customer(match: CustomerMatch, signature: str, text: str = "") -> Customer:
+    """The customer's name and company; for an address only mentioned in ``text`` (a
+    relayed web form), from the form's "Name:" and "Company:" fields."""
     address = match.address
     if address is None:
         return Customer()
     name = None
     if address.name and "@" not in address.name:
         name = Extracted(clip(address.name), match.confidence, match.source)
-    company = company_from_signature(signature) or company_from_domain(address.email)
+    company: tuple[str, float, str] | None = None
+    if match.role == "mentioned":
+        form_name, form_company = form_fields(text)
+        if name is None and form_name:
+            name = Extracted(clip(form_name), 0.5, clip(form_name))
+        if form_company:
+            company = (clip(form_company), 0.6, clip(form_company))
+    company = company or company_from_signature(signature) or company_from_domain(address.email)
     return Customer(
         name=name,
         email=Extracted(address.email, match.confidence, match.source),

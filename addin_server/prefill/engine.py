@@ -83,7 +83,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         current_text=current,
     )
     signature = quoted_signature if match.role in ("recipient", "quoted") else parts.signature
-    customer = build_customer(match, signature if match.role != "mentioned" else "")
+    customer = build_customer(match, signature if match.role != "mentioned" else "", current)
 
     kept, folded = items[:MAX_LINE_ITEMS], items[MAX_LINE_ITEMS:]
     return DraftInvoice(

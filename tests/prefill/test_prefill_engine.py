@@ -200,3 +200,46 @@ def test_bodies_above_the_limit_are_refused() -> None:
 def test_money_already_paid_is_not_asked_for(body: str, total: str | None) -> None:
     found = prefill_invoice(email(body), MerchantContext()).total
     assert (found.value if found else None) == (Decimal(total) if total else None)
+
+
+@pytest.mark.parametrize(
+    ("signature", "company"),
+    [
+        ("Best,\nNora\n\nNora Fischer\nFischer Legal PLLC", "Fischer Legal PLLC"),
+        # The name again in full, then the company without a legal form.
+        ("Best,\nNora\n\nNora Fischer\nFischer Legal", "Fischer Legal"),
+        ("Best,\nNora\n\t\nFischer Legal", "Fischer Legal"),
+    ],
+)
+def test_company_is_not_the_name_repeated(signature: str, company: str) -> None:
+    body = f"Please invoice $10.\n\n{signature}"
+    found = prefill_invoice(
+        email(body, from_address=Address("nora@fischer.example", "Nora Fischer")),
+        MerchantContext(),
+    ).customer.company
+    assert found is not None
+    assert found.value == company
+
+
+def test_a_relayed_web_form_names_the_customer() -> None:
+    body = (
+        "New submission from your website order form.\n\nName: Hannah Whitfield\n"
+        "Email: hannah@whitfield.example\nCompany: Whitfield Bakery\nPhone: 0412 555 019\n\n"
+        "Logo sticker: 2 @ $10.00"
+    )
+    message = email(body, from_address=Address("no-reply@forms.example", "Website"))
+    customer = prefill_invoice(message, MerchantContext()).customer
+    assert customer.email is not None
+    assert customer.email.value == "hannah@whitfield.example"
+    assert customer.name is not None
+    assert customer.name.value == "Hannah Whitfield"
+    assert customer.company is not None
+    assert customer.company.value == "Whitfield Bakery"
+
+
+def test_form_fields_only_name_a_customer_found_in_the_text() -> None:
+    body = "Please invoice $10.\nName: Project Falcon\nCompany: Someone Else Ltd"
+    customer = prefill_invoice(email(body), MerchantContext()).customer
+    assert customer.name is not None
+    assert customer.name.value == "Jane Doe"
+    assert customer.company is None or customer.company.value != "Someone Else Ltd"
