@@ -12,7 +12,12 @@ from addin_server.prefill.body import quoted_author_parts, split_message
 from addin_server.prefill.customer import build_customer, find_customer
 from addin_server.prefill.dates import add_days, find_due_date
 from addin_server.prefill.html_text import html_to_text
-from addin_server.prefill.line_items import MAX_LINE_ITEMS, ScannedLine, find_line_items
+from addin_server.prefill.line_items import (
+    MAX_LINE_ITEMS,
+    ScannedLine,
+    find_line_items,
+    read_with_total,
+)
 from addin_server.prefill.models import (
     DraftInvoice,
     EmailInput,
@@ -61,8 +66,9 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         for line in (full_line[:MAX_LINE_CHARS] for full_line in current.split("\n"))
     ]
     currency_hint = next((m.currency for ln in lines for m in ln.money), default_currency)
-    items = find_line_items(lines, currency_hint, email.locale)
-    money = choose_total(lines, items, default_currency, email.locale)
+    found_items = find_line_items(lines, currency_hint, email.locale)
+    money = choose_total(lines, [f.item for f in found_items], default_currency, email.locale)
+    items = read_with_total(found_items, money.total.value if money.total else None)
 
     sent = email_date(email.item_date, email.time_zone)
     due = find_due_date(current, sent, email.locale)

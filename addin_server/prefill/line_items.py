@@ -124,20 +124,42 @@ class ScannedLine:
     money: list[Money]
 
 
-def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> list[LineItem]:
-    items: list[LineItem] = []
+@dataclass(frozen=True)
+class FoundItem:
+    item: LineItem
+    # "Flyers  4  CHF 100.00" may be 4 at 25.00 or 4 at 100.00: the reading not taken.
+    other: LineItem | None = None
+
+
+def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> list[FoundItem]:
+    items: list[FoundItem] = []
     index = 0
     while index < len(lines):
         columns = _table_columns(lines[index].text)
         if columns is not None:
             rows, index = _table_rows(lines, index + 1, columns, currency, locale)
-            items.extend(rows)
+            items.extend(FoundItem(row) for row in rows)
             continue
         item = _item_from_line(_with_unmarked_price(lines[index], currency))
         if item is not None:
             items.append(item)
         index += 1
     return items
+
+
+def read_with_total(found: list[FoundItem], total: Decimal | None) -> list[LineItem]:
+    """The items as read; but when their sum misses the stated total and reading every
+    unmarked price the other way (unit price for line amount, or back) meets it exactly,
+    the total settles how the prices were meant."""
+    items = [f.item for f in found]
+    if total is None or not any(f.other for f in found) or _sum(items) == total:
+        return items
+    others = [f.other or f.item for f in found]
+    return others if _sum(others) == total else items
+
+
+def _sum(items: list[LineItem]) -> Decimal:
+    return sum((i.quantity * i.unit_price for i in items), Decimal(0))
 
 
 def _cells(text: str) -> list[str]:
@@ -228,7 +250,7 @@ def _with_unmarked_price(line: ScannedLine, currency: str) -> ScannedLine:
     return ScannedLine(line.text, [money])
 
 
-def _item_from_line(line: ScannedLine) -> LineItem | None:
+def _item_from_line(line: ScannedLine) -> FoundItem | None:
     if not line.money or len(line.text) > 300:
         return None
     first = line.money[0]
@@ -262,16 +284,19 @@ def _item_from_line(line: ScannedLine) -> LineItem | None:
     quantity = quantity or Decimal(1)
     # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
     # after it ("$25.00 $75.00") make the first one the unit price.
-    # A line total divides into whole cents: "250   CHF 14.20" is 250 at 14.20, not at 0.0568.
-    per_unit = (
-        unit_price_marked
-        or quantity == 1
-        or len(line.money) >= 2
-        or quantize(first.value / quantity, first.currency) * quantity != first.value
-    )
-    unit_price = first.value if per_unit else quantize(first.value / quantity, first.currency)
+    marked = unit_price_marked or quantity == 1 or len(line.money) >= 2
+    split = quantize(first.value / quantity, first.currency)
+    # Unmarked, a line total divides into whole cents: "250   CHF 14.20" is 250 at 14.20,
+    # not at 0.0568; the other reading is kept for the stated total to settle.
+    per_unit = marked or split * quantity != first.value
     confidence = 0.85 if quantity != 1 or has_bullet else 0.7
-    return LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
+
+    def item(unit_price: Decimal) -> LineItem:
+        return LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
+
+    taken = item(first.value if per_unit else split)
+    ambiguous = not marked and not re.search(r"=\s*$", prefix)
+    return FoundItem(taken, item(split if per_unit else first.value) if ambiguous else None)
 
 
 def _quantity_and_name(described: str, itemised: bool) -> tuple[Decimal | None, str] | None:

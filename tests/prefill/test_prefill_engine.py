@@ -243,3 +243,28 @@ def test_form_fields_only_name_a_customer_found_in_the_text() -> None:
     assert customer.name is not None
     assert customer.name.value == "Jane Doe"
     assert customer.company is None or customer.company.value != "Someone Else Ltd"
+
+
+@pytest.mark.parametrize(
+    ("total_line", "prices"),
+    [
+        # Without a total, an unmarked amount that splits into whole cents is a line amount.
+        ("", ["4.50", "15.00"]),
+        ("Total EUR 75.00", ["4.50", "15.00"]),
+        # The stated total only adds up with the amounts read as unit prices.
+        ("Total EUR 510.00", ["45.00", "30.00"]),
+        # Neither reading adds up (a discount?): the rows stay as read.
+        ("Total EUR 500.00", ["4.50", "15.00"]),
+    ],
+)
+def test_the_stated_total_settles_unmarked_prices(total_line: str, prices: list[str]) -> None:
+    body = f"Poster printing     10     EUR 45.00\nBanner     2     EUR 30.00\n\n{total_line}"
+    draft = prefill_invoice(email(body), MerchantContext())
+    assert [i.unit_price for i in draft.line_items] == [Decimal(p) for p in prices]
+    assert [i.quantity for i in draft.line_items] == [10, 2]
+
+
+def test_an_equals_sign_marks_the_line_amount_whatever_the_total() -> None:
+    body = "- 4 x Banner = $100.00\n\nTotal: $400.00"
+    [item] = prefill_invoice(email(body), MerchantContext()).line_items
+    assert item.unit_price == Decimal("25.00")
