@@ -65,6 +65,14 @@ class DatabaseIntentStore:
         reason = f"{error.reason or type(error).__name__}: {error.message}"
         self._update(invoice_number, state=IntentState.FAILED, failure_reason=reason[:300])
 
+    def mark_missing(self, invoice_number: str) -> None:
+        """Settle an intent whose number Cybersource does not know: the create never landed."""
+        self._update(
+            invoice_number,
+            state=IntentState.FAILED,
+            failure_reason="not found at Cybersource after an interrupted create",
+        )
+
     def _update(self, invoice_number: str, **values: object) -> None:
         with self._db.session() as session:
             record = session.execute(
@@ -91,15 +99,19 @@ def create_numbered_invoice(
     The draft's own ``invoice_number`` is ignored: numbers are always assigned here.
     """
     intents = DatabaseIntentStore(db, merchant_profile_id, user_id)
-    for collision in range(MAX_NUMBER_COLLISIONS + 1):
+
+    def create_with_next_number() -> CreateResult:
         number = allocate_invoice_number(db, merchant_profile_id, number_prefix)
-        numbered = dataclasses.replace(draft, invoice_number=number)
+        return create_invoice_once(
+            client, dataclasses.replace(draft, invoice_number=number), intents
+        )
+
+    for _collision in range(MAX_NUMBER_COLLISIONS):
         try:
-            return create_invoice_once(client, numbered, intents)
+            return create_with_next_number()
         except DuplicateInvoiceError:
-            if collision == MAX_NUMBER_COLLISIONS:
-                raise
-    raise AssertionError("unreachable")  # the loop returns or raises
+            continue
+    return create_with_next_number()  # the last try: a duplicate now is reported
 
 
 def reconcile_pending(
@@ -114,22 +126,30 @@ def reconcile_pending(
     failed if it does not. Returns the records it settled."""
     cutoff = (now or utcnow()) - older_than
     with db.session() as session:
-        pending = list(
-            session.execute(
+        pending = [
+            record.invoice_number
+            for record in session.execute(
                 select(InvoiceRecord).where(
                     InvoiceRecord.merchant_profile_id == merchant_profile_id,
                     InvoiceRecord.state == IntentState.PENDING,
                     InvoiceRecord.created_at < cutoff,
                 )
             ).scalars()
+        ]
+    # Look each number up outside any transaction: no lock is held across network calls.
+    intents = DatabaseIntentStore(db, merchant_profile_id, user_id=None)
+    for number in pending:
+        invoice = find_invoice(client, number)
+        if invoice is None:
+            intents.mark_missing(number)
+        else:
+            intents.mark_created(client.merchant_id, number, invoice)
+    with db.session() as session:
+        return list(
+            session.execute(
+                select(InvoiceRecord).where(
+                    InvoiceRecord.merchant_profile_id == merchant_profile_id,
+                    InvoiceRecord.invoice_number.in_(pending),
+                )
+            ).scalars()
         )
-        for record in pending:
-            invoice = find_invoice(client, record.invoice_number)
-            if invoice is None:
-                record.state = IntentState.FAILED
-                record.failure_reason = "not found at Cybersource after an interrupted create"
-            else:
-                record.state = IntentState.CREATED
-                record.cybersource_status = invoice.status.value
-                record.payment_link = invoice.payment_link
-    return pending
