@@ -87,6 +87,7 @@ class Settings:
 
 # Environment variable name (without prefix) -> field name, for every field read from env.
 _ENV_FIELDS = {f.name.upper(): f.name for f in fields(Settings)}
+_FIELD_NAMES = frozenset(_ENV_FIELDS.values())
 
 
 def load_settings(
@@ -109,7 +110,7 @@ def load_settings(
 
     values: dict[str, Any] = {}
     for attr, value in raw.items():
-        if attr not in {f.name for f in fields(Settings)}:
+        if attr not in _FIELD_NAMES:
             problems.append(f"unknown setting {attr!r}")
             continue
         try:

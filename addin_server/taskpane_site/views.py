@@ -6,6 +6,7 @@ it for tests); the bundle is ``taskpane/dist/``, made by ``npm ci && npm run bui
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
@@ -46,7 +47,9 @@ def taskpane_dir() -> Path:
     return Path(current_app.config.get("TASKPANE_DIR") or DEFAULT_TASKPANE_DIR)
 
 
+@functools.lru_cache(maxsize=8)
 def content_security_policy(authority: str) -> str:
+    """Built once per authority (settings do not change while the app runs)."""
     authority_origin = origin_of(authority)
     directives = {
         "default-src": "'self'",
