@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from alembic import command
@@ -13,10 +14,12 @@ from sqlalchemy.engine import Engine
 SCRIPT_LOCATION = "addin_server.storage:migrations"
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine | None = None) -> Config:
+    """Alembic's configuration; ``env.py`` migrates the ``engine`` handed in here."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
-    config.attributes["engine"] = engine
+    if engine is not None:
+        config.attributes["engine"] = engine
     return config
 
 
@@ -34,8 +37,14 @@ class MigrationStatus:
         return set(self.current) == set(self.head)
 
 
+@functools.cache
+def head_revisions() -> tuple[str, ...]:
+    """The migrations shipped with this code: read from disk once per process, since
+    ``/readyz`` asks on every probe and they cannot change while the process runs."""
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
 def migration_status(engine: Engine) -> MigrationStatus:
-    script = ScriptDirectory.from_config(alembic_config(engine))
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
-    return MigrationStatus(current=tuple(current), head=tuple(script.get_heads()))
+    return MigrationStatus(current=tuple(current), head=head_revisions())
