@@ -6,6 +6,7 @@ which talk to real servers over loopback HTTP(S) rather than to mocks.
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 from types import TracebackType
@@ -14,6 +15,14 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 LOOPBACK_HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A port free on loopback now, for a server whose app must know its URL before it
+    starts (e.g. an app whose public URL includes the port)."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK_HOST, 0))
+        return int(probe.getsockname()[1])
 
 
 class LoopbackServer:

@@ -11,7 +11,6 @@ import hashlib
 import json
 import secrets
 import shutil
-import socket
 import ssl
 import subprocess
 from collections.abc import Callable, Iterator
@@ -38,7 +37,7 @@ from addin_server import create_app
 from addin_server.devcert import TlsFiles
 from addin_server.identity.dev_provider import OpenIdProvider, ProviderClient, ProviderUser
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
-from addin_server.loopback import LoopbackServer
+from addin_server.loopback import LoopbackServer, free_port
 from addin_server.storage import migrate
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -97,12 +96,6 @@ def browser(playwright_driver: Playwright, identity_tls: TlsFiles) -> Iterator[B
     )
     yield browser
     browser.close()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
