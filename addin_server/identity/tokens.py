@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from addin_server.config import Settings
 from addin_server.identity.models import RevokedSession
 from addin_server.identity.signing_keys import SigningKeys
+from addin_server.storage import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -244,8 +245,7 @@ def validate_session_token(token: str, settings: Settings, session: Session) -> 
 def revoke_session(session: Session, identity: VerifiedIdentity) -> None:
     """Revoke the session token ``identity`` came from (no-op for Entra tokens); purges
     revocations that have expired anyway. The caller commits."""
-    now = datetime.now(UTC)
-    session.execute(delete(RevokedSession).where(RevokedSession.expires_at < now))
+    session.execute(delete(RevokedSession).where(RevokedSession.expires_at < utcnow()))
     if identity.session_id is None:
         return
     exists = session.scalar(

@@ -12,7 +12,7 @@ Role of a signed-in user in their tenant, first match wins:
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Literal, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from addin_server.identity.models import ROLE_ADMIN, ROLE_MEMBER, Tenant, TenantMember, User
 from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.problems import ApiProblem
-from addin_server.storage import Base
+from addin_server.storage import Base, utcnow
 
 Role = Literal["admin", "member"]
 _LAST_SEEN_GRANULARITY = timedelta(minutes=5)
@@ -82,12 +82,10 @@ def _insert_or_get(session: Session, row: _Row, find: Select[_Row]) -> _Row:
     return row
 
 
-def sign_in(
-    session: Session, identity: VerifiedIdentity, *, now: datetime | None = None
-) -> CurrentUser:
+def sign_in(session: Session, identity: VerifiedIdentity) -> CurrentUser:
     """Create or refresh the tenant and user of a valid token and work out their role.
     Commits only when something changed."""
-    now = now or datetime.now(UTC)
+    now = utcnow()
     key = tenant_key(identity)
     inserted = False
     tenant = session.get(Tenant, key)
