@@ -72,7 +72,12 @@ def _b64url(data: bytes) -> str:
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
-def _compact_json(value: Any) -> bytes:
+def encode_json(value: Any) -> bytes:
+    """Compact UTF-8 JSON, for the JWT's parts and for request bodies (what is signed is
+    exactly what is sent).
+
+    One encoder for all calls: ``json.dumps`` with options builds a new one each time.
+    """
     return _COMPACT_JSON.encode(value).encode("utf-8")
 
 
@@ -134,7 +139,7 @@ class _JwtAuth(ABC):
         self._clock = clock
         self._new_jti = new_jti
         self._encoded_header = _b64url(
-            _compact_json({"kid": kid, "alg": self.algorithm, "typ": "JWT"})
+            encode_json({"kid": kid, "alg": self.algorithm, "typ": "JWT"})
         )
 
     def claims(self, request: SignableRequest) -> dict[str, Any]:
@@ -165,7 +170,7 @@ class _JwtAuth(ABC):
         return claims
 
     def headers(self, request: SignableRequest) -> dict[str, str]:
-        signing_input = f"{self._encoded_header}.{_b64url(_compact_json(self.claims(request)))}"
+        signing_input = f"{self._encoded_header}.{_b64url(encode_json(self.claims(request)))}"
         signature = self._sign(signing_input.encode("ascii"))
         return {"Authorization": f"Bearer {signing_input}.{_b64url(signature)}"}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import Protocol
 
+from addin_server.cybersource.auth import encode_json
 from addin_server.cybersource.client import CybersourceClient
 from addin_server.cybersource.errors import (
     CybersourceError,
@@ -23,7 +24,6 @@ from addin_server.cybersource.errors import (
     UpstreamUnavailableError,
 )
 from addin_server.cybersource.models import CreateResult, Invoice, InvoiceDraft
-from addin_server.cybersource.requestor import encode_json
 
 
 class IntentStore(Protocol):

@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from addin_server.cybersource.auth import BODY_METHODS, Authenticator, SignableRequest
+from addin_server.cybersource.auth import (
+    BODY_METHODS,
+    Authenticator,
+    SignableRequest,
+    encode_json,
+)
 from addin_server.cybersource.errors import (
     ActionNotAllowedError,
     AuthenticationFailedError,
@@ -38,17 +43,6 @@ class ApiResponse:
     status: int
     data: dict[str, Any]
     correlation_id: str | None
-
-
-_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-def encode_json(value: Any) -> bytes:
-    """Compact UTF-8 JSON: what is signed is exactly what is sent.
-
-    One encoder for all calls: ``json.dumps`` with options builds a new one each time.
-    """
-    return _COMPACT_JSON.encode(value).encode("utf-8")
 
 
 class Requestor:
