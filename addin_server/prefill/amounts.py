@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# ISO 4217 minor units of the supported currencies (the default is 2).
-MINOR_UNITS = {"JPY": 0}
+from addin_server.cybersource.currencies import MINOR_UNITS
+
 SUPPORTED_CURRENCIES = frozenset(
     ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "SEK", "BRL", "MXN"]
 )
