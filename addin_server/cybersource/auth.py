@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509 import Certificate, NameOID
+from cryptography.x509 import NameOID
 
 from addin_server.cybersource.credentials import (
     Credentials,
@@ -203,7 +203,6 @@ class P12Key:
 
     private_key: rsa.RSAPrivateKey
     kid: str
-    certificate: Certificate
 
 
 def load_p12_key(credentials: P12Credentials) -> P12Key:
@@ -232,7 +231,7 @@ def load_p12_key(credentials: P12Credentials) -> P12Key:
         raise InvalidCredentialsError(
             "the P12's private key does not belong to the alias certificate"
         )
-    return P12Key(bundle.key, str(serial_numbers[0].value), certificate)
+    return P12Key(bundle.key, str(serial_numbers[0].value))
 
 
 class JwtP12Auth(_JwtAuth):
