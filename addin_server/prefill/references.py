@@ -49,14 +49,16 @@ _MAX_REFERENCES = 10
 
 def find_references(text: str) -> list[Reference]:
     found: dict[tuple[ReferenceKind, str], Reference] = {}
-    taken: list[tuple[int, int]] = []
+    # Positions inside a value already read: a value starting there is part of it. Matches
+    # of one pattern never overlap, so marking costs at most one pass per pattern.
+    taken = bytearray(len(text) + 1)
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             value = match.group("value")
-            span = match.span("value")
-            if not re.search(r"\d", value) or any(s <= span[0] < e for s, e in taken):
+            start, end = match.span("value")
+            if not re.search(r"\d", value) or taken[start]:
                 continue
-            taken.append(span)
+            taken[start:end] = b"\x01" * (end - start)
             key = (kind, value.upper())
             if key not in found and len(found) < _MAX_REFERENCES:
                 found[key] = Reference(kind, value, 0.8, snippet(text, match.start(), match.end()))
