@@ -52,7 +52,10 @@ def _serializer(settings: Settings) -> URLSafeTimedSerializer:
 
 def confidential_client(settings: Settings) -> msal.ConfidentialClientApplication:
     """MSAL for the configured authority; hosts Microsoft does not know (the built-in
-    provider, tests) skip instance discovery, which would call login.microsoftonline.com."""
+    provider, tests) skip instance discovery, which would call login.microsoftonline.com.
+
+    A new client per request keeps MSAL's token cache from collecting every user's tokens;
+    the app-wide ``http_cache`` keeps it from fetching the discovery documents each time."""
     known_host = urlsplit(settings.authority).hostname in WELL_KNOWN_AUTHORITY_HOSTS
     return msal.ConfidentialClientApplication(
         settings.client_id,
@@ -60,6 +63,7 @@ def confidential_client(settings: Settings) -> msal.ConfidentialClientApplicatio
         authority=f"{settings.authority.rstrip('/')}/{authority_tenant(settings)}",
         instance_discovery=None if known_host else False,
         timeout=_MSAL_TIMEOUT,
+        http_cache=identity_runtime().msal_http_cache,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -38,10 +38,11 @@ _MAX_REASON_CHARS = 300
 
 @dataclass(frozen=True)
 class IdentityRuntime:
-    """Per-process state: the HTTP session to the authority and its signing keys."""
+    """Per-process state: the authority's signing keys, and MSAL's cache of the authority's
+    discovery documents (so that each sign-in dialog page does not fetch them again)."""
 
-    http: requests.Session
     signing_keys: SigningKeys
+    msal_http_cache: dict[str, Any] = field(default_factory=dict)
 
 
 def metadata_url(settings: Settings) -> str:
@@ -111,8 +112,7 @@ def _authenticate_request(app: Flask) -> None:
 def install_authentication(app: Flask, settings: Settings) -> None:
     http = requests.Session()  # honours REQUESTS_CA_BUNDLE
     app.extensions[IDENTITY_KEY] = IdentityRuntime(
-        http=http,
-        signing_keys=SigningKeys(metadata_url(settings), http, shared=shared_cache_for(settings)),
+        SigningKeys(metadata_url(settings), http, shared=shared_cache_for(settings))
     )
     app.before_request(lambda: _authenticate_request(app))
 

@@ -54,7 +54,8 @@ def clock(app: Flask) -> FakeClock:
     """Replaces the app's signing key cache with one on a clock the test moves."""
     fake = FakeClock()
     runtime: IdentityRuntime = app.extensions[IDENTITY_KEY]
-    keys = SigningKeys(metadata_url(app.extensions["addin.settings"]), runtime.http, clock=fake)
+    url = metadata_url(app.extensions["addin.settings"])
+    keys = SigningKeys(url, requests.Session(), clock=fake)
     app.extensions[IDENTITY_KEY] = dataclasses.replace(runtime, signing_keys=keys)
     return fake
 
