@@ -16,7 +16,6 @@ Choices where Cybersource's rules are not documented exactly:
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 import threading
@@ -28,9 +27,14 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from addin_server.cybersource.auth import BODY_METHODS, MethodCase, SignatureDateHeader
+from addin_server.cybersource.auth import (
+    BODY_METHODS,
+    JWT_LIFETIME_SECONDS,
+    MethodCase,
+    SignatureDateHeader,
+    body_digest,
+)
 
-JWT_LIFETIME = 120
 JWT_FUTURE_TOLERANCE = 5
 _SIGNATURE_PARAM = re.compile(r'(\w+)="([^"]*)"')
 
@@ -65,7 +69,7 @@ class AuthPolicy:
     hosts: tuple[str, ...] = ()
     jwt_method_case: MethodCase = MethodCase.UPPER
     jwt_path_with_query: bool = True
-    jwt_max_age: float = JWT_LIFETIME
+    jwt_max_age: float = JWT_LIFETIME_SECONDS
     date_skew: float = 300.0
     signature_date_header: SignatureDateHeader = SignatureDateHeader.DATE
     reject_replayed_jti: bool = True
@@ -154,7 +158,7 @@ class AuthVerifier:
             "request-resource-path": path,
         }
         if request.method in BODY_METHODS:
-            expected["digest"] = base64.b64encode(hashlib.sha256(request.body).digest()).decode()
+            expected["digest"] = body_digest(request.body)
             expected["digestAlgorithm"] = "SHA-256"
         for name, value in expected.items():
             if claims.get(name) != value:
@@ -165,8 +169,8 @@ class AuthVerifier:
         issued_at, expires = claims.get("iat"), claims.get("exp")
         if not isinstance(issued_at, int) or not isinstance(expires, int):
             raise AuthRejected("iat and exp must be integers")
-        if expires != issued_at + JWT_LIFETIME:
-            raise AuthRejected("exp must be iat + 120")
+        if expires != issued_at + JWT_LIFETIME_SECONDS:
+            raise AuthRejected(f"exp must be iat + {JWT_LIFETIME_SECONDS}")
         if issued_at > now + JWT_FUTURE_TOLERANCE:
             raise AuthRejected("iat is in the future")
         if now - issued_at > policy.jwt_max_age or expires < now:
@@ -207,10 +211,9 @@ class AuthVerifier:
         if not self._accepts_host(request.host_header, request):
             raise AuthRejected("Host is not the Cybersource host")
         self._check_date(request.headers.get(date_header, ""))
-        if request.method in BODY_METHODS:
-            digest = base64.b64encode(hashlib.sha256(request.body).digest()).decode()
-            if request.headers.get("digest") != f"SHA-256={digest}":
-                raise AuthRejected("Digest does not match the body")
+        digest = request.headers.get("digest")
+        if request.method in BODY_METHODS and digest != f"SHA-256={body_digest(request.body)}":
+            raise AuthRejected("Digest does not match the body")
         values = {
             "host": request.host_header,
             date_header: request.headers.get(date_header, ""),
