@@ -135,7 +135,7 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
     items: list[FoundItem] = []
     index = 0
     while index < len(lines):
-        columns = _table_columns(lines[index].text)
+        columns = _table_columns(lines[index])
         if columns is not None:
             rows, index = _table_rows(lines, index + 1, columns, currency, locale)
             items.extend(FoundItem(row) for row in rows)
@@ -170,9 +170,12 @@ def _cells(text: str) -> list[str]:
     )
 
 
-def _table_columns(text: str) -> dict[str, int] | None:
-    cells = _cells(text)
-    if len(cells) < 2 or len(text) > 300 or find_money(text, "USD", "en"):
+def _table_columns(line: ScannedLine) -> dict[str, int] | None:
+    """A header row names its columns; a line with money in it is no header."""
+    if line.money or len(line.text) > 300:
+        return None
+    cells = _cells(line.text)
+    if len(cells) < 2:
         return None
     columns: dict[str, int] = {}
     for position, cell in enumerate(cells):
