@@ -29,7 +29,6 @@ from addin_server.cybersource.errors import (
 from addin_server.cybersource.transport import Transport
 from addin_server.merchants.encryption import Keyring
 from addin_server.merchants.models import AuthScheme, MerchantProfile, new_profile_id
-from addin_server.merchants.rotation import sealed_of
 from addin_server.merchants.schemas import (
     P12_FIELDS,
     SECRET_FIELDS,
@@ -38,10 +37,11 @@ from addin_server.merchants.schemas import (
 )
 from addin_server.merchants.scope import authorise_create, profile_for
 from addin_server.merchants.secrets import (
-    SEALED_FIELD,
     SecretMaterial,
     build_credentials,
     hint_for,
+    open_secrets,
+    seal_secrets,
 )
 from addin_server.problems import ApiProblem, FieldError, validation_problem
 from addin_server.storage import utcnow
@@ -85,9 +85,10 @@ def cybersource_verifier(settings: Settings) -> VerifyCredentials:
 
 def credentials_of(profile: MerchantProfile, keyring: Keyring) -> Credentials:
     """The profile's decrypted Cybersource credentials; keep them in memory only."""
-    plaintext = keyring.open(sealed_of(profile), row_id=profile.id, field=SEALED_FIELD)
     return build_credentials(
-        profile.merchant_id, AuthScheme(profile.auth_scheme), SecretMaterial.from_bytes(plaintext)
+        profile.merchant_id,
+        AuthScheme(profile.auth_scheme),
+        SecretMaterial.from_bytes(open_secrets(profile, keyring)),
     )
 
 
@@ -193,7 +194,7 @@ def check_credentials(
 
 
 def _seal(profile: MerchantProfile, material: SecretMaterial, keyring: Keyring) -> None:
-    sealed = keyring.seal(material.to_bytes(), row_id=profile.id, field=SEALED_FIELD)
+    sealed = seal_secrets(profile, material.to_bytes(), keyring)
     profile.credentials_ciphertext = sealed.blob
     profile.credentials_key_id = sealed.key_id
 
@@ -249,8 +250,7 @@ def _material_after(
     default alias); otherwise the stored one is kept, e.g. for a new environment."""
     if any(name in changes for name in REPLACING_FIELDS):
         return _material_from(changes, SecretMaterial())
-    stored = keyring.open(sealed_of(profile), row_id=profile.id, field=SEALED_FIELD)
-    return _material_from(changes, SecretMaterial.from_bytes(stored))
+    return _material_from(changes, SecretMaterial.from_bytes(open_secrets(profile, keyring)))
 
 
 def create_profile(

@@ -15,17 +15,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, inspect, select, update
 from sqlalchemy.orm import Session
 
-from addin_server.merchants.encryption import EncryptionError, Keyring, Sealed
+from addin_server.merchants.encryption import EncryptionError, Keyring
 from addin_server.merchants.models import MerchantProfile
-from addin_server.merchants.secrets import SEALED_FIELD
+from addin_server.merchants.secrets import open_secrets, seal_secrets
 from addin_server.storage import Database
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_SIZE = 100
-
-
-def sealed_of(profile: MerchantProfile) -> Sealed:
-    return Sealed(profile.credentials_key_id, profile.credentials_ciphertext)
 
 
 def rows_per_key(session: Session) -> dict[str, int]:
@@ -52,7 +48,7 @@ def key_problems(session: Session, keyring: Keyring) -> list[str]:
             select(MerchantProfile).where(MerchantProfile.credentials_key_id == key_id).limit(1)
         ).one()
         try:
-            keyring.open(sealed_of(sample), row_id=sample.id, field=SEALED_FIELD)
+            open_secrets(sample, keyring)
         except EncryptionError as exc:
             problems.append(f"ADDIN_ENCRYPTION_KEYS: {exc}")
     return problems
@@ -101,8 +97,7 @@ def rotate_keys(
             if not rows:
                 break
             for row in rows:
-                plaintext = keyring.open(sealed_of(row), row_id=row.id, field=SEALED_FIELD)
-                resealed = keyring.seal(plaintext, row_id=row.id, field=SEALED_FIELD)
+                resealed = seal_secrets(row, open_secrets(row, keyring), keyring)
                 # Core UPDATE: leaves updated_at alone (rotation is not a change of the profile).
                 session.execute(
                     update(MerchantProfile)

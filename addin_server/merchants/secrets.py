@@ -13,7 +13,8 @@ from addin_server.cybersource.credentials import (
     SharedSecretCredentials,
     SharedSecretScheme,
 )
-from addin_server.merchants.models import AuthScheme
+from addin_server.merchants.encryption import Keyring, Sealed
+from addin_server.merchants.models import AuthScheme, MerchantProfile
 
 # The field name in the associated data of the sealed secret material.
 SEALED_FIELD = "credentials"
@@ -40,6 +41,17 @@ class SecretMaterial:
         document = json.loads(data)
         document["p12"] = base64.b64decode(document["p12"])
         return cls(**document)
+
+
+def seal_secrets(profile: MerchantProfile, plaintext: bytes, keyring: Keyring) -> Sealed:
+    """Seal ``plaintext`` as the profile's secret material: bound to its row and field."""
+    return keyring.seal(plaintext, row_id=profile.id, field=SEALED_FIELD)
+
+
+def open_secrets(profile: MerchantProfile, keyring: Keyring) -> bytes:
+    """The profile's sealed secret material, opened (see ``seal_secrets``)."""
+    sealed = Sealed(profile.credentials_key_id, profile.credentials_ciphertext)
+    return keyring.open(sealed, row_id=profile.id, field=SEALED_FIELD)
 
 
 def build_credentials(

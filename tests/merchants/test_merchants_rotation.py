@@ -19,8 +19,8 @@ from addin_server.config import ConfigError, EncryptionKey
 from addin_server.identity import Tenant
 from addin_server.merchants.encryption import Keyring
 from addin_server.merchants.models import AuthScheme, MerchantProfile
-from addin_server.merchants.rotation import key_problems, rotate_keys, sealed_of
-from addin_server.merchants.secrets import SEALED_FIELD, SecretMaterial
+from addin_server.merchants.rotation import key_problems, rotate_keys
+from addin_server.merchants.secrets import SecretMaterial, open_secrets, seal_secrets
 from addin_server.storage import Database
 
 OLD = EncryptionKey("k1", os.urandom(32))
@@ -49,33 +49,27 @@ def db(database_url: str) -> Iterator[Database]:
         session.add(Tenant(id="tenant-r", entra_tenant_id=str(uuid.uuid4())))
         session.flush()
         for number in range(ROWS):
-            profile_id = str(uuid.uuid4())
-            sealed = keyring.seal(
-                material(number).to_bytes(), row_id=profile_id, field=SEALED_FIELD
+            profile = MerchantProfile(
+                id=str(uuid.uuid4()),
+                tenant_id="tenant-r",
+                display_name=f"Profile {number}",
+                environment="sandbox",
+                merchant_id=f"merchant_{number}",
+                auth_scheme=AuthScheme.JWT_SHARED_SECRET.value,
+                default_currency="EUR",
+                credentials_hint="…0000",
+                credentials_changed_at=now,
+                credentials_verified_at=now,
             )
-            session.add(
-                MerchantProfile(
-                    id=profile_id,
-                    tenant_id="tenant-r",
-                    display_name=f"Profile {number}",
-                    environment="sandbox",
-                    merchant_id=f"merchant_{number}",
-                    auth_scheme=AuthScheme.JWT_SHARED_SECRET.value,
-                    default_currency="EUR",
-                    credentials_ciphertext=sealed.blob,
-                    credentials_key_id=sealed.key_id,
-                    credentials_hint="…0000",
-                    credentials_changed_at=now,
-                    credentials_verified_at=now,
-                )
-            )
+            sealed = seal_secrets(profile, material(number).to_bytes(), keyring)
+            profile.credentials_ciphertext, profile.credentials_key_id = sealed.blob, sealed.key_id
+            session.add(profile)
     yield database
     database.dispose()
 
 
 def opened_key_id(profile: MerchantProfile, keyring: Keyring) -> str:
-    plaintext = keyring.open(sealed_of(profile), row_id=profile.id, field=SEALED_FIELD)
-    return SecretMaterial.from_bytes(plaintext).key_id
+    return SecretMaterial.from_bytes(open_secrets(profile, keyring)).key_id
 
 
 def stored(db: Database) -> dict[str, tuple[str, str]]:
