@@ -23,6 +23,9 @@ MAX_LINE_ITEMS = 30
 MAX_QUANTITY = 999_999_999
 # The spec gives no limit for invoiceNumber; the response ``id`` it becomes is at most 26.
 MAX_INVOICE_NUMBER_LENGTH = 26
+# The invoice list: ``limit`` is 1 to this, ``status`` filters by one of these.
+MAX_PAGE_SIZE = 1000
+LISTABLE_STATUSES = frozenset({"DRAFT", "CREATED", "SENT", "PARTIAL", "PAID", "CANCELED"})
 _AMOUNT = re.compile(r"\d+(\.\d+)?")
 _COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 

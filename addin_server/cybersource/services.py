@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from addin_server.cybersource.errors import FieldIssue, NotFoundError, ValidationFailedError
-from addin_server.cybersource.limits import INVALID_DATA
+from addin_server.cybersource.limits import INVALID_DATA, LISTABLE_STATUSES, MAX_PAGE_SIZE
 from addin_server.cybersource.models import (
     CreateResult,
     DeliveryModeCase,
@@ -20,17 +20,6 @@ from addin_server.cybersource.requestor import Requestor
 
 INVOICES_PATH = "/invoicing/v2/invoices"
 SETTINGS_PATH = "/invoicing/v2/invoiceSettings"
-MAX_PAGE_SIZE = 1000
-LISTABLE_STATUSES = frozenset(
-    {
-        InvoiceStatus.DRAFT,
-        InvoiceStatus.CREATED,
-        InvoiceStatus.SENT,
-        InvoiceStatus.PARTIAL,
-        InvoiceStatus.PAID,
-        InvoiceStatus.CANCELED,
-    }
-)
 
 
 def invoice_path(invoice_number: str, action: str = "") -> str:

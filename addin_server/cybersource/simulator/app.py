@@ -29,7 +29,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from addin_server.cybersource.errors import FieldIssue
-from addin_server.cybersource.limits import INVALID_DATA, MISSING_FIELD
+from addin_server.cybersource.limits import INVALID_DATA, MAX_PAGE_SIZE, MISSING_FIELD
 from addin_server.cybersource.models import InvoiceStatus
 from addin_server.cybersource.requestor import CORRELATION_HEADER
 from addin_server.cybersource.simulator.book import (
@@ -53,7 +53,6 @@ EXTENSION_KEY = "cybersource_simulator"
 AUTH_FAILURE_HEADER = "x-simulator-auth-failure"  # test aid; Cybersource says only "Failed"
 API_PREFIX = "/invoicing/v2/"
 PRODUCT_TYPES = frozenset({"INVOICING", "PAYBYLINK"})
-MAX_LIST_LIMIT = 1000
 
 
 @dataclass
@@ -167,7 +166,7 @@ def _register_api(app: Flask, simulator: Simulator) -> None:
     @app.get("/invoicing/v2/invoices")
     def list_invoices() -> Response:
         offset = _int_query("offset", minimum=0, maximum=None)
-        limit = _int_query("limit", minimum=1, maximum=MAX_LIST_LIMIT)
+        limit = _int_query("limit", minimum=1, maximum=MAX_PAGE_SIZE)
         status = request.args.get("status")
         total, page = book.list(merchant_id(), offset, limit, status.upper() if status else None)
         base = f"/v2/invoices/?offset={offset}&limit={limit}"

@@ -21,6 +21,7 @@ from addin_server.cybersource.currencies import format_amount, parse_amount
 from addin_server.cybersource.errors import FieldIssue
 from addin_server.cybersource.limits import (
     INVALID_DATA,
+    LISTABLE_STATUSES,
     MISSING_FIELD,
     check_invoice_payload,
     check_settings_payload,
@@ -33,9 +34,6 @@ _LINKED_STATUSES = {
     InvoiceStatus.SENT,
     InvoiceStatus.PARTIAL,
     InvoiceStatus.PAID,
-}
-_FILTER_STATUSES = {
-    s.value for s in _LINKED_STATUSES | {InvoiceStatus.DRAFT, InvoiceStatus.CANCELED}
 }
 _STATUS_WORD = {400: "BADREQUEST", 404: "NOTFOUND", 502: "SERVER_ERROR"}
 
@@ -167,7 +165,7 @@ class InvoiceBook:
     def list(
         self, merchant_id: str, offset: int, limit: int, status: str | None
     ) -> tuple[int, list[StoredInvoice]]:
-        if status is not None and status not in _FILTER_STATUSES:
+        if status is not None and status not in LISTABLE_STATUSES:
             raise CybersourceReply(400, "VALIDATION_ERROR", "Invalid invoice status.")
         with self._lock:
             matching = [
