@@ -43,7 +43,7 @@ from addin_server.merchants.secrets import (
     open_secrets,
     seal_secrets,
 )
-from addin_server.problems import ApiProblem, FieldError, validation_problem
+from addin_server.problems import ApiProblem, FieldError, flatten_messages, validation_problem
 from addin_server.storage import utcnow
 
 if TYPE_CHECKING:  # identity imports merchants (for /me): no import back at run time
@@ -305,9 +305,7 @@ def update_profile(
         scheme, set(changes), replacing=scheme.uses_p12 != old_scheme.uses_p12
     )
     if field_errors:
-        raise validation_problem(
-            [FieldError(name, " ".join(messages)) for name, messages in field_errors.items()]
-        )
+        raise validation_problem(flatten_messages(field_errors))
     changed = sorted(
         name
         for name, value in changes.items()
