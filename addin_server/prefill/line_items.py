@@ -207,10 +207,7 @@ def _table_rows(
 
 def _cell_amount(cell: str, currency: str, locale: str) -> Decimal | None:
     money = find_money(cell, currency, locale)
-    if money:
-        return money[0].value
-    plain = find_plain_number(cell)
-    return plain[0] if plain else None
+    return money[0].value if money else _number(cell)
 
 
 def _item_from_row(
