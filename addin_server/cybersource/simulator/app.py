@@ -143,14 +143,9 @@ def _register_api(app: Flask, simulator: Simulator) -> None:
 
     @app.post("/invoicing/v2/invoices")
     def create_invoice() -> Response:
-        stored = book.create(merchant_id(), _body(), email_fails=simulator.knobs.email_fails)
-        info = stored.payload["invoiceInformation"]
-        email_failed = (
-            simulator.knobs.email_fails
-            and info.get("sendImmediately")
-            and str(info.get("deliveryMode")).lower() == "email"
-        )
-        if email_failed:
+        email_fails = simulator.knobs.email_fails
+        stored = book.create(merchant_id(), _body(), email_fails=email_fails)
+        if email_fails and stored.by_email and stored.info.get("sendImmediately"):
             return _json(
                 {
                     "submitTimeUtc": stored.submit_time,
@@ -226,7 +221,7 @@ def _register_knobs(app: Flask, simulator: Simulator) -> None:
     def pay(number: str) -> Response:
         """``{"amount": "12.50", "merchant_id": "..."}``; merchant_id optional with one merchant."""
         data = request.get_json(force=True) or {}
-        merchant_ids = list(simulator.verifier.merchant_ids)
+        merchant_ids = simulator.verifier.merchant_ids
         merchant_id = data.get("merchant_id") or (merchant_ids[0] if len(merchant_ids) == 1 else "")
         stored = simulator.book.pay(merchant_id, number, str(data.get("amount", "")))
         return _json(simulator.book.to_json(stored), 200)

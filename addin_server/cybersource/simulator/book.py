@@ -100,7 +100,7 @@ class StoredInvoice:
 
     @property
     def by_email(self) -> bool:
-        return str(self.info.get("deliveryMode", "none")).lower() == "email"
+        return _by_email(self.info)
 
 
 class InvoiceBook:
@@ -134,11 +134,10 @@ class InvoiceBook:
             number = str(info.get("invoiceNumber") or self._generated_number(invoices))
             if number in invoices:
                 raise CybersourceReply(400, "DUPLICATE_RECORD", "Invoice number already exists.")
+            by_email = _by_email(info)
             if not info.get("sendImmediately"):
-                status = InvoiceStatus.DRAFT
-                if str(info.get("deliveryMode", "none")).lower() == "none":
-                    status = self._draft_without_email_status
-            elif str(info.get("deliveryMode", "none")).lower() == "email" and not email_fails:
+                status = InvoiceStatus.DRAFT if by_email else self._draft_without_email_status
+            elif by_email and not email_fails:
                 status = InvoiceStatus.SENT
             else:
                 status = InvoiceStatus.CREATED
@@ -365,10 +364,15 @@ def _check(payload: Any, *, for_update: bool) -> None:
     if not issues:
         info = payload["invoiceInformation"]
         customer = payload.get("customerInformation") or {}
-        if str(info.get("deliveryMode", "none")).lower() == "email" and not customer.get("email"):
+        if _by_email(info) and not customer.get("email"):
             issues.append(FieldIssue("customerInformation.email", MISSING_FIELD))
     if issues:
         raise validation_failed(issues)
+
+
+def _by_email(info: Mapping[str, Any]) -> bool:
+    """``deliveryMode`` is checked as none/email in any case; absent or null means none."""
+    return str(info.get("deliveryMode")).lower() == "email"
 
 
 def _stored_payload(payload: Mapping[str, Any], number: str) -> dict[str, Any]:
