@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
 from addin_server.identity.guard import identity_runtime
-from addin_server.identity.routes import api_scope_uri, authority_tenant
+from addin_server.identity.routes import api_scope_uri, client_authority
 from addin_server.identity.signing_keys import SigningKeysUnavailable
 from addin_server.identity.tokens import InvalidToken, issue_session_token, validate_entra_token
 from addin_server.identity.users import sign_in
@@ -60,7 +60,7 @@ def confidential_client(settings: Settings) -> msal.ConfidentialClientApplicatio
     return msal.ConfidentialClientApplication(
         settings.client_id,
         client_credential=settings.client_secret,
-        authority=f"{settings.authority.rstrip('/')}/{authority_tenant(settings)}",
+        authority=client_authority(settings),
         instance_discovery=None if known_host else False,
         timeout=_MSAL_TIMEOUT,
         http_cache=identity_runtime().msal_http_cache,

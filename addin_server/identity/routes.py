@@ -34,14 +34,16 @@ blp = ApiBlueprint("identity", __name__, url_prefix="/api/v1", description="Sign
 _MIN_RENEWED_SECONDS = 60
 
 
-def authority_tenant(settings: Settings) -> str:
-    """The authority path segment clients sign in through: one tenant, or a multi-tenant alias."""
+def client_authority(settings: Settings) -> str:
+    """The authority URL clients sign in through: one tenant, or a multi-tenant alias."""
     allowed = settings.allowed_tenants
     if "common" in allowed:
-        return "common"
-    if len(allowed) == 1 and allowed[0] != "organizations":
-        return allowed[0]
-    return "organizations"
+        tenant = "common"
+    elif len(allowed) == 1 and allowed[0] != "organizations":
+        tenant = allowed[0]
+    else:
+        tenant = "organizations"
+    return f"{settings.authority.rstrip('/')}/{tenant}"
 
 
 def api_scope_uri(settings: Settings) -> str:
@@ -113,7 +115,7 @@ def auth_config() -> dict[str, Any]:
     settings = current_settings()
     return {
         "client_id": settings.client_id,
-        "authority": f"{settings.authority.rstrip('/')}/{authority_tenant(settings)}",
+        "authority": client_authority(settings),
         "scopes": [api_scope_uri(settings)],
         # The built-in demo provider is reachable only through the backend's dialog.
         "methods": ["dialog"] if settings.is_demo else ["naa", "office_sso", "dialog"],
