@@ -181,13 +181,20 @@ def check_credentials(
     returns the hint. Raises a problem on any failure."""
     identifier = key_identifier(credentials)
     _check_unique(session, profile)
+    _ask_cybersource(profile, credentials, verify)
+    return hint_for(identifier)
+
+
+def _ask_cybersource(
+    profile: MerchantProfile, credentials: Credentials, verify: VerifyCredentials
+) -> None:
+    """Cybersource's check alone; raises a problem saying what it answered."""
     try:
         verify(credentials, Environment(profile.environment))
     except InvalidCredentialsError as exc:
         raise validation_problem([FieldError("credentials", exc.message)]) from exc
     except CybersourceError as exc:
         raise rejection_problem(exc) from exc
-    return hint_for(identifier)
 
 
 # --- Changing profiles -------------------------------------------------------------------
@@ -341,11 +348,14 @@ def verify_profile(
     settings: Settings,
     verify: VerifyCredentials,
 ) -> MerchantProfile:
-    """Check the stored credentials with Cybersource again; the outcome is audited either way."""
+    """Check the stored credentials with Cybersource again; the outcome is audited either way.
+
+    Only Cybersource's check: the local ones and the uniqueness rule held when they were saved.
+    """
     profile = profile_for(session, caller, profile_id, manage=True)
     credentials = credentials_of(profile, keyring_for(settings))
     try:
-        check_credentials(session, profile, credentials, verify)
+        _ask_cybersource(profile, credentials, verify)
     except ApiProblem as problem:
         session.rollback()
         record_event(
