@@ -67,7 +67,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     ]
     currency_hint = next((m.currency for ln in lines for m in ln.money), default_currency)
     found_items = find_line_items(lines, currency_hint, email.locale)
-    money = choose_total(lines, [f.item for f in found_items], default_currency, email.locale)
+    money = choose_total(lines, [f.item for f in found_items], default_currency)
     items = read_with_total(found_items, money.total.value if money.total else None)
 
     sent = email_date(email.item_date, email.time_zone)

@@ -86,11 +86,10 @@ def choose_total(
     lines: list[ScannedLine],
     items: list[LineItem],
     default_currency: str,
-    locale: str,
 ) -> TotalAndCurrency:
     explicit = [money for line in lines for money in line.money]
     mentioned = _mentioned_currency(lines)
-    stated = _stated_total(lines, mentioned or default_currency, locale)
+    stated = _stated_total(lines, mentioned or default_currency)
     if stated is not None:
         total, code, confident = stated
         return TotalAndCurrency(total, Extracted(code, 0.9 if confident else 0.4, total.source))
@@ -127,7 +126,7 @@ def _mentioned_currency(lines: list[ScannedLine]) -> str | None:
 
 
 def _stated_total(
-    lines: list[ScannedLine], fallback_currency: str, locale: str
+    lines: list[ScannedLine], fallback_currency: str
 ) -> tuple[Extracted[Decimal], str, bool] | None:
     """The last amount introduced as a total (grand totals come last)."""
     found: tuple[Extracted[Decimal], str, bool] | None = None
