@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, SCHEMES, make_p12
+from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, SCHEMES
 from flask import Flask
 
 from addin_server.cybersource import (
@@ -30,6 +30,7 @@ from addin_server.cybersource.simulator import (
     create_simulator_app,
     demo_merchant,
 )
+from addin_server.cybersource.simulator.demo import rest_p12
 from addin_server.loopback import LoopbackServer
 
 
@@ -40,7 +41,7 @@ def rsa_key() -> rsa.RSAPrivateKey:
 
 @pytest.fixture(scope="session")
 def p12_bytes(rsa_key: rsa.RSAPrivateKey) -> bytes:
-    return make_p12(MERCHANT_ID, P12_SERIAL_NUMBER, P12_PASSWORD, rsa_key)
+    return rest_p12(MERCHANT_ID, P12_SERIAL_NUMBER, P12_PASSWORD, rsa_key)
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cybersource_support import (
-    MERCHANT_ID,
-    P12_PASSWORD,
-    P12_SERIAL_NUMBER,
-    make_certificate,
-    make_loose_p12,
-    make_p12,
-)
+from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, make_loose_p12
 
 from addin_server.cybersource import (
     InvalidCredentialsError,
@@ -37,6 +30,7 @@ from addin_server.cybersource import (
     auth_for,
 )
 from addin_server.cybersource.auth import HttpSignatureAuth, JwtP12Auth, JwtSharedSecretAuth
+from addin_server.cybersource.simulator.demo import rest_certificate, rest_p12
 
 NOW = 1_700_000_000  # Tue, 14 Nov 2023 22:13:20 GMT
 JTI = "6f1c2a1e-1d55-4e8a-9c61-0f3e8f7a2b10"
@@ -198,7 +192,7 @@ def test_p12_key_is_parsed_once(p12_bytes: bytes, monkeypatch: pytest.MonkeyPatc
 
 
 def test_p12_alias_matches_case_insensitively(rsa_key: rsa.RSAPrivateKey) -> None:
-    p12 = make_p12("TestMerchant01", P12_SERIAL_NUMBER, P12_PASSWORD, rsa_key)
+    p12 = rest_p12("TestMerchant01", P12_SERIAL_NUMBER, P12_PASSWORD, rsa_key)
     auth = JwtP12Auth(P12Credentials(MERCHANT_ID, p12, P12_PASSWORD, key_alias="testmerchant01"))
     assert auth.merchant_id == MERCHANT_ID
 
@@ -214,7 +208,7 @@ def test_p12_alias_matches_case_insensitively(rsa_key: rsa.RSAPrivateKey) -> Non
 def test_unusable_p12_is_rejected(
     rsa_key: rsa.RSAPrivateKey, alias: str, serial: str | None, password: str, message: str
 ) -> None:
-    p12 = make_p12(alias, serial, P12_PASSWORD, rsa_key)
+    p12 = rest_p12(alias, serial, P12_PASSWORD, rsa_key)
     with pytest.raises(InvalidCredentialsError, match=message):
         JwtP12Auth(P12Credentials(MERCHANT_ID, p12, password))
 
@@ -228,8 +222,8 @@ def test_alias_picks_the_merchant_certificate_among_several(
     rsa_key: rsa.RSAPrivateKey, cybersource_key: rsa.RSAPrivateKey
 ) -> None:
     """Cybersource's P12 files also hold its own certificates (CN=CyberSource_SJC_US)."""
-    theirs = make_certificate("CyberSource_SJC_US", "SJC", cybersource_key)
-    ours = make_certificate(MERCHANT_ID, P12_SERIAL_NUMBER, rsa_key)
+    theirs = rest_certificate("CyberSource_SJC_US", "SJC", cybersource_key)
+    ours = rest_certificate(MERCHANT_ID, P12_SERIAL_NUMBER, rsa_key)
     for certificates in ([ours, theirs], [theirs, ours]):
         p12 = make_loose_p12(rsa_key, certificates, P12_PASSWORD)
         auth = JwtP12Auth(P12Credentials(MERCHANT_ID, p12, P12_PASSWORD))
@@ -240,7 +234,7 @@ def test_alias_picks_the_merchant_certificate_among_several(
 def test_key_of_another_certificate_is_rejected(
     rsa_key: rsa.RSAPrivateKey, cybersource_key: rsa.RSAPrivateKey
 ) -> None:
-    foreign = make_certificate(MERCHANT_ID, P12_SERIAL_NUMBER, cybersource_key)
+    foreign = rest_certificate(MERCHANT_ID, P12_SERIAL_NUMBER, cybersource_key)
     p12 = make_loose_p12(rsa_key, [foreign], P12_PASSWORD)
     with pytest.raises(InvalidCredentialsError, match="does not belong"):
         JwtP12Auth(P12Credentials(MERCHANT_ID, p12, P12_PASSWORD))

@@ -50,14 +50,24 @@ def demo_merchant(
         return DemoMerchant(SimulatorMerchant(merchant_id, key_id, secret), credentials)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     serial_number = secrets.token_hex(8).upper()
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, merchant_id),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number),
-        ]
+    password = secrets.token_urlsafe(16)
+    return DemoMerchant(
+        SimulatorMerchant(merchant_id, key_id, secret, {serial_number: key.public_key()}),
+        credentials,
+        P12Credentials(merchant_id, rest_p12(merchant_id, serial_number, password, key), password),
     )
+
+
+def rest_certificate(
+    alias: str, serial_number: str | None, key: rsa.RSAPrivateKey
+) -> x509.Certificate:
+    """A self-signed certificate like Cybersource's: CN = alias, subject serialNumber = kid."""
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, alias)]
+    if serial_number is not None:
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial_number))
+    name = x509.Name(attributes)
     now = dt.datetime.now(dt.UTC)
-    certificate = (
+    return (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
@@ -67,12 +77,14 @@ def demo_merchant(
         .not_valid_after(now + dt.timedelta(days=DEMO_CERTIFICATE_DAYS))
         .sign(key, hashes.SHA256())
     )
-    password = secrets.token_urlsafe(16)
-    p12 = pkcs12.serialize_key_and_certificates(
-        merchant_id.encode(), key, certificate, None, BestAvailableEncryption(password.encode())
-    )
-    return DemoMerchant(
-        SimulatorMerchant(merchant_id, key_id, secret, {serial_number: key.public_key()}),
-        credentials,
-        P12Credentials(merchant_id, p12, password),
+
+
+def rest_p12(alias: str, serial_number: str | None, password: str, key: rsa.RSAPrivateKey) -> bytes:
+    """A password-protected P12 holding ``key`` and its ``rest_certificate``."""
+    return pkcs12.serialize_key_and_certificates(
+        alias.encode(),
+        key,
+        rest_certificate(alias, serial_number, key),
+        None,
+        BestAvailableEncryption(password.encode()),
     )
