@@ -11,7 +11,7 @@ from typing import Any
 
 from addin_server.api import ApiBlueprint
 from addin_server.context import current_settings, request_session
-from addin_server.identity import current_user, grant_admin_for_first_profile
+from addin_server.identity import current_user, grant_admin_for_first_profile, require_member
 from addin_server.merchants import profiles
 from addin_server.merchants.models import MerchantProfile
 from addin_server.merchants.schemas import (
@@ -31,12 +31,11 @@ blp = ApiBlueprint(
 
 
 @blp.get("")
+@require_member
 @blp.response(200, ProfileListSchema)
 def list_profiles() -> dict[str, Sequence[MerchantProfile]]:
     """The profiles the signed-in member may use."""
-    caller = current_user()
-    caller.ensure_member()
-    return {"profiles": list_visible(request_session(), caller)}
+    return {"profiles": list_visible(request_session(), current_user())}
 
 
 @blp.post("")
