@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -54,24 +54,14 @@ class MerchantKeys:
         if scheme == "p12":
             return self.p12
         if scheme == "http_signature":
-            return SharedSecretCredentials(
-                self.shared_secret.merchant_id,
-                self.shared_secret.key_id,
-                self.shared_secret.shared_secret_b64,
-                SharedSecretScheme.HTTP_SIGNATURE,
-            )
+            return replace(self.shared_secret, scheme=SharedSecretScheme.HTTP_SIGNATURE)
         return self.shared_secret
 
 
 @pytest.fixture
 def test_merchant(rsa_key: rsa.RSAPrivateKey, p12_bytes: bytes) -> MerchantKeys:
     demo = demo_merchant(MERCHANT_ID)
-    merchant = SimulatorMerchant(
-        demo.merchant.merchant_id,
-        demo.merchant.key_id,
-        demo.merchant.shared_secret_b64,
-        {P12_SERIAL_NUMBER: rsa_key.public_key()},
-    )
+    merchant = replace(demo.merchant, certificates={P12_SERIAL_NUMBER: rsa_key.public_key()})
     return MerchantKeys(
         merchant, demo.credentials, P12Credentials(MERCHANT_ID, p12_bytes, P12_PASSWORD)
     )

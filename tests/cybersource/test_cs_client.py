@@ -21,11 +21,10 @@ from addin_server.cybersource import (
     base_url_for,
     transport_for,
 )
-from addin_server.cybersource.models import InvoiceDraft as DraftType
 from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER, demo_merchant
 
 
-def minimal(number: str) -> DraftType:
+def minimal(number: str) -> InvoiceDraft:
     return InvoiceDraft(
         invoice_number=number,
         description="Hedge",

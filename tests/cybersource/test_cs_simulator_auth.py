@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from email.utils import formatdate
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,12 +62,7 @@ def assert_rejected(response: requests.Response, why: str) -> None:
 
 
 def other_secret(credentials: SharedSecretCredentials) -> SharedSecretCredentials:
-    return SharedSecretCredentials(
-        credentials.merchant_id,
-        credentials.key_id,
-        base64.b64encode(b"x" * 32).decode(),
-        credentials.scheme,
-    )
+    return replace(credentials, shared_secret_b64=base64.b64encode(b"x" * 32).decode())
 
 
 def stale_clock() -> float:
@@ -126,21 +122,13 @@ def test_wrong_shared_secret_is_rejected(simulator: Any, test_merchant: Any) -> 
 
 
 def test_unknown_key_id_is_rejected(simulator: Any, test_merchant: Any) -> None:
-    credentials = test_merchant.shared_secret
-    auth = auth_for(
-        SharedSecretCredentials(
-            credentials.merchant_id, "unknown-key", credentials.shared_secret_b64
-        )
-    )
+    auth = auth_for(replace(test_merchant.shared_secret, key_id="unknown-key"))
     assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), "unknown key id")
 
 
 def test_key_of_another_merchant_is_rejected(simulator: Any, test_merchant: Any) -> None:
     for scheme in ("jwt", "http_signature"):
-        own = test_merchant.credentials(scheme)
-        auth = auth_for(
-            SharedSecretCredentials("other_merchant", own.key_id, own.shared_secret_b64, own.scheme)
-        )
+        auth = auth_for(replace(test_merchant.credentials(scheme), merchant_id="other_merchant"))
         response = call(simulator.url, auth, "GET", INVOICE_PATH)
         assert_rejected(response, "merchant")
 
