@@ -87,15 +87,15 @@ def choose_total(
     items: list[LineItem],
     default_currency: str,
 ) -> TotalAndCurrency:
-    explicit = [money for line in lines for money in line.money]
     mentioned = _mentioned_currency(lines)
     stated = _stated_total(lines, mentioned or default_currency)
     if stated is not None:
         total, code, confident = stated
         return TotalAndCurrency(total, Extracted(code, 0.9 if confident else 0.4, total.source))
     # The currency of the amounts found, else one named without an amount, else the default.
-    if explicit:
-        currency = Extracted(explicit[0].currency, 0.85, _money_source(lines, explicit[0]))
+    first = next((line for line in lines if line.money), None)
+    if first is not None:
+        currency = Extracted(first.money[0].currency, 0.85, clip(first.text))
     elif mentioned:
         currency = Extracted(mentioned, 0.6, mentioned)
     else:
@@ -108,13 +108,6 @@ def choose_total(
         return TotalAndCurrency(Extracted(value, 0.7, clip(sources)), currency)
     asked = _single_amount(lines)
     return TotalAndCurrency(asked, currency)
-
-
-def _money_source(lines: list[ScannedLine], money: object) -> str:
-    for line in lines:
-        if money in line.money:
-            return clip(line.text)
-    return ""
 
 
 def _mentioned_currency(lines: list[ScannedLine]) -> str | None:
