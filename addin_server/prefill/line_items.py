@@ -152,13 +152,13 @@ def read_with_total(found: list[FoundItem], total: Decimal | None) -> list[LineI
     unmarked price the other way (unit price for line amount, or back) meets it exactly,
     the total settles how the prices were meant."""
     items = [f.item for f in found]
-    if total is None or not any(f.other for f in found) or _sum(items) == total:
+    if total is None or not any(f.other for f in found) or items_sum(items) == total:
         return items
     others = [f.other or f.item for f in found]
-    return others if _sum(others) == total else items
+    return others if items_sum(others) == total else items
 
 
-def _sum(items: list[LineItem]) -> Decimal:
+def items_sum(items: list[LineItem]) -> Decimal:
     return sum((i.quantity * i.unit_price for i in items), Decimal(0))
 
 

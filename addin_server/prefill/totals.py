@@ -13,7 +13,7 @@ from addin_server.prefill.amounts import (
     quantize,
     resolve_currency,
 )
-from addin_server.prefill.line_items import ScannedLine
+from addin_server.prefill.line_items import ScannedLine, items_sum
 from addin_server.prefill.models import Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
 
@@ -101,9 +101,7 @@ def choose_total(
     else:
         currency = Extracted(default_currency, 0.3, "")
     if items:
-        value = quantize(
-            sum((i.quantity * i.unit_price for i in items), Decimal(0)), currency.value
-        )
+        value = quantize(items_sum(items), currency.value)
         sources = "; ".join(i.source for i in items[:3])
         return TotalAndCurrency(Extracted(value, 0.7, clip(sources)), currency)
     asked = _single_amount(lines)
