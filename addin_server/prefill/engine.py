@@ -103,11 +103,9 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     )
 
 
-def clean_text(text: str | bytes) -> str:
-    """Any input as valid text: bytes decoded leniently, lone surrogates replaced, full-width
-    digits and symbols folded to their plain forms (NFKC), newlines unified."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
+def clean_text(text: str) -> str:
+    """Any text as valid text: lone surrogates replaced, full-width digits and symbols
+    folded to their plain forms (NFKC), newlines unified."""
     text = text.encode("utf-8", errors="replace").decode("utf-8")
     text = unicodedata.normalize("NFKC", text)
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
