@@ -35,9 +35,8 @@ function networkProblem(error) {
 
 /**
  * @param {{getToken: (options?: {forceRefresh?: boolean}) => Promise<string>}} auth
- * @param {string} baseUrl prefix of every path ("" when the API is on the page's origin)
  */
-export function createApi(auth, baseUrl = "") {
+export function createApi(auth) {
   async function send(method, path, body, forceRefresh) {
     const token = await auth.getToken({ forceRefresh });
     const headers = {
@@ -50,7 +49,7 @@ export function createApi(auth, baseUrl = "") {
       init.body = JSON.stringify(body);
     }
     try {
-      return await fetch(baseUrl + path, init);
+      return await fetch(path, init);
     } catch (error) {
       throw new ApiError(0, networkProblem(error));
     }
@@ -76,7 +75,5 @@ export function createApi(auth, baseUrl = "") {
   return {
     get: (path) => request("GET", path),
     post: (path, body) => request("POST", path, body),
-    put: (path, body) => request("PUT", path, body),
-    delete: (path) => request("DELETE", path),
   };
 }
