@@ -79,6 +79,11 @@ function fromToken(token, expiresAt = null) {
   };
 }
 
+/** A backend session token as the dialog and the refresh endpoint hand it out. */
+function fromSession({ token, expires_in: expiresIn }) {
+  return { ...fromToken(token, Date.now() + expiresIn * 1000), source: "session" };
+}
+
 /**
  * @param {{config: object, office: object|null}} options config from GET /api/v1/auth/config;
  *   office is the global Office object, or null outside Outlook.
@@ -162,8 +167,7 @@ export function createAuth({ config, office }) {
       headers: { Accept: "application/json", Authorization: `Bearer ${current.token}` },
     });
     if (!response.ok) throw new SignInError("The session could not be renewed.", { code: response.status });
-    const body = await response.json();
-    return { ...fromToken(body.token, Date.now() + body.expires_in * 1000), source: "session" };
+    return fromSession(await response.json());
   }
 
   async function viaDialog({ forceRefresh, interactive }) {
@@ -178,9 +182,7 @@ export function createAuth({ config, office }) {
     if (!interactive) throw new SignInError("Sign-in is needed.", { code: "interaction_required" });
     if (!methods.has("dialog")) throw new SignInError("No sign-in method is available here.");
     const message = office?.context?.ui?.displayDialogAsync ? await officeDialog() : await popupWindow();
-    if (message?.type === "session" && typeof message.token === "string") {
-      return { ...fromToken(message.token, Date.now() + message.expires_in * 1000), source: "session" };
-    }
+    if (message?.type === "session" && typeof message.token === "string") return fromSession(message);
     throw new SignInError(message?.message || "Sign-in did not complete.", { code: message?.error ?? null });
   }
 
