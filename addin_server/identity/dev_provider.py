@@ -79,7 +79,6 @@ class OpenIdProvider:
     """Signing keys, users, registered clients and pending codes; ``app`` serves them."""
 
     base_url: str = ""
-    key_bits: int = 2048
     jwks_fetches: int = 0
     available: bool = True  # tests simulate an outage of the authority with False
     _keys: dict[str, rsa.RSAPrivateKey] = field(default_factory=dict)
@@ -90,8 +89,7 @@ class OpenIdProvider:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        if not self._keys:
-            self.rotate_key()
+        self.rotate_key()
         self.app = _provider_app(self)
 
     # --- keys -------------------------------------------------------------------------------
@@ -102,7 +100,7 @@ class OpenIdProvider:
 
     def rotate_key(self) -> str:
         """Publish a new signing key and sign with it from now on; older keys stay published."""
-        key = rsa.generate_private_key(public_exponent=65537, key_size=self.key_bits)
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         kid = uuid.uuid4().hex
         with self._lock:
             self._keys[kid] = key
