@@ -9,9 +9,8 @@ from addin_server.prefill.models import SOURCE_MAX_CHARS
 _SPACES = re.compile(r"\s+")
 
 
-def snippet(text: str, start: int = 0, end: int | None = None) -> str:
+def snippet(text: str, start: int, end: int) -> str:
     """The text around ``text[start:end]`` on one line, at most ``SOURCE_MAX_CHARS`` long."""
-    end = len(text) if end is None else end
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
