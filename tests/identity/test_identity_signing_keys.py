@@ -186,7 +186,7 @@ def shared(
 
 def worker(provider: OpenIdProvider, shared: RedisCache, clock: FakeClock) -> SigningKeys:
     """One gunicorn worker's key cache, sharing Redis with the others."""
-    url = f"{provider.base_url}/common/v2.0/.well-known/openid-configuration"
+    url = metadata_url(Settings(authority=provider.base_url))
     return SigningKeys(url, requests.Session(), clock=clock, shared=shared)
 
 
