@@ -51,7 +51,7 @@ class PrefillRequestSchema(Schema):
         validate=_RECIPIENTS,
     )
     subject = fields.String(load_default="", validate=validate.Length(max=10_000))
-    # Size is checked in the view: too large is a 413, not a validation error.
+    # Size is checked by the engine before any work: too large is a 413, not a 400.
     body = fields.String(required=True)
     body_type = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
     item_date = fields.AwareDateTime(load_default=None, allow_none=True)
@@ -120,8 +120,6 @@ class DraftInvoiceSchema(Schema):
 @blp.response(200, DraftInvoiceSchema)
 def prefill(arguments: dict[str, Any]) -> DraftInvoice:
     """The draft invoice for an email: every field with its confidence and source text."""
-    if len(arguments["body"]) > MAX_BODY_CHARS:
-        raise _too_large()
     email = EmailInput(
         body=arguments["body"],
         body_type=arguments["body_type"],
