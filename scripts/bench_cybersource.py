@@ -59,7 +59,6 @@ import argparse
 import io
 import json
 import logging
-import socket
 import statistics
 import subprocess
 import sys
@@ -90,7 +89,7 @@ from addin_server.cybersource import (
 from addin_server.cybersource.auth import SignableRequest
 from addin_server.cybersource.services import invoice_path
 from addin_server.cybersource.simulator import AuthPolicy, create_simulator_app, demo_merchant
-from addin_server.loopback import LOOPBACK_HOST
+from addin_server.loopback import LOOPBACK_HOST, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_VENV = ROOT / ".venv-bench"
@@ -101,12 +100,6 @@ SCHEME_NAMES = {"jwt": "JWT with shared secret (HS256)", "p12": "JWT with P12 (R
 CONNECTION_MODES = ("keep-alive", "close")
 
 Samples = dict[str, list[float]]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((LOOPBACK_HOST, 0))
-        return int(probe.getsockname()[1])
 
 
 class _Counter:
