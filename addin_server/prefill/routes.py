@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from addin_server.api import ApiBlueprint
+from addin_server.merchants.schemas import MAX_DUE_DAYS
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
 from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
 from addin_server.prefill.models import (
@@ -62,7 +63,7 @@ class PrefillRequestSchema(Schema):
     default_currency = fields.String(
         load_default="USD", validate=validate.OneOf(sorted(SUPPORTED_CURRENCIES))
     )
-    due_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=365))
+    due_days = fields.Integer(load_default=30, validate=validate.Range(min=0, max=MAX_DUE_DAYS))
 
     @validates("time_zone")
     def _known_zone(self, value: str, **_: Any) -> None:
