@@ -4,7 +4,7 @@ the same figures)."""
 from __future__ import annotations
 
 import pytest
-from prefill_corpus import FLOORS, iter_report, load_corpus, score
+from prefill_corpus import FLOORS, Score, iter_report, load_corpus, score
 
 from addin_server.prefill import prefill_invoice
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
@@ -23,9 +23,14 @@ def test_corpus_is_large_and_varied() -> None:
     assert any(item.expected["total"] is None for item in corpus), "emails with nothing to bill"
 
 
+@pytest.fixture(scope="module")
+def result() -> Score:
+    """The corpus scored once for every field's floor."""
+    return score(load_corpus(), prefill_invoice)
+
+
 @pytest.mark.parametrize("field", sorted(FLOORS))
-def test_accuracy_floor(field: str) -> None:
-    result = score(load_corpus(), prefill_invoice)
+def test_accuracy_floor(result: Score, field: str) -> None:
     report = "\n".join(iter_report(result))
     misses = [m for m in result.mismatches if m.field == field]
     assert result.accuracy[field] >= FLOORS[field], f"{report}\n{misses}"
