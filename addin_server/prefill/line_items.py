@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from addin_server.prefill.amounts import (
@@ -290,13 +290,10 @@ def _item_from_line(line: ScannedLine) -> FoundItem | None:
     # not at 0.0568; the other reading is kept for the stated total to settle.
     per_unit = marked or split * quantity != first.value
     confidence = 0.85 if quantity != 1 or has_bullet else 0.7
-
-    def item(unit_price: Decimal) -> LineItem:
-        return LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
-
-    taken = item(first.value if per_unit else split)
+    unit_price, other_price = (first.value, split) if per_unit else (split, first.value)
+    taken = LineItem(name[:_MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
     ambiguous = not marked and not re.search(r"=\s*$", prefix)
-    return FoundItem(taken, item(split if per_unit else first.value) if ambiguous else None)
+    return FoundItem(taken, replace(taken, unit_price=other_price) if ambiguous else None)
 
 
 def _quantity_and_name(described: str, itemised: bool) -> tuple[Decimal | None, str] | None:
