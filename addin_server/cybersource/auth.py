@@ -89,9 +89,11 @@ def decode_shared_secret(shared_secret_b64: str) -> bytes:
     try:
         secret = base64.b64decode(shared_secret_b64, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise InvalidCredentialsError("the shared secret is not valid Base64") from exc
+        raise InvalidCredentialsError(
+            "the shared secret is not valid Base64", field="shared_secret"
+        ) from exc
     if not secret:
-        raise InvalidCredentialsError("the shared secret is empty")
+        raise InvalidCredentialsError("the shared secret is empty", field="shared_secret")
     return secret
 
 
@@ -205,14 +207,35 @@ class P12Key:
     kid: str
 
 
+def _is_pkcs12_envelope(data: bytes) -> bool:
+    """Whether ``data`` starts like a PKCS#12 file: a DER/BER SEQUENCE whose first element is
+    INTEGER 3 (the PFX version), its length (if definite) covering exactly the whole file."""
+    if len(data) < 5 or data[0] != 0x30:
+        return False
+    length_octets = data[1] & 0x7F if data[1] & 0x80 else 0
+    offset = 2 + length_octets
+    if data[1] == 0x80:  # BER indefinite length: no total to compare
+        return data[2:5] == b"\x02\x01\x03"
+    length = int.from_bytes(data[2:offset], "big") if length_octets else data[1]
+    return offset + length == len(data) and data[offset : offset + 3] == b"\x02\x01\x03"
+
+
 def load_p12_key(credentials: P12Credentials) -> P12Key:
     """Open the P12 and pick the certificate whose subject CN equals the key alias."""
     try:
         bundle = pkcs12.load_pkcs12(credentials.p12, credentials.password.encode("utf-8"))
     except ValueError as exc:
-        raise InvalidCredentialsError("the P12 file cannot be opened with this password") from exc
+        # cryptography says ValueError for both; a file that is a PKCS#12 envelope failed
+        # its integrity check, which is what a wrong password does.
+        if not _is_pkcs12_envelope(credentials.p12):
+            raise InvalidCredentialsError(
+                "not a PKCS#12 (.p12) file, or the file is damaged", field="p12"
+            ) from exc
+        raise InvalidCredentialsError(
+            "the P12 file does not open with this password", field="p12_password"
+        ) from exc
     if not isinstance(bundle.key, rsa.RSAPrivateKey):
-        raise InvalidCredentialsError("the P12 file holds no RSA private key")
+        raise InvalidCredentialsError("the P12 file holds no RSA private key", field="p12")
     certificates = [c.certificate for c in (bundle.cert, *bundle.additional_certs) if c is not None]
     alias = credentials.alias.lower()
     for certificate in certificates:
@@ -220,16 +243,20 @@ def load_p12_key(credentials: P12Credentials) -> P12Key:
         if any(str(cn.value).lower() == alias for cn in common_names):
             break
     else:
-        raise InvalidCredentialsError(f"no certificate in the P12 file has CN={credentials.alias}")
+        raise InvalidCredentialsError(
+            f"no certificate in the P12 file has CN={credentials.alias}", field="key_alias"
+        )
     serial_numbers = certificate.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
     if not serial_numbers:
-        raise InvalidCredentialsError("the certificate's subject has no serialNumber attribute")
+        raise InvalidCredentialsError(
+            "the certificate's subject has no serialNumber attribute", field="p12"
+        )
     public_der = serialization.PublicFormat.SubjectPublicKeyInfo
     if certificate.public_key().public_bytes(
         serialization.Encoding.DER, public_der
     ) != bundle.key.public_key().public_bytes(serialization.Encoding.DER, public_der):
         raise InvalidCredentialsError(
-            "the P12's private key does not belong to the alias certificate"
+            "the P12's private key does not belong to the alias certificate", field="p12"
         )
     return P12Key(bundle.key, str(serial_numbers[0].value))
 

@@ -85,4 +85,12 @@ class UpstreamTimeoutError(UpstreamUnavailableError):
 
 
 class InvalidCredentialsError(CybersourceError):
-    """The stored credentials cannot be used (bad Base64 secret, wrong P12 password, no alias)."""
+    """The credentials cannot be used (bad Base64 secret, wrong P12 password, no alias).
+
+    ``field`` names the credential at fault: ``shared_secret``, ``p12``, ``p12_password`` or
+    ``key_alias``, so callers can point the user at it without reading the message.
+    """
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field

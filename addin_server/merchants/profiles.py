@@ -111,19 +111,6 @@ def client_for(
 # --- Checking credentials ----------------------------------------------------------------
 
 
-def _is_pkcs12_envelope(data: bytes) -> bool:
-    """Whether ``data`` starts like a PKCS#12 file: a DER/BER SEQUENCE whose first element is
-    INTEGER 3 (the PFX version), its length (if definite) covering exactly the whole file."""
-    if len(data) < 5 or data[0] != 0x30:
-        return False
-    length_octets = data[1] & 0x7F if data[1] & 0x80 else 0
-    offset = 2 + length_octets
-    if data[1] == 0x80:  # BER indefinite length: no total to compare
-        return data[2:5] == b"\x02\x01\x03"
-    length = int.from_bytes(data[2:offset], "big") if length_octets else data[1]
-    return offset + length == len(data) and data[offset : offset + 3] == b"\x02\x01\x03"
-
-
 def key_identifier(credentials: Credentials) -> str:
     """Parse the key material as signing will, naming the field at fault; return what the
     hint shows the end of: the key id, or the P12 certificate's serialNumber (its JWT kid)."""
@@ -132,15 +119,8 @@ def key_identifier(credentials: Credentials) -> str:
     try:
         return load_p12_key(credentials).kid
     except InvalidCredentialsError as exc:
-        # The client's errors do not name a field: tell the cases apart by what failed.
         sentence = f"{exc.message[:1].upper()}{exc.message[1:]}."
-        if not _is_pkcs12_envelope(credentials.p12):
-            error = FieldError("p12", "Not a PKCS#12 (.p12) file, or the file is damaged.")
-        elif isinstance(exc.__cause__, ValueError):  # the PKCS#12 MAC did not verify
-            error = FieldError("p12_password", "The P12 file does not open with this password.")
-        else:
-            error = FieldError("key_alias" if "CN=" in exc.message else "p12", sentence)
-        raise validation_problem([error]) from exc
+        raise validation_problem([FieldError(exc.field, sentence)]) from exc
 
 
 def rejection_problem(error: CybersourceError) -> ApiProblem:
