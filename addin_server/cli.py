@@ -11,7 +11,7 @@ import click
 from werkzeug.serving import run_simple
 
 from addin_server.app import create_app
-from addin_server.config import ConfigError, Settings, bind_host, load_settings
+from addin_server.config import ConfigError, bind_host, load_settings
 from addin_server.demo import start_demo
 from addin_server.devcert import ensure_tls_certificate
 from addin_server.logs import configure_logging
@@ -19,17 +19,20 @@ from addin_server.merchants.cli import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
 
 
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        click.echo("Configuration problems:", err=True)
-        for problem in exc.problems:
-            click.echo(f"  - {problem}", err=True)
-        sys.exit(2)
+class _Commands(click.Group):
+    """Every command's configuration problems end the same way: listed, exit status 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            click.echo(exc.heading, err=True)
+            for problem in exc.problems:
+                click.echo(f"  - {problem}", err=True)
+            ctx.exit(2)
 
 
-@click.group()
+@click.group(cls=_Commands)
 def main() -> None:
     """Invoice-from-email Outlook add-in server."""
 
@@ -37,7 +40,7 @@ def main() -> None:
 @main.command("check-config")
 def check_config() -> None:
     """Validate ADDIN_* settings and exit non-zero naming every problem."""
-    settings = _settings()
+    settings = load_settings()
     backend = settings.database_url.split(":")[0]
     click.echo(f"configuration OK (mode={settings.mode}, database={backend})")
 
@@ -50,7 +53,7 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply all migrations (idempotent)."""
-    database = Database(_settings().database_url)
+    database = Database(load_settings().database_url)
     migrate(database.engine)
     click.echo(f"database at {migration_status(database.engine).head}")
     database.dispose()
@@ -58,7 +61,7 @@ def db_upgrade() -> None:
 
 @db.command("status")
 def db_status() -> None:
-    database = Database(_settings().database_url)
+    database = Database(load_settings().database_url)
     status = migration_status(database.engine)
     click.echo(f"current={list(status.current)} head={list(status.head)}")
     database.dispose()
@@ -68,14 +71,14 @@ def db_status() -> None:
 @main.command("dev-cert")
 def dev_cert() -> None:
     """Create (or reuse) the local CA and the localhost TLS certificate in the instance folder."""
-    files = ensure_tls_certificate(_settings().instance_dir / "tls")
+    files = ensure_tls_certificate(load_settings().instance_dir / "tls")
     click.echo(f"CA certificate: {files.ca_cert}\ncertificate: {files.cert}\nkey: {files.key}")
 
 
 @main.command("serve")
 def serve() -> None:
     """Run the server over HTTPS on ADDIN_BIND (development and demo; production uses gunicorn)."""
-    settings = _settings()
+    settings = load_settings()
     configure_logging(settings.log_level)
     if settings.tls_cert and settings.tls_key:
         cert, key = Path(settings.tls_cert), Path(settings.tls_key)

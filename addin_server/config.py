@@ -31,8 +31,9 @@ ENCRYPTION_KEY_BYTES = 32
 class ConfigError(Exception):
     """The configuration cannot be used; ``problems`` names each variable and why."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], heading: str = "Configuration problems:") -> None:
         self.problems = problems
+        self.heading = heading
         super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
 
 

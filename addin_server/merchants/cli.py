@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-from typing import NoReturn
-
 import click
 
-from addin_server.config import ConfigError, Settings, load_settings
+from addin_server.config import ConfigError, load_settings
 from addin_server.merchants.profiles import keyring_for
 from addin_server.merchants.rotation import (
     DEFAULT_BATCH_SIZE,
@@ -16,20 +13,6 @@ from addin_server.merchants.rotation import (
     rows_per_key,
 )
 from addin_server.storage import Database
-
-
-def _fail(problems: list[str]) -> NoReturn:
-    for problem in problems:
-        click.echo(f"  - {problem}", err=True)
-    sys.exit(2)
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except ConfigError as exc:
-        click.echo("Configuration problems:", err=True)
-        _fail(exc.problems)
 
 
 @click.command("rotate-keys")
@@ -47,7 +30,7 @@ def rotate_keys_command(batch_size: int, check: bool) -> None:
     Put the new key first and keep the old ones after it; run this; remove an old key once
     it seals no profile (see --check). Interrupted, it loses nothing: run it again.
     """
-    settings = _settings()
+    settings = load_settings()
     database = Database(settings.database_url)
     try:
         keyring = keyring_for(settings)
@@ -55,8 +38,7 @@ def rotate_keys_command(batch_size: int, check: bool) -> None:
             problems = key_problems(session, keyring)
             counts = rows_per_key(session)
         if problems:
-            click.echo("Encryption key problems (nothing was changed):", err=True)
-            _fail(problems)
+            raise ConfigError(problems, heading="Encryption key problems (nothing was changed):")
         if check:
             for key_id, count in sorted(counts.items()):
                 click.echo(f"{key_id}: {count} merchant profile(s)")
