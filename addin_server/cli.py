@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import ssl
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from werkzeug.serving import run_simple
 from addin_server.app import create_app
 from addin_server.config import ConfigError, bind_host, load_settings
 from addin_server.demo import start_demo
-from addin_server.devcert import ensure_tls_certificate
+from addin_server.devcert import ensure_tls_certificate, server_tls_context
 from addin_server.logs import configure_logging
 from addin_server.merchants.cli import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
@@ -97,8 +96,7 @@ def serve() -> None:
         click.echo(f"Demo Cybersource simulator: {settings.cybersource_sandbox_url}")
 
     app = create_app(settings)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context = server_tls_context(cert, key)
     port = settings.bind.rpartition(":")[2]
     click.echo(f"Mode: {settings.mode}; database: {settings.database_url}")
     click.echo(f"Taskpane: {settings.public_url}/taskpane.html")

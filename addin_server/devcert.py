@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +30,16 @@ class TlsFiles:
     ca_cert: Path
     cert: Path
     key: Path
+
+    def server_context(self) -> ssl.SSLContext:
+        return server_tls_context(self.cert, self.key)
+
+
+def server_tls_context(cert: Path, key: Path) -> ssl.SSLContext:
+    """What an HTTPS server on this certificate needs (the CLI, demo and test servers)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def _write_private(path: Path, data: bytes) -> None:

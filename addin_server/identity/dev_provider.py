@@ -17,7 +17,6 @@ import base64
 import hashlib
 import json
 import secrets
-import ssl
 import threading
 import time
 import uuid
@@ -273,8 +272,7 @@ class OpenIdProvider:
 
     def serve(self, tls: TlsFiles) -> LoopbackServer:
         """Start serving over HTTPS as ``https://localhost:<port>``; sets ``base_url``."""
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(tls.cert, tls.key)
+        context = tls.server_context()
         server = LoopbackServer(self.app, ssl_context=context, hostname="localhost").start()
         self.base_url = server.url
         return server

@@ -11,7 +11,6 @@ import hashlib
 import json
 import secrets
 import shutil
-import ssl
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -166,8 +165,7 @@ def live_app(
     )
     database = app.extensions["addin.db"]
     migrate(database.engine)
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(identity_tls.cert, identity_tls.key)
+    context = identity_tls.server_context()
     server = LoopbackServer(app, port=port, ssl_context=context, hostname="localhost").start()
     yield LiveApp(url, app, provider, BROWSER_CLIENT_ID, MERCHANT)
     server.stop()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import ssl
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -48,8 +47,7 @@ def served_app(
 ) -> Iterator[ServedApp]:
     """The app over HTTPS on loopback, its public URL being where it is served."""
     apps: list[Flask] = []
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(identity_tls.cert, identity_tls.key)
+    context = identity_tls.server_context()
 
     def dispatch(environ: dict[str, Any], start_response: Any) -> Any:
         return apps[0](environ, start_response)  # the app exists once its URL is known
