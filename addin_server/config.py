@@ -177,7 +177,11 @@ def parse_encryption_keys(value: str) -> tuple[EncryptionKey, ...]:
 def _fill_defaults(settings: Settings) -> Settings:
     """Defaults that depend on other settings; demo secrets are kept in the instance folder."""
     instance = settings.instance_dir.resolve()
-    updates: dict[str, Any] = {"instance_dir": instance}
+    # One spelling of the authority, so every URL built from it is the same.
+    updates: dict[str, Any] = {
+        "instance_dir": instance,
+        "authority": settings.authority.rstrip("/"),
+    }
     if not settings.database_url:
         updates["database_url"] = f"sqlite:///{instance / 'addin.sqlite3'}"
     if settings.is_demo:
@@ -239,9 +243,9 @@ def validate(settings: Settings) -> list[str]:
     if not settings.authority.startswith("https://"):
         bad("AUTHORITY", "must be an https:// URL")
     for tenant in settings.allowed_tenants:
-        if tenant not in ("organizations", "common") and not _is_guid(tenant):
+        if tenant not in ("organizations", "common") and not is_guid(tenant):
             bad("ALLOWED_TENANTS", f"{tenant!r}: use tenant GUIDs, 'organizations' or 'common'")
-    if settings.client_id and not _is_guid(settings.client_id):
+    if settings.client_id and not is_guid(settings.client_id):
         bad("CLIENT_ID", "must be the application (client) id, a GUID")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         bad("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
@@ -289,7 +293,10 @@ def validate(settings: Settings) -> list[str]:
     return problems
 
 
-def _is_guid(value: str) -> bool:
+def is_guid(value: object) -> bool:
+    """A GUID in its canonical lower-case form (tenant and client ids)."""
+    if not isinstance(value, str):
+        return False
     try:
         return str(uuid.UUID(value)) == value.lower()
     except ValueError:

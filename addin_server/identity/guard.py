@@ -46,7 +46,7 @@ class IdentityRuntime:
 
 
 def metadata_url(settings: Settings) -> str:
-    return f"{settings.authority.rstrip('/')}/common/v2.0/.well-known/openid-configuration"
+    return f"{settings.authority}/common/v2.0/.well-known/openid-configuration"
 
 
 def identity_runtime(app: Flask | None = None) -> IdentityRuntime:

@@ -43,7 +43,7 @@ def client_authority(settings: Settings) -> str:
         tenant = allowed[0]
     else:
         tenant = "organizations"
-    return f"{settings.authority.rstrip('/')}/{tenant}"
+    return f"{settings.authority}/{tenant}"
 
 
 def api_scope_uri(settings: Settings) -> str:

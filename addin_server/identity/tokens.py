@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -25,7 +24,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from addin_server.config import Settings
+from addin_server.config import Settings, is_guid
 from addin_server.identity.models import RevokedSession
 from addin_server.identity.signing_keys import SigningKeys
 from addin_server.storage import utcnow
@@ -73,15 +72,6 @@ class VerifiedIdentity:
 class IssuedSession:
     token: str
     expires_in: int
-
-
-def is_guid(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        return str(uuid.UUID(value)) == value.lower()
-    except ValueError:
-        return False
 
 
 def tenant_allowed(tid: str, allowed_tenants: tuple[str, ...]) -> bool:
@@ -137,7 +127,7 @@ def validate_entra_token(token: str, settings: Settings, keys: SigningKeys) -> V
         raise InvalidToken("tid is not a GUID")
     version = claims.get("ver")
     if version == "2.0":
-        expected_issuer = f"{settings.authority.rstrip('/')}/{tid}/v2.0"
+        expected_issuer = f"{settings.authority}/{tid}/v2.0"
         if claims["aud"] != settings.client_id:
             raise InvalidToken("a v2.0 token must have our client id as audience")
     elif version == "1.0":
