@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -120,6 +121,31 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return os.environ.get("ADDIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    """A key prefix of this test's own on the shared Redis."""
+    return f"addin-test-{uuid.uuid4().hex}:"
+
+
+@pytest.fixture
+def redis_client(redis_url: str, redis_prefix: str) -> Iterator[redis.Redis]:
+    """The real Redis (database 15); this test's keys are deleted afterwards."""
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not available at {redis_url}: {exc}")
+    yield client
+    for key in client.scan_iter(f"{redis_prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 # ==========================================================================================

@@ -2,52 +2,30 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
 import redis
 
 from addin_server.cache import RedisCache, shared_cache_for
 from addin_server.config import load_settings
 
-REDIS_URL = os.environ.get("ADDIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
-
-@pytest.fixture
-def prefix() -> str:
-    return f"addin-test-{uuid.uuid4().hex}:"
-
-
-@pytest.fixture
-def redis_client(prefix: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
-    yield client
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    client.close()
-
-
-def test_values_expire(redis_client: redis.Redis, prefix: str) -> None:
-    cache = RedisCache(redis_client, prefix)
+def test_values_expire(redis_client: redis.Redis, redis_prefix: str) -> None:
+    cache = RedisCache(redis_client, redis_prefix)
     cache.set("k", b"value", ttl=30)
     assert cache.get("k") == b"value"
-    assert 0 < redis_client.pttl(f"{prefix}k") <= 30_000
+    assert 0 < redis_client.pttl(f"{redis_prefix}k") <= 30_000
     assert cache.get("missing") is None
 
 
-def test_claim_is_won_once_across_workers(redis_client: redis.Redis, prefix: str) -> None:
-    worker_a = RedisCache(redis_client, prefix)
-    worker_b = RedisCache(redis.Redis.from_url(REDIS_URL), prefix)
+def test_claim_is_won_once_across_workers(
+    redis_client: redis.Redis, redis_prefix: str, redis_url: str
+) -> None:
+    worker_a = RedisCache(redis_client, redis_prefix)
+    worker_b = RedisCache(redis.Redis.from_url(redis_url), redis_prefix)
     assert worker_a.claim("refresh", ttl=60) is True
     assert worker_b.claim("refresh", ttl=60) is False
     assert worker_a.claim("refresh", ttl=60) is False
-    redis_client.delete(f"{prefix}refresh")  # as if the minute had passed
+    redis_client.delete(f"{redis_prefix}refresh")  # as if the minute had passed
     assert worker_b.claim("refresh", ttl=60) is True
     worker_b.close()
 
@@ -62,7 +40,7 @@ def test_unreachable_redis_degrades_to_per_worker(caplog: pytest.LogCaptureFixtu
     assert len(warnings) == 1  # warned once, not on every call
 
 
-def test_cache_only_when_configured(tmp_path: object) -> None:
+def test_cache_only_when_configured(tmp_path: object, redis_url: str) -> None:
     assert shared_cache_for(load_settings({}, {"instance_dir": tmp_path})) is None
-    configured = load_settings({}, {"instance_dir": tmp_path, "redis_url": REDIS_URL})
+    configured = load_settings({}, {"instance_dir": tmp_path, "redis_url": redis_url})
     assert isinstance(shared_cache_for(configured), RedisCache)

@@ -7,7 +7,6 @@ This module has its own provider, so rotating keys here does not touch the share
 from __future__ import annotations
 
 import dataclasses
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -148,40 +147,25 @@ def test_demo_provider_signs_in_demo_users(tmp_path: Path, monkeypatch: pytest.M
 
 # --- several workers sharing Redis ----------------------------------------------------------
 
-REDIS_URL = os.environ.get("ADDIN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-
 
 @pytest.fixture
-def prefix() -> str:
-    return f"addin-test-{uuid.uuid4().hex}:"
-
-
-@pytest.fixture
-def expire_refresh_claims(prefix: str) -> Iterator[Callable[[], None]]:
-    client = redis.Redis.from_url(REDIS_URL)
-
+def expire_refresh_claims(redis_client: redis.Redis, redis_prefix: str) -> Callable[[], None]:
     def expire() -> None:
-        for key in client.scan_iter(f"{prefix}jwks-refresh:*"):
-            client.delete(key)
+        for key in redis_client.scan_iter(f"{redis_prefix}jwks-refresh:*"):
+            redis_client.delete(key)
 
-    yield expire
-    client.close()
+    return expire
 
 
 @pytest.fixture
 def shared(
-    identity_ca_bundle: object, monkeypatch: pytest.MonkeyPatch, prefix: str
-) -> Iterator[RedisCache]:
+    identity_ca_bundle: object,
+    monkeypatch: pytest.MonkeyPatch,
+    redis_client: redis.Redis,
+    redis_prefix: str,
+) -> RedisCache:
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(identity_ca_bundle))
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not available at {REDIS_URL}: {exc}")
-    yield RedisCache(client, prefix)
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
-    client.close()
+    return RedisCache(redis_client, redis_prefix)
 
 
 def worker(provider: OpenIdProvider, shared: RedisCache, clock: FakeClock) -> SigningKeys:
