@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from addin_server import create_app
 from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
@@ -121,6 +122,15 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def session(app: Flask) -> Iterator[Session]:
+    """A database session of the app, inside its app context, for logic called directly."""
+    with app.app_context():
+        db_session: Session = app.extensions["addin.db"].sessionmaker()
+        yield db_session
+        db_session.close()
 
 
 @pytest.fixture(scope="session")

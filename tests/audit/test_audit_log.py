@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,13 +16,6 @@ from addin_server.audit.models import AuditLogIsAppendOnlyError
 from addin_server.identity import CurrentUser, User
 
 URL = "/api/v1/audit"
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    db_session: Session = app.extensions["addin.db"].sessionmaker()
-    yield db_session
-    db_session.close()
 
 
 def current(session: Session, signed_in: Any) -> CurrentUser:

@@ -7,9 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
 from merchants_support import MERCHANT_ID, Secrets
-from sqlalchemy.orm import Session
 
 from addin_server.cybersource.simulator import DemoMerchant, create_simulator_app, demo_merchant
 from addin_server.loopback import LoopbackServer
@@ -41,11 +39,3 @@ def app_config(app_config: dict[str, Any], simulator_url: str) -> dict[str, Any]
         "cybersource_connect_timeout": 2.0,
         "cybersource_read_timeout": 5.0,
     }
-
-
-@pytest.fixture
-def session(app: Flask) -> Iterator[Session]:
-    with app.app_context():
-        db_session: Session = app.extensions["addin.db"].sessionmaker()
-        yield db_session
-        db_session.close()
