@@ -19,7 +19,7 @@ from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.identity.users import sign_in
 from addin_server.loopback import LoopbackServer
 from addin_server.merchants import MerchantProfile
-from addin_server.merchants.profiles import create_profile, cybersource_verifier
+from addin_server.merchants.profiles import create_profile
 from addin_server.merchants.schemas import ProfileInputSchema
 from addin_server.storage import Database
 
@@ -109,7 +109,6 @@ def seed_demo_profiles(settings: Settings, accounts: list[DemoMerchantAccount]) 
                     admin,
                     data,
                     settings=settings,
-                    verify=cybersource_verifier(settings),
                     grant_admin=grant_admin_for_first_profile,
                 )
                 log.info("demo merchant profile created", extra={"merchant": account.merchant_id})

@@ -155,22 +155,22 @@ def check_credentials(
     session: Session,
     profile: MerchantProfile,
     credentials: Credentials,
-    verify: VerifyCredentials,
+    settings: Settings,
 ) -> str:
     """Local checks, the tenant's uniqueness rule, then Cybersource's (cheap checks first);
     returns the hint. Raises a problem on any failure."""
     identifier = key_identifier(credentials)
     _check_unique(session, profile)
-    _ask_cybersource(profile, credentials, verify)
+    _ask_cybersource(profile, credentials, settings)
     return hint_for(identifier)
 
 
 def _ask_cybersource(
-    profile: MerchantProfile, credentials: Credentials, verify: VerifyCredentials
+    profile: MerchantProfile, credentials: Credentials, settings: Settings
 ) -> None:
     """Cybersource's check alone; raises a problem saying what it answered."""
     try:
-        verify(credentials, Environment(profile.environment))
+        cybersource_verifier(settings)(credentials, Environment(profile.environment))
     except InvalidCredentialsError as exc:
         raise validation_problem([FieldError("credentials", exc.message)]) from exc
     except CybersourceError as exc:
@@ -246,7 +246,6 @@ def create_profile(
     data: Mapping[str, Any],
     *,
     settings: Settings,
-    verify: VerifyCredentials,
     grant_admin: GrantAdmin,
 ) -> MerchantProfile:
     """Create after verifying; the tenant's first profile makes a non-admin creator admin."""
@@ -258,7 +257,7 @@ def create_profile(
     )
     material = _material_from(data, SecretMaterial())
     credentials = build_credentials(profile.merchant_id, AuthScheme(profile.auth_scheme), material)
-    profile.credentials_hint = check_credentials(session, profile, credentials, verify)
+    profile.credentials_hint = check_credentials(session, profile, credentials, settings)
     profile.credentials_changed_at = profile.credentials_verified_at = utcnow()
     _seal(profile, material, keyring_for(settings))
     session.add(profile)
@@ -278,7 +277,6 @@ def update_profile(
     changes: Mapping[str, Any],
     *,
     settings: Settings,
-    verify: VerifyCredentials,
 ) -> MerchantProfile:
     """Apply ``changes``; a change to anything Cybersource sees is verified before saving.
 
@@ -306,7 +304,7 @@ def update_profile(
         keyring = keyring_for(settings)
         material = _material_after(profile, changes, keyring)
         credentials = build_credentials(profile.merchant_id, scheme, material)
-        profile.credentials_hint = check_credentials(session, profile, credentials, verify)
+        profile.credentials_hint = check_credentials(session, profile, credentials, settings)
         profile.credentials_changed_at = profile.credentials_verified_at = utcnow()
         _seal(profile, material, keyring)
     if changed:
@@ -326,7 +324,6 @@ def verify_profile(
     profile_id: str,
     *,
     settings: Settings,
-    verify: VerifyCredentials,
 ) -> MerchantProfile:
     """Check the stored credentials with Cybersource again; the outcome is audited either way.
 
@@ -335,7 +332,7 @@ def verify_profile(
     profile = profile_for(session, caller, profile_id, manage=True)
     credentials = credentials_of(profile, keyring_for(settings))
     try:
-        _ask_cybersource(profile, credentials, verify)
+        _ask_cybersource(profile, credentials, settings)
     except ApiProblem as problem:
         session.rollback()
         record_event(

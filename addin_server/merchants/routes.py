@@ -44,13 +44,11 @@ def list_profiles() -> dict[str, Sequence[MerchantProfile]]:
 def create_profile(data: dict[str, Any]) -> MerchantProfile:
     """Create a profile once Cybersource accepts its credentials (admins; anyone signed in
     for the organisation's first profile, who then becomes admin)."""
-    settings = current_settings()
     return profiles.create_profile(
         request_session(),
         current_user(),
         data,
-        settings=settings,
-        verify=profiles.cybersource_verifier(settings),
+        settings=current_settings(),
         grant_admin=grant_admin_for_first_profile,
     )
 
@@ -67,14 +65,12 @@ def get_profile(profile_id: str) -> MerchantProfile:
 def update_profile(changes: dict[str, Any], profile_id: str) -> MerchantProfile:
     """Change fields (admins). New credentials, merchant id or environment are verified with
     Cybersource first; secret material is replaced as a whole or not at all."""
-    settings = current_settings()
     return profiles.update_profile(
         request_session(),
         current_user(),
         profile_id,
         changes,
-        settings=settings,
-        verify=profiles.cybersource_verifier(settings),
+        settings=current_settings(),
     )
 
 
@@ -88,11 +84,9 @@ def delete_profile(profile_id: str) -> None:
 @blp.response(200, ProfileSchema)
 def verify_profile(profile_id: str) -> MerchantProfile:
     """Check the stored credentials with Cybersource again (admins)."""
-    settings = current_settings()
     return profiles.verify_profile(
         request_session(),
         current_user(),
         profile_id,
-        settings=settings,
-        verify=profiles.cybersource_verifier(settings),
+        settings=current_settings(),
     )
