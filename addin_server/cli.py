@@ -11,7 +11,6 @@ from werkzeug.serving import run_simple
 
 from addin_server.app import create_app
 from addin_server.config import ConfigError, bind_host, load_settings
-from addin_server.demo import start_demo
 from addin_server.devcert import ensure_tls_certificate, server_tls_context
 from addin_server.logs import configure_logging
 from addin_server.merchants.cli import rotate_keys_command
@@ -89,6 +88,8 @@ def serve() -> None:
         database = Database(settings.database_url)
         migrate(database.engine)
         database.dispose()
+        from addin_server.dev.demo_environment import start_demo  # noqa: PLC0415 (dev-only)
+
         demo = start_demo(settings)
         atexit.register(demo.stop)
         settings = demo.settings

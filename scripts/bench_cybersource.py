@@ -88,8 +88,8 @@ from addin_server.cybersource import (
 )
 from addin_server.cybersource.auth import SignableRequest
 from addin_server.cybersource.services import invoice_path
-from addin_server.cybersource.simulator import AuthPolicy, create_simulator_app, demo_merchant
-from addin_server.loopback import LOOPBACK_HOST, free_port
+from addin_server.dev.loopback import LOOPBACK_HOST, free_port
+from addin_server.dev.simulator import AuthPolicy, create_simulator_app, demo_merchant
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_VENV = ROOT / ".venv-bench"

@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from addin_server import create_app
+from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient
 from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
 from addin_server.identity import users as identity_users
-from addin_server.identity.dev_provider import OpenIdProvider, ProviderClient
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
 from addin_server.identity.tokens import VerifiedIdentity
 from addin_server.storage import Base, migrate

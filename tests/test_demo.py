@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from addin_server import create_app, merchants
 from addin_server.audit.models import AuditEvent
 from addin_server.config import Settings, load_settings
-from addin_server.demo import DemoEnvironment, start_demo
+from addin_server.dev.demo_environment import DemoEnvironment, start_demo
 from addin_server.identity.tokens import ADMIN_APP_ROLE
 from addin_server.storage import Database, migrate
 

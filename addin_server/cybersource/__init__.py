@@ -4,7 +4,7 @@ Layers (as in stripe-python): ``transport`` (sessions, timeouts, retries of read
 ``auth`` (signers that see the exact bytes sent), ``requestor`` (signing, headers, typed
 errors), ``services`` (invoices, invoice settings), held by ``CybersourceClient``.
 ``idempotent.create_invoice_once`` creates an invoice exactly once across lost answers.
-The sandbox simulator is in ``addin_server.cybersource.simulator``.
+The sandbox simulator is in ``addin_server.dev.simulator``.
 """
 
 from addin_server.cybersource.auth import (

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from addin_server.cybersource.currencies import is_known_currency
+from addin_server.currencies import is_known_currency
 from addin_server.cybersource.errors import FieldIssue
 
 MISSING_FIELD = "MISSING_FIELD"

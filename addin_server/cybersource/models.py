@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from addin_server.cybersource.currencies import format_amount, is_known_currency, parse_amount
+from addin_server.currencies import format_amount, is_known_currency, parse_amount
 from addin_server.cybersource.errors import FieldIssue, ValidationFailedError
 from addin_server.cybersource.limits import (
     INVALID_DATA,

@@ -20,7 +20,7 @@ Surface for other concerns:
 - ``init_app(app, settings)`` wires authentication and the dialog pages; ``api_blueprint``
   goes into ``init_api``'s list.
 
-Demo mode and tests sign in through ``addin_server.identity.dev_provider``.
+Demo mode and tests sign in through ``addin_server.dev.openid_provider``.
 """
 
 from __future__ import annotations

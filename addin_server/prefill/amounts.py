@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from addin_server.cybersource.currencies import MINOR_UNITS
+from addin_server.currencies import MINOR_UNITS
 
 SUPPORTED_CURRENCIES = frozenset(
     ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "SEK", "BRL", "MXN"]

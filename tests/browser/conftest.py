@@ -33,10 +33,10 @@ from playwright.sync_api import (
 )
 
 from addin_server import create_app
+from addin_server.dev.loopback import LoopbackServer, free_port
+from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient, ProviderUser
 from addin_server.devcert import TlsFiles
-from addin_server.identity.dev_provider import OpenIdProvider, ProviderClient, ProviderUser
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
-from addin_server.loopback import LoopbackServer, free_port
 from addin_server.storage import migrate
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -23,15 +23,15 @@ from addin_server.cybersource import (
     Transport,
     auth_for,
 )
-from addin_server.cybersource.simulator import (
+from addin_server.dev.loopback import LoopbackServer
+from addin_server.dev.simulator import (
     EXTENSION_KEY,
     Simulator,
     SimulatorMerchant,
     create_simulator_app,
     demo_merchant,
 )
-from addin_server.cybersource.simulator.demo import rest_p12
-from addin_server.loopback import LoopbackServer
+from addin_server.dev.simulator.demo import rest_p12
 
 
 @pytest.fixture(scope="session")

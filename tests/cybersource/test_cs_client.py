@@ -21,7 +21,7 @@ from addin_server.cybersource import (
     base_url_for,
     transport_for,
 )
-from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER, demo_merchant
+from addin_server.dev.simulator import AUTH_FAILURE_HEADER, demo_merchant
 
 
 def minimal(number: str) -> InvoiceDraft:

@@ -16,7 +16,7 @@ import pytest
 from addin_server.cybersource import NotFoundError, RetryPolicy, Transport, UpstreamUnavailableError
 from addin_server.cybersource.errors import CybersourceError
 from addin_server.cybersource.requestor import Requestor
-from addin_server.loopback import LOOPBACK_HOST
+from addin_server.dev.loopback import LOOPBACK_HOST
 
 
 class KeepAliveServer(ThreadingHTTPServer):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from cybersource_support import MERCHANT_ID
 
+from addin_server.currencies import format_amount
 from addin_server.cybersource import (
     CreationMode,
     Customer,
@@ -22,7 +23,6 @@ from addin_server.cybersource import (
     ValidationFailedError,
     auth_for,
 )
-from addin_server.cybersource.currencies import format_amount
 
 
 def make(**changes: Any) -> InvoiceDraft:

@@ -30,7 +30,7 @@ from addin_server.cybersource import (
     auth_for,
 )
 from addin_server.cybersource.auth import HttpSignatureAuth, JwtP12Auth, JwtSharedSecretAuth
-from addin_server.cybersource.simulator.demo import rest_certificate, rest_p12
+from addin_server.dev.simulator.demo import rest_certificate, rest_p12
 
 NOW = 1_700_000_000  # Tue, 14 Nov 2023 22:13:20 GMT
 JTI = "6f1c2a1e-1d55-4e8a-9c61-0f3e8f7a2b10"

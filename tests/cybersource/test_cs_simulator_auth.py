@@ -27,7 +27,7 @@ from addin_server.cybersource import (
     SignatureDateHeader,
     auth_for,
 )
-from addin_server.cybersource.simulator import AUTH_FAILURE_HEADER, AuthPolicy
+from addin_server.dev.simulator import AUTH_FAILURE_HEADER, AuthPolicy
 
 AUTH_FAILED_BODY = {"response": {"rmsg": "Authentication Failed"}}
 INVOICE_PATH = "/invoicing/v2/invoices/INV-1"

@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from identity_support import Forger
 
-from addin_server.identity.dev_provider import OpenIdProvider
+from addin_server.dev.openid_provider import OpenIdProvider
 
 
 @pytest.fixture(scope="session")

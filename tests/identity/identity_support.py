@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask
 from sqlalchemy import func, select
 
-from addin_server.identity.dev_provider import OpenIdProvider
+from addin_server.dev.openid_provider import OpenIdProvider
 from addin_server.identity.models import Tenant, TenantMember, User
 
 TENANT_C = "cccccccc-3333-4000-8000-00000000000c"

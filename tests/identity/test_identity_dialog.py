@@ -21,8 +21,9 @@ from identity_support import TENANT_C, Forger, bearer, identity_row_counts
 
 from addin_server import create_app
 from addin_server.context import SETTINGS_KEY
+from addin_server.dev.loopback import LoopbackServer
+from addin_server.dev.openid_provider import OpenIdProvider, ProviderUser
 from addin_server.devcert import TlsFiles
-from addin_server.identity.dev_provider import OpenIdProvider, ProviderUser
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
 from addin_server.identity.tokens import (
     ADMIN_APP_ROLE,
@@ -30,7 +31,6 @@ from addin_server.identity.tokens import (
     VerifiedIdentity,
     issue_session_token,
 )
-from addin_server.loopback import LoopbackServer
 
 RESULT = re.compile(r'<script type="application/json" id="dialog-result">(.*?)</script>', re.S)
 

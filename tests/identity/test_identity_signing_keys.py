@@ -20,13 +20,13 @@ from identity_support import Forger, bearer
 
 from addin_server.cache import RedisCache
 from addin_server.config import Settings
-from addin_server.devcert import TlsFiles
-from addin_server.identity.dev_provider import (
+from addin_server.dev.openid_provider import (
     DEMO_USERS,
     OpenIdProvider,
     ProviderClient,
     start_demo_provider,
 )
+from addin_server.devcert import TlsFiles
 from addin_server.identity.guard import IDENTITY_KEY, IdentityRuntime, metadata_url
 from addin_server.identity.signing_keys import SigningKeys
 from addin_server.identity.tokens import validate_entra_token

@@ -11,8 +11,8 @@ from flask import Flask
 
 from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
-from addin_server.cybersource.simulator import DemoMerchant, create_simulator_app, demo_merchant
-from addin_server.loopback import LoopbackServer
+from addin_server.dev.loopback import LoopbackServer
+from addin_server.dev.simulator import DemoMerchant, create_simulator_app, demo_merchant
 
 MERCHANT_ID = "invoice_shop"
 PREFIX = "INV-"

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from merchants_support import MERCHANT_ID, Secrets
 
-from addin_server.cybersource.simulator import DemoMerchant, create_simulator_app, demo_merchant
-from addin_server.loopback import LoopbackServer
+from addin_server.dev.loopback import LoopbackServer
+from addin_server.dev.simulator import DemoMerchant, create_simulator_app, demo_merchant
 
 
 @pytest.fixture(scope="session")

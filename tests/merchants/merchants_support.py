@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from addin_server.cybersource.simulator import DemoMerchant
+from addin_server.dev.simulator import DemoMerchant
 
 MERCHANT_ID = "acme_invoicing"
 SECRET_FIELD_NAMES = frozenset({"key_id", "shared_secret", "p12", "p12_password", "key_alias"})

@@ -19,7 +19,7 @@ from addin_server.cybersource.credentials import (
     SharedSecretCredentials,
     SharedSecretScheme,
 )
-from addin_server.cybersource.simulator.verification import SimulatorMerchant
+from addin_server.dev.simulator.verification import SimulatorMerchant
 
 SHARED_SECRET_BYTES = 32  # the size of Business Center's REST shared secrets
 DEMO_CERTIFICATE_DAYS = 365

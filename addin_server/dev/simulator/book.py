@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from addin_server.cybersource.currencies import format_amount, parse_amount
+from addin_server.currencies import format_amount, parse_amount
 from addin_server.cybersource.errors import FieldIssue
 from addin_server.cybersource.limits import (
     INVALID_DATA,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from addin_server.cybersource.simulator import SimulatorMerchant
-from addin_server.identity.dev_provider import DEMO_USERS
+from addin_server.dev.openid_provider import DEMO_USERS
+from addin_server.dev.simulator import SimulatorMerchant
 from addin_server.identity.tokens import ADMIN_APP_ROLE
 
 

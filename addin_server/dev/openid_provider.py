@@ -33,10 +33,10 @@ from jwt.algorithms import RSAAlgorithm
 from werkzeug.wrappers import Response as BaseResponse
 
 from addin_server.config import Settings
+from addin_server.dev.loopback import LoopbackServer
 from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
 from addin_server.identity.tokens import ADMIN_APP_ROLE, PERSONAL_ACCOUNTS_TENANT, V1_ISSUER
-from addin_server.loopback import LoopbackServer
 
 CODE_LIFETIME_SECONDS = 300
 TOKEN_LIFETIME_SECONDS = 3600
@@ -343,7 +343,7 @@ def _provider_app(provider: OpenIdProvider) -> Flask:
             fields = {**params, **({"state": state} if state else {})}
             if args.get("response_mode") == "form_post":
                 return render_template(
-                    "identity/dev_provider_form_post.html", action=redirect_uri, fields=fields
+                    "dev/openid_provider_form_post.html", action=redirect_uri, fields=fields
                 )
             return redirect(f"{redirect_uri}?{urlencode(fields)}")
 
@@ -355,7 +355,7 @@ def _provider_app(provider: OpenIdProvider) -> Flask:
         if user is None or not _tenant_matches(tenant, user):
             choices = [u for u in provider.users() if _tenant_matches(tenant, u)]
             links = [(u, f"?{urlencode({**args, 'login_hint': u.username})}") for u in choices]
-            return render_template("identity/dev_provider_choose.html", links=links)
+            return render_template("dev/openid_provider_choose.html", links=links)
         code = provider.new_code(
             _PendingCode(
                 client_id=client.client_id,

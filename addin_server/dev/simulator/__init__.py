@@ -8,15 +8,15 @@ Start one with a demo merchant::
         client = CybersourceClient(auth_for(demo.credentials), server.url)
 """
 
-from addin_server.cybersource.simulator.app import (
+from addin_server.dev.simulator.app import (
     AUTH_FAILURE_HEADER,
     EXTENSION_KEY,
     Simulator,
     create_simulator_app,
 )
-from addin_server.cybersource.simulator.demo import DemoMerchant, demo_merchant
-from addin_server.cybersource.simulator.faults import Fault, Knobs
-from addin_server.cybersource.simulator.verification import AuthPolicy, SimulatorMerchant
+from addin_server.dev.simulator.demo import DemoMerchant, demo_merchant
+from addin_server.dev.simulator.faults import Fault, Knobs
+from addin_server.dev.simulator.verification import AuthPolicy, SimulatorMerchant
 
 __all__ = [
     "AUTH_FAILURE_HEADER",

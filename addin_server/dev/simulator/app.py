@@ -32,7 +32,7 @@ from addin_server.cybersource.errors import FieldIssue
 from addin_server.cybersource.limits import INVALID_DATA, MAX_PAGE_SIZE, MISSING_FIELD
 from addin_server.cybersource.models import InvoiceStatus
 from addin_server.cybersource.requestor import CORRELATION_HEADER
-from addin_server.cybersource.simulator.book import (
+from addin_server.dev.simulator.book import (
     SANDBOX_PAYMENT_LINK_BASE,
     CybersourceReply,
     InvoiceBook,
@@ -40,8 +40,8 @@ from addin_server.cybersource.simulator.book import (
     utc_timestamp,
     validation_failed,
 )
-from addin_server.cybersource.simulator.faults import Fault, Knobs
-from addin_server.cybersource.simulator.verification import (
+from addin_server.dev.simulator.faults import Fault, Knobs
+from addin_server.dev.simulator.verification import (
     AuthPolicy,
     AuthRejected,
     AuthVerifier,

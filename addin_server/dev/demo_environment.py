@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 
 from addin_server.config import Settings
-from addin_server.cybersource.simulator import create_simulator_app
-from addin_server.demo.merchants import DemoMerchantAccount, demo_merchant_accounts
+from addin_server.dev.demo_merchants import DemoMerchantAccount, demo_merchant_accounts
+from addin_server.dev.loopback import LoopbackServer
+from addin_server.dev.openid_provider import OpenIdProvider, start_demo_provider
+from addin_server.dev.simulator import create_simulator_app
 from addin_server.identity import grant_admin_for_first_profile
-from addin_server.identity.dev_provider import OpenIdProvider, start_demo_provider
 from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.identity.users import sign_in
-from addin_server.loopback import LoopbackServer
 from addin_server.merchants import MerchantProfile
 from addin_server.merchants.profiles import create_profile
 from addin_server.merchants.schemas import ProfileInputSchema
