@@ -62,6 +62,11 @@ class Settings:
     cybersource_sandbox_url: str = "https://apitest.cybersource.com"
     cybersource_production_url: str = "https://api.cybersource.com"
     cybersource_production_in_url: str = "https://api.in.cybersource.com"
+    # The host signed into each request; empty: the URL's host. Set to Cybersource's host
+    # (apitest.cybersource.com, ...) when the URL above is a proxy that forwards there.
+    cybersource_sandbox_signing_host: str = ""
+    cybersource_production_signing_host: str = ""
+    cybersource_production_in_signing_host: str = ""
     cybersource_connect_timeout: float = 5.0
     cybersource_read_timeout: float = 30.0
     max_request_bytes: int = 8 * 1024 * 1024
@@ -226,6 +231,20 @@ def bind_host(bind: str) -> str:
     return host or bind
 
 
+def _signing_host_problems(settings: Settings) -> list[str]:
+    hosts = (
+        ("SANDBOX", settings.cybersource_sandbox_signing_host),
+        ("PRODUCTION", settings.cybersource_production_signing_host),
+        ("PRODUCTION_IN", settings.cybersource_production_in_signing_host),
+    )
+    return [
+        f"{ENV_PREFIX}CYBERSOURCE_{name}_SIGNING_HOST: must be a host name such as "
+        "apitest.cybersource.com (no scheme or path)"
+        for name, host in hosts
+        if host and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host)
+    ]
+
+
 def validate(settings: Settings) -> list[str]:
     """Every problem with ``settings``, each naming its variable."""
     problems: list[str] = []
@@ -258,6 +277,7 @@ def validate(settings: Settings) -> list[str]:
         loopback_http = parts.scheme == "http" and _is_loopback_host(parts.hostname or "")
         if not (parts.scheme == "https" or loopback_http) or not parts.hostname:
             bad(name, "must be an https:// URL (plain http only on loopback)")
+    problems.extend(_signing_host_problems(settings))
 
     if settings.is_demo:
         loopback_only = "demo mode is only allowed on loopback"

@@ -171,3 +171,13 @@ def test_env_example_documents_every_setting() -> None:
         name = f"ADDIN_{field.name.upper()}"
         assert name in example, f"{name} missing from .env.example"
         assert name in readme, f"{name} missing from README.md"
+
+
+def test_signing_hosts_are_host_names(tmp_path: Path) -> None:
+    env = {"ADDIN_INSTANCE_DIR": str(tmp_path)}
+    host = "apitest.cybersource.com"
+    settings = load_settings(env, {"cybersource_sandbox_signing_host": host})
+    assert settings.cybersource_sandbox_signing_host == host
+    with pytest.raises(ConfigError) as raised:
+        load_settings(env, {"cybersource_production_signing_host": "https://api.cybersource.com"})
+    assert any("CYBERSOURCE_PRODUCTION_SIGNING_HOST" in p for p in raised.value.problems)

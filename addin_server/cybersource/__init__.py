@@ -17,13 +17,9 @@ from addin_server.cybersource.auth import (
     SignableRequest,
     SignatureDateHeader,
     auth_for,
+    load_p12_key,
 )
-from addin_server.cybersource.client import (
-    CybersourceClient,
-    Environment,
-    base_url_for,
-    transport_for,
-)
+from addin_server.cybersource.client import CybersourceClient, Endpoint, Environment
 from addin_server.cybersource.credentials import (
     Credentials,
     P12Credentials,
@@ -71,6 +67,7 @@ __all__ = [
     "CybersourceError",
     "DeliveryModeCase",
     "DuplicateInvoiceError",
+    "Endpoint",
     "Environment",
     "FieldIssue",
     "HistoryEvent",
@@ -101,8 +98,7 @@ __all__ = [
     "UpstreamUnavailableError",
     "ValidationFailedError",
     "auth_for",
-    "base_url_for",
     "create_invoice_once",
     "find_invoice",
-    "transport_for",
+    "load_p12_key",
 ]

@@ -1,10 +1,17 @@
-"""``CybersourceClient``: one merchant's entry point, holding the invoice services."""
+"""``CybersourceClient``: one merchant's entry point, holding the invoice services.
+
+The client knows nothing of the application that uses it (as in stripe-python): it is given
+credentials, an ``Endpoint`` (where to send, which host to sign), timeouts and optionally a
+``Transport`` shared with other merchants' clients. Mapping an ``Environment`` to configured
+URLs is the caller's business.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit
 
-from addin_server.config import Settings
 from addin_server.cybersource.auth import DEFAULT_JWT_OPTIONS, Authenticator, JwtOptions, auth_for
 from addin_server.cybersource.credentials import Credentials
 from addin_server.cybersource.models import DeliveryModeCase
@@ -14,30 +21,46 @@ from addin_server.cybersource.transport import DEFAULT_TIMEOUTS, Timeouts, Trans
 
 
 class Environment(StrEnum):
+    """Cybersource's environments; ``host`` is the host each one is reached and signed at."""
+
     SANDBOX = "sandbox"
-    """``apitest.cybersource.com``"""
     PRODUCTION = "production"
-    """``api.cybersource.com``"""
     PRODUCTION_IN = "production_in"
-    """``api.in.cybersource.com`` (India)"""
+
+    @property
+    def host(self) -> str:
+        return {
+            Environment.SANDBOX: "apitest.cybersource.com",
+            Environment.PRODUCTION: "api.cybersource.com",
+            Environment.PRODUCTION_IN: "api.in.cybersource.com",
+        }[self]
+
+    @property
+    def url(self) -> str:
+        return f"https://{self.host}"
 
 
-def base_url_for(environment: Environment, settings: Settings) -> str:
-    """The configured base URL of an environment (overridable for proxies and tests)."""
-    return {
-        Environment.SANDBOX: settings.cybersource_sandbox_url,
-        Environment.PRODUCTION: settings.cybersource_production_url,
-        Environment.PRODUCTION_IN: settings.cybersource_production_in_url,
-    }[environment]
+@dataclass(frozen=True)
+class Endpoint:
+    """Where requests go and which host their signatures name.
 
+    ``signing_host`` defaults to the host of ``base_url``. Give it when ``base_url`` is a
+    proxy or tunnel that forwards to Cybersource: Cybersource checks the signed host
+    against its own name (e.g. ``Environment.SANDBOX.host``), not the proxy's.
+    """
 
-def timeouts_for(settings: Settings) -> Timeouts:
-    return Timeouts(settings.cybersource_connect_timeout, settings.cybersource_read_timeout)
+    base_url: str
+    signing_host: str | None = None
 
+    @classmethod
+    def of(cls, environment: Environment) -> Endpoint:
+        """Cybersource's own host for ``environment``, without a proxy."""
+        return cls(environment.url)
 
-def transport_for(settings: Settings) -> Transport:
-    """A transport with the configured timeouts, to share among all merchants' clients."""
-    return Transport(timeouts_for(settings))
+    @property
+    def host(self) -> str:
+        """The host that is signed."""
+        return self.signing_host or urlsplit(self.base_url).netloc
 
 
 class CybersourceClient:
@@ -52,15 +75,18 @@ class CybersourceClient:
         auth: Authenticator,
         base_url: str,
         *,
+        signing_host: str | None = None,
         transport: Transport | None = None,
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
-        signing_host: str | None = None,
         delivery_mode_case: DeliveryModeCase = DeliveryModeCase.LOWER,
     ) -> None:
         """Without a shared ``transport`` the client makes (and closes) one with ``timeouts``."""
         self._owns_transport = transport is None
         self.transport = transport or Transport(timeouts)
-        self.requestor = Requestor(auth, base_url, self.transport, signing_host=signing_host)
+        endpoint = Endpoint(base_url, signing_host)
+        self.requestor = Requestor(
+            auth, endpoint.base_url, self.transport, signing_host=endpoint.host
+        )
         self.invoices = InvoicesService(self.requestor, delivery_mode_case)
         self.invoice_settings = InvoiceSettingsService(self.requestor)
 
@@ -72,18 +98,19 @@ class CybersourceClient:
     def for_merchant(
         cls,
         credentials: Credentials,
-        environment: Environment,
-        settings: Settings,
+        endpoint: Endpoint,
         *,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
         transport: Transport | None = None,
         jwt_options: JwtOptions = DEFAULT_JWT_OPTIONS,
     ) -> CybersourceClient:
-        """The usual construction: credentials + environment + settings."""
+        """The usual construction: a merchant's credentials and the endpoint to call."""
         return cls(
             auth_for(credentials, jwt_options=jwt_options),
-            base_url_for(environment, settings),
+            endpoint.base_url,
+            signing_host=endpoint.signing_host,
             transport=transport,
-            timeouts=timeouts_for(settings),
+            timeouts=timeouts,
         )
 
     def close(self) -> None:

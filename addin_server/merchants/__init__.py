@@ -8,7 +8,9 @@ Public surface for other concerns:
   through the tenant/role scope (404 for another tenant's, 403 for a member managing).
 - ``client_for(profile, settings, transport=None) -> CybersourceClient``: a client acting
   as the profile's merchant in its environment; ``credentials_of(profile, keyring)`` for the
-  decrypted credentials themselves (``keyring_for(settings)``).
+  decrypted credentials themselves (``keyring_for(settings)``); ``transport_for(settings)``
+  for one transport shared by many clients, ``endpoint_for(environment, settings)`` for the
+  configured URL and signing host of an environment.
 - ``init_app(app, settings)``: refuses to start when a stored secret's key is missing/wrong.
 - Routes: ``addin_server.merchants.routes.blp``; CLI: ``addin-server rotate-keys``.
 """
@@ -29,6 +31,7 @@ from addin_server.merchants.profiles import client_for, credentials_of, keyring_
 from addin_server.merchants.rotation import startup_key_problems
 from addin_server.merchants.schemas import ProfileSchema
 from addin_server.merchants.scope import list_visible, profile_for
+from addin_server.merchants.upstream import endpoint_for, transport_for
 
 if TYPE_CHECKING:  # identity imports this module (for /me): no import back at run time
     from addin_server.identity import CurrentUser
@@ -38,10 +41,12 @@ __all__ = [
     "MerchantProfile",
     "client_for",
     "credentials_of",
+    "endpoint_for",
     "init_app",
     "keyring_for",
     "profile_for",
     "profiles_visible_to",
+    "transport_for",
 ]
 
 log = logging.getLogger(__name__)

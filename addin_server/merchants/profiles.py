@@ -17,16 +17,18 @@ from sqlalchemy.orm import Session
 
 from addin_server.audit import AuditAction, record_event
 from addin_server.config import Settings
-from addin_server.cybersource.auth import load_p12_key
-from addin_server.cybersource.client import CybersourceClient, Environment
-from addin_server.cybersource.credentials import Credentials, P12Credentials
-from addin_server.cybersource.errors import (
+from addin_server.cybersource import (
     AuthenticationFailedError,
+    Credentials,
+    CybersourceClient,
     CybersourceError,
+    Environment,
     InvalidCredentialsError,
+    P12Credentials,
+    Transport,
     UpstreamUnavailableError,
+    load_p12_key,
 )
-from addin_server.cybersource.transport import Transport
 from addin_server.merchants.encryption import Keyring
 from addin_server.merchants.models import AuthScheme, MerchantProfile, new_profile_id
 from addin_server.merchants.schemas import (
@@ -43,6 +45,7 @@ from addin_server.merchants.secrets import (
     open_secrets,
     seal_secrets,
 )
+from addin_server.merchants.upstream import endpoint_for, timeouts_for
 from addin_server.problems import ApiProblem, FieldError, flatten_messages, validation_problem
 from addin_server.storage import utcnow
 
@@ -74,7 +77,9 @@ def cybersource_verifier(settings: Settings) -> VerifyCredentials:
     """Verification by a signed GET of the invoice settings (cheap, needs invoicing enabled)."""
 
     def verify(credentials: Credentials, environment: Environment) -> None:
-        with CybersourceClient.for_merchant(credentials, environment, settings) as client:
+        with CybersourceClient.for_merchant(
+            credentials, endpoint_for(environment, settings), timeouts=timeouts_for(settings)
+        ) as client:
             client.invoice_settings.get()
 
     return verify
@@ -102,8 +107,8 @@ def client_for(
     """
     return CybersourceClient.for_merchant(
         credentials_of(profile, keyring_for(settings)),
-        Environment(profile.environment),
-        settings,
+        endpoint_for(Environment(profile.environment), settings),
+        timeouts=timeouts_for(settings),
         transport=transport,
     )
 

@@ -17,7 +17,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from addin_server.currencies import is_known_currency
-from addin_server.cybersource.client import Environment
+from addin_server.cybersource import Environment
 from addin_server.merchants.models import AuthScheme
 
 MERCHANT_ID_PATTERN = r"^[A-Za-z0-9_]{1,30}$"

@@ -7,7 +7,7 @@ import base64
 import json
 from dataclasses import asdict, dataclass, field
 
-from addin_server.cybersource.credentials import (
+from addin_server.cybersource import (
     Credentials,
     P12Credentials,
     SharedSecretCredentials,

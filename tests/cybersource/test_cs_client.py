@@ -6,22 +6,25 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
 import requests
 
 from addin_server.config import Settings
 from addin_server.cybersource import (
+    AuthenticationFailedError,
     CreationMode,
     CybersourceClient,
+    Endpoint,
     Environment,
     InvoiceDraft,
     InvoiceStatus,
     LineItem,
+    Timeouts,
     Transport,
     auth_for,
-    base_url_for,
-    transport_for,
 )
-from addin_server.dev.simulator import AUTH_FAILURE_HEADER, demo_merchant
+from addin_server.dev.simulator import AUTH_FAILURE_HEADER, AuthPolicy, demo_merchant
+from addin_server.merchants import endpoint_for, transport_for
 
 
 def minimal(number: str) -> InvoiceDraft:
@@ -34,23 +37,67 @@ def minimal(number: str) -> InvoiceDraft:
     )
 
 
-def test_base_urls_come_from_settings() -> None:
+def test_environments_name_cybersource_hosts() -> None:
+    assert Endpoint.of(Environment.SANDBOX) == Endpoint("https://apitest.cybersource.com")
+    assert Endpoint.of(Environment.PRODUCTION).host == "api.cybersource.com"
+    assert Environment.PRODUCTION_IN.url == "https://api.in.cybersource.com"
+
+
+def test_endpoint_signs_the_url_host_unless_told_otherwise() -> None:
+    assert Endpoint("http://127.0.0.1:8443/").host == "127.0.0.1:8443"
+    proxy = Endpoint("https://proxy.internal:8443", signing_host="apitest.cybersource.com")
+    assert proxy.host == "apitest.cybersource.com"
+
+
+def test_endpoints_come_from_settings() -> None:
     settings = Settings()
-    assert base_url_for(Environment.SANDBOX, settings) == "https://apitest.cybersource.com"
-    assert base_url_for(Environment.PRODUCTION, settings) == "https://api.cybersource.com"
-    assert base_url_for(Environment.PRODUCTION_IN, settings) == "https://api.in.cybersource.com"
+    for environment in Environment:
+        assert endpoint_for(environment, settings) == Endpoint(environment.url)
+    proxied = Settings(
+        cybersource_production_url="https://proxy.internal",
+        cybersource_production_signing_host="api.cybersource.com",
+    )
+    endpoint = endpoint_for(Environment.PRODUCTION, proxied)
+    assert (endpoint.base_url, endpoint.host) == ("https://proxy.internal", "api.cybersource.com")
 
 
-def test_client_for_merchant_uses_configured_url_and_timeouts(
-    simulator: Any, test_merchant: Any
-) -> None:
-    settings = Settings(cybersource_sandbox_url=simulator.url, cybersource_read_timeout=7.0)
+def test_client_for_merchant_uses_endpoint_and_timeouts(simulator: Any, test_merchant: Any) -> None:
     with CybersourceClient.for_merchant(
-        test_merchant.shared_secret, Environment.SANDBOX, settings
+        test_merchant.shared_secret, Endpoint(simulator.url), timeouts=Timeouts(read=7.0)
     ) as client:
         assert client.transport.timeouts.read == 7.0
         assert client.merchant_id == test_merchant.shared_secret.merchant_id
         assert client.invoices.create(minimal("A-1")).invoice.total_amount == Decimal("75.00")
+
+
+def test_client_behind_a_proxy_signs_the_cybersource_host(
+    simulator_factory: Any, test_merchant: Any, scheme: str
+) -> None:
+    """The URL names the proxy (here the simulator on loopback); the signature names the
+    host Cybersource checks. Without the signing host every call is refused."""
+    simulator = simulator_factory(policy=AuthPolicy(hosts=(Environment.SANDBOX.host,)))
+    credentials = test_merchant.credentials(scheme)
+    proxied = Endpoint(simulator.url, signing_host=Environment.SANDBOX.host)
+    with CybersourceClient.for_merchant(credentials, proxied) as client:
+        assert client.invoices.create(minimal("P-1")).invoice.invoice_number == "P-1"
+    with (
+        CybersourceClient.for_merchant(credentials, Endpoint(simulator.url)) as client,
+        pytest.raises(AuthenticationFailedError),
+    ):
+        client.invoices.get("P-1")
+
+
+def test_settings_with_a_signing_host_reach_cybersource_through_a_proxy(
+    simulator_factory: Any, test_merchant: Any
+) -> None:
+    simulator = simulator_factory(policy=AuthPolicy(hosts=(Environment.SANDBOX.host,)))
+    settings = Settings(
+        cybersource_sandbox_url=simulator.url,
+        cybersource_sandbox_signing_host=Environment.SANDBOX.host,
+    )
+    endpoint = endpoint_for(Environment.SANDBOX, settings)
+    with CybersourceClient.for_merchant(test_merchant.shared_secret, endpoint) as client:
+        assert client.invoices.list().total == 0
 
 
 def test_clients_of_many_merchants_share_one_transport(simulator: Any, test_merchant: Any) -> None:

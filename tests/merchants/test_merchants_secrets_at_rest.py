@@ -18,10 +18,15 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from addin_server.cybersource.client import transport_for
 from addin_server.identity import CurrentUser
 from addin_server.logs import configure_logging
-from addin_server.merchants import client_for, credentials_of, keyring_for, profile_for
+from addin_server.merchants import (
+    client_for,
+    credentials_of,
+    keyring_for,
+    profile_for,
+    transport_for,
+)
 from addin_server.merchants.encryption import DecryptionFailedError
 from addin_server.merchants.models import MerchantProfile
 from addin_server.problems import ApiProblem
