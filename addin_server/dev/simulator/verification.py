@@ -10,7 +10,15 @@ Choices where Cybersource's rules are not documented exactly:
 * HTTP Signature: ``Date`` may differ from the simulator's clock by at most
   ``date_skew`` (300 s); ``(request-target)`` with parentheses is refused.
 * The signed host must be one of ``hosts`` when configured (e.g. ``apitest.cybersource.com``
-  behind a proxy), else the request's Host header.
+  behind a proxy), else the request's Host header. Under JWT the Host header must be the
+  signed host too (or, with ``hosts``, the simulator's own address: the test connects
+  directly where a proxy would have rewritten it).
+* The signed path may be the raw request target or its percent-decoded form: the official
+  SDK signs an invoice id with a space or a non-ASCII letter unencoded and sends it
+  encoded (notes §9).
+* Refused whatever the signature: a method not in upper case on the request line, both an
+  ``Authorization: Bearer`` and a ``Signature`` header, under JWT a ``v-c-merchant-id``
+  header naming another merchant than the token, and any key of a revoked merchant.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import unquote
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
@@ -77,11 +86,17 @@ class AuthPolicy:
 
 @dataclass(frozen=True)
 class ReceivedRequest:
-    method: str
+    method: str  # as on the request line
     path: str  # as on the wire, with query
     host_header: str
     headers: Mapping[str, str]  # names in lower case
     body: bytes
+    own_address: str = ""  # host:port the simulator listens on
+
+    @property
+    def signable_paths(self) -> tuple[str, ...]:
+        """The raw target and its percent-decoded form (what the SDK signs, notes §9)."""
+        return (self.path, unquote(self.path))
 
 
 class AuthVerifier:
@@ -95,23 +110,45 @@ class AuthVerifier:
         self._policy = policy
         self._clock = clock
         self._seen_jti: dict[str, float] = {}
+        self._revoked: set[str] = set()
         self._lock = threading.Lock()
 
     @property
     def merchant_ids(self) -> list[str]:
         return list(self._merchants)
 
+    def set_revoked(self, merchant_id: str, revoked: bool) -> None:
+        with self._lock:
+            (self._revoked.add if revoked else self._revoked.discard)(merchant_id)
+
     def verify(self, request: ReceivedRequest) -> SimulatorMerchant:
         """The authenticated merchant, or ``AuthRejected``."""
+        if request.method != request.method.upper():
+            raise AuthRejected(f"method {request.method!r} is not in upper case")
         authorization = request.headers.get("authorization", "")
-        if authorization.startswith("Bearer "):
-            return self._verify_jwt(request, authorization.removeprefix("Bearer "))
-        if "signature" in request.headers:
-            return self._verify_http_signature(request)
-        raise AuthRejected("no Authorization bearer token and no Signature header")
+        bearer = authorization.startswith("Bearer ")
+        if bearer and "signature" in request.headers:
+            raise AuthRejected("both a Bearer token and a Signature header")
+        if bearer:
+            merchant = self._verify_jwt(request, authorization.removeprefix("Bearer "))
+        elif "signature" in request.headers:
+            merchant = self._verify_http_signature(request)
+        else:
+            raise AuthRejected("no Authorization bearer token and no Signature header")
+        with self._lock:
+            if merchant.merchant_id in self._revoked:
+                raise AuthRejected("the merchant's key was revoked")
+        return merchant
 
     def _accepts_host(self, signed_host: object, request: ReceivedRequest) -> bool:
         return signed_host in (self._policy.hosts or (request.host_header,))
+
+    def _check_jwt_host(self, signed_host: object, request: ReceivedRequest) -> None:
+        if not self._accepts_host(signed_host, request):
+            raise AuthRejected(f"claim 'request-host' {signed_host!r} is not ours")
+        direct = (request.own_address,) if self._policy.hosts else ()
+        if request.host_header not in (signed_host, *direct):
+            raise AuthRejected(f"Host {request.host_header!r} is not the signed request-host")
 
     def _verify_jwt(self, request: ReceivedRequest, token: str) -> SimulatorMerchant:
         try:
@@ -149,13 +186,14 @@ class AuthVerifier:
         method = (
             request.method.lower() if policy.jwt_method_case is MethodCase.LOWER else request.method
         )
-        path = request.path if policy.jwt_path_with_query else request.path.split("?", 1)[0]
+        header_merchant = request.headers.get("v-c-merchant-id", merchant.merchant_id)
+        if header_merchant != merchant.merchant_id:
+            raise AuthRejected("v-c-merchant-id header names another merchant than the JWT")
         expected = {
             "v-c-jwt-version": "2",
             "v-c-merchant-id": merchant.merchant_id,
             "iss": merchant.merchant_id,
             "request-method": method,
-            "request-resource-path": path,
         }
         if request.method in BODY_METHODS:
             expected["digest"] = body_digest(request.body)
@@ -163,8 +201,13 @@ class AuthVerifier:
         for name, value in expected.items():
             if claims.get(name) != value:
                 raise AuthRejected(f"claim {name!r} is {claims.get(name)!r}, expected {value!r}")
-        if not self._accepts_host(claims.get("request-host"), request):
-            raise AuthRejected(f"claim 'request-host' {claims.get('request-host')!r} is not ours")
+        paths = [
+            path if policy.jwt_path_with_query else path.split("?", 1)[0]
+            for path in request.signable_paths
+        ]
+        if claims.get("request-resource-path") not in paths:
+            raise AuthRejected(f"claim 'request-resource-path' is not {paths[0]!r}")
+        self._check_jwt_host(claims.get("request-host"), request)
         now = self._clock()
         issued_at, expires = claims.get("iat"), claims.get("exp")
         if not isinstance(issued_at, int) or not isinstance(expires, int):
@@ -217,17 +260,18 @@ class AuthVerifier:
         values = {
             "host": request.host_header,
             date_header: request.headers.get(date_header, ""),
-            "request-target": f"{request.method.lower()} {request.path}",
             "digest": request.headers.get("digest", ""),
             "v-c-merchant-id": merchant_id,
         }
-        signing_string = "\n".join(f"{name}: {values[name]}" for name in names)
-        expected = base64.b64encode(
-            hmac.digest(merchant.secret, signing_string.encode(), "sha256")
-        ).decode()
-        if not hmac.compare_digest(expected, params.get("signature", "")):
-            raise AuthRejected("signature does not match")
-        return merchant
+        for path in request.signable_paths:
+            values["request-target"] = f"{request.method.lower()} {path}"
+            signing_string = "\n".join(f"{name}: {values[name]}" for name in names)
+            expected = base64.b64encode(
+                hmac.digest(merchant.secret, signing_string.encode(), "sha256")
+            ).decode()
+            if hmac.compare_digest(expected, params.get("signature", "")):
+                return merchant
+        raise AuthRejected("signature does not match")
 
     def _check_date(self, date_header: str) -> None:
         try:
