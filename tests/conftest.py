@@ -16,12 +16,15 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
+from simulator_support import RunningSimulator, SwappableApp
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from addin_server import create_app
+from addin_server.dev.loopback import LoopbackServer
 from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient
+from addin_server.dev.simulator import SimulatorMerchant, create_simulator_app, demo_merchant
 from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
 from addin_server.identity import users as identity_users
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
@@ -156,6 +159,56 @@ def redis_client(redis_url: str, redis_prefix: str) -> Iterator[redis.Redis]:
     for key in client.scan_iter(f"{redis_prefix}*"):
         client.delete(key)
     client.close()
+
+
+# ==========================================================================================
+# The Cybersource sandbox simulator (addin_server.dev.simulator), one for every concern:
+#
+#   @pytest.fixture
+#   def simulator_merchants(demo):            # override per folder: who the simulator knows
+#       return {demo.merchant.merchant_id: demo.merchant}
+#   def test_x(simulator):                    # a fresh simulator (empty book) on loopback
+#       simulator.url; simulator.state.pay("INV-1", "10.00"); simulator.knobs(latency=0.1)
+#   def test_y(simulator_factory):            # options as for create_simulator_app
+#       simulator = simulator_factory(policy=AuthPolicy(hosts=("apitest.cybersource.com",)))
+# ==========================================================================================
+
+
+@pytest.fixture(scope="session")
+def simulator_server() -> Iterator[tuple[SwappableApp, str]]:
+    swappable = SwappableApp()
+    with LoopbackServer(swappable) as server:
+        yield swappable, server.url
+
+
+@pytest.fixture
+def simulator_merchants() -> dict[str, SimulatorMerchant]:
+    """Who the simulator knows; folders override this with their own merchants."""
+    demo = demo_merchant("simulated_merchant")
+    return {demo.merchant.merchant_id: demo.merchant}
+
+
+@pytest.fixture
+def simulator_factory(
+    simulator_merchants: dict[str, SimulatorMerchant],
+    simulator_server: tuple[SwappableApp, str],
+) -> Callable[..., RunningSimulator]:
+    """Installs a new simulator (``merchants``, options as for ``create_simulator_app``)."""
+    swappable, url = simulator_server
+
+    def start(
+        merchants: dict[str, SimulatorMerchant] | None = None, **options: Any
+    ) -> RunningSimulator:
+        app = create_simulator_app(merchants or simulator_merchants, **options)
+        swappable.app = app
+        return RunningSimulator(app, url)
+
+    return start
+
+
+@pytest.fixture
+def simulator(simulator_factory: Callable[..., RunningSimulator]) -> RunningSimulator:
+    return simulator_factory()
 
 
 # ==========================================================================================

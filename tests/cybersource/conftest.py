@@ -1,16 +1,15 @@
-"""Fixtures: a simulator on a loopback port, merchants with all three kinds of credentials."""
+"""Fixtures: the test merchant with all three kinds of credentials, known to the simulator
+(``simulator`` and ``simulator_factory`` come from tests/conftest.py), and its clients."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
 
 import pytest
-import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, SCHEMES
-from flask import Flask
+from simulator_support import RunningSimulator
 
 from addin_server.cybersource import (
     Credentials,
@@ -23,14 +22,7 @@ from addin_server.cybersource import (
     Transport,
     auth_for,
 )
-from addin_server.dev.loopback import LoopbackServer
-from addin_server.dev.simulator import (
-    EXTENSION_KEY,
-    Simulator,
-    SimulatorMerchant,
-    create_simulator_app,
-    demo_merchant,
-)
+from addin_server.dev.simulator import SimulatorMerchant, demo_merchant
 from addin_server.dev.simulator.demo import rest_p12
 
 
@@ -67,66 +59,9 @@ def test_merchant(rsa_key: rsa.RSAPrivateKey, p12_bytes: bytes) -> MerchantKeys:
     )
 
 
-@dataclass
-class RunningSimulator:
-    app: Flask
-    url: str
-
-    @property
-    def state(self) -> Simulator:
-        simulator: Simulator = self.app.extensions[EXTENSION_KEY]
-        return simulator
-
-    def knobs(self, **knobs: Any) -> None:
-        response = requests.post(f"{self.url}/__sim/knobs", json=knobs, timeout=5)
-        assert response.status_code == 200, response.text
-
-    def pay(self, invoice_number: str, amount: str) -> requests.Response:
-        return requests.post(
-            f"{self.url}/__sim/invoices/{invoice_number}/pay", json={"amount": amount}, timeout=5
-        )
-
-
-class SwappableApp:
-    """One loopback server for the session; each test installs a fresh simulator app.
-
-    Stopping a werkzeug server waits for its 0.5 s poll, so a server per test would be slow.
-    """
-
-    def __init__(self) -> None:
-        self.app: Any = None
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        return self.app(environ, start_response)
-
-
-@pytest.fixture(scope="session")
-def loopback() -> Iterator[tuple[SwappableApp, str]]:
-    swappable = SwappableApp()
-    with LoopbackServer(swappable) as server:
-        yield swappable, server.url
-
-
 @pytest.fixture
-def simulator_factory(
-    test_merchant: MerchantKeys, loopback: tuple[SwappableApp, str]
-) -> Callable[..., RunningSimulator]:
-    """Installs a new simulator (options as for ``create_simulator_app``) and returns it."""
-    swappable, url = loopback
-
-    def start(
-        merchants: dict[str, SimulatorMerchant] | None = None, **options: Any
-    ) -> RunningSimulator:
-        merchants = merchants or {MERCHANT_ID: test_merchant.merchant}
-        swappable.app = create_simulator_app(merchants, **options)
-        return RunningSimulator(swappable.app, url)
-
-    return start
-
-
-@pytest.fixture
-def simulator(simulator_factory: Callable[..., RunningSimulator]) -> RunningSimulator:
-    return simulator_factory()
+def simulator_merchants(test_merchant: MerchantKeys) -> dict[str, SimulatorMerchant]:
+    return {MERCHANT_ID: test_merchant.merchant}
 
 
 def no_sleep(_seconds: float) -> None:

@@ -6,13 +6,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import requests
 from flask import Flask
+from simulator_support import RunningSimulator
 
 from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
-from addin_server.dev.loopback import LoopbackServer
-from addin_server.dev.simulator import DemoMerchant, create_simulator_app, demo_merchant
+from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
 
 MERCHANT_ID = "invoice_shop"
 PREFIX = "INV-"
@@ -24,28 +23,24 @@ def demo() -> DemoMerchant:
 
 
 @pytest.fixture
-def simulator_url(demo: DemoMerchant) -> Iterator[str]:
-    """A fresh simulator per test: its invoice book starts empty."""
-    with LoopbackServer(create_simulator_app({MERCHANT_ID: demo.merchant})) as server:
-        yield server.url
+def simulator_merchants(demo: DemoMerchant) -> dict[str, SimulatorMerchant]:
+    return {MERCHANT_ID: demo.merchant}
 
 
 @pytest.fixture
-def app_config(app_config: dict[str, Any], simulator_url: str) -> dict[str, Any]:
+def app_config(app_config: dict[str, Any], simulator: RunningSimulator) -> dict[str, Any]:
+    """The sandbox is a fresh simulator (tests/conftest.py): its invoice book starts empty."""
     return {
         **app_config,
-        "cybersource_sandbox_url": simulator_url,
+        "cybersource_sandbox_url": simulator.url,
         "cybersource_connect_timeout": 1.0,
         "cybersource_read_timeout": 0.5,
     }
 
 
 @pytest.fixture
-def knobs(simulator_url: str) -> Callable[..., None]:
-    def set_knobs(**values: Any) -> None:
-        requests.post(f"{simulator_url}/__sim/knobs", json=values, timeout=5).raise_for_status()
-
-    return set_knobs
+def knobs(simulator: RunningSimulator) -> Callable[..., None]:
+    return simulator.knobs
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from merchants_support import SECRET_FIELD_NAMES, Secrets
+from simulator_support import RunningSimulator
 from werkzeug.test import TestResponse
-
-from addin_server.cybersource.errors import CybersourceError
-from addin_server.merchants import profiles
 
 URL = "/api/v1/merchants"
 
@@ -98,16 +96,9 @@ def test_rejected_credentials_are_not_saved_and_say_what_cybersource_answered(
 
 
 def test_invoicing_not_enabled_is_reported(
-    client: FlaskClient,
-    tenant_a_admin: Any,
-    secrets: Secrets,
-    monkeypatch: pytest.MonkeyPatch,
+    client: FlaskClient, tenant_a_admin: Any, secrets: Secrets, simulator: RunningSimulator
 ) -> None:
-    # The simulator's merchants all have invoicing on; Cybersource's answer when it is off:
-    def invoicing_off(*_args: Any) -> None:
-        raise CybersourceError("Invoicing service is not enabled.", status=400, reason="BADREQUEST")
-
-    monkeypatch.setattr(profiles, "cybersource_verifier", lambda _settings: invoicing_off)
+    simulator.state.set_invoicing_enabled(False)
     response = create(client, tenant_a_admin, secrets)
 
     assert response.status_code == 400
@@ -212,17 +203,10 @@ def test_verify_and_delete(client: FlaskClient, tenant_a_admin: Any, secrets: Se
 
 
 def test_a_failed_verification_is_audited(
-    client: FlaskClient,
-    tenant_a_admin: Any,
-    secrets: Secrets,
-    monkeypatch: pytest.MonkeyPatch,
+    client: FlaskClient, tenant_a_admin: Any, secrets: Secrets, simulator: RunningSimulator
 ) -> None:
     profile_id = created_id(client, tenant_a_admin, secrets)
-
-    def key_revoked(*_args: Any) -> None:
-        raise CybersourceError("Authentication Failed", status=401)
-
-    monkeypatch.setattr(profiles, "cybersource_verifier", lambda _settings: key_revoked)
+    simulator.state.set_key_revoked(True)
     response = client.post(f"{URL}/{profile_id}/verify", headers=tenant_a_admin.headers)
     assert response.status_code == 400
     assert audit_actions(client, tenant_a_admin)[0] == "merchant.verification_failed"
