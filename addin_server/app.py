@@ -19,6 +19,7 @@ from addin_server.prefill.routes import blp as prefill_bp
 from addin_server.problems import register_error_handlers
 from addin_server.storage import Database
 from addin_server.taskpane_site import bp as taskpane_site_bp
+from addin_server.upstream_problems import register_upstream_problems
 
 
 def create_app(
@@ -46,6 +47,7 @@ def create_app(
 
     install_request_logging(app)
     register_error_handlers(app)
+    register_upstream_problems(app)  # Cybersource failures as problems, in one place
     app.register_blueprint(health.bp)
     app.register_blueprint(taskpane_site_bp)
     identity.init_app(app, settings)  # before init_api: authentication runs first

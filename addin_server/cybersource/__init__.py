@@ -32,11 +32,15 @@ from addin_server.cybersource.errors import (
     CybersourceError,
     DuplicateInvoiceError,
     FieldIssue,
+    FieldNames,
     InvalidCredentialsError,
     NotFoundError,
+    RateLimitedError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
     ValidationFailedError,
+    generic_field_name,
+    naming_fields,
 )
 from addin_server.cybersource.idempotent import IntentStore, create_invoice_once, find_invoice
 from addin_server.cybersource.models import (
@@ -70,6 +74,7 @@ __all__ = [
     "Endpoint",
     "Environment",
     "FieldIssue",
+    "FieldNames",
     "HistoryEvent",
     "HttpSignatureAuth",
     "IntentStore",
@@ -87,6 +92,7 @@ __all__ = [
     "MethodCase",
     "NotFoundError",
     "P12Credentials",
+    "RateLimitedError",
     "RetryPolicy",
     "SharedSecretCredentials",
     "SharedSecretScheme",
@@ -100,5 +106,7 @@ __all__ = [
     "auth_for",
     "create_invoice_once",
     "find_invoice",
+    "generic_field_name",
     "load_p12_key",
+    "naming_fields",
 ]

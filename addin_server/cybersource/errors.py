@@ -1,11 +1,16 @@
 """Typed errors of the Cybersource client: one root class, one subclass a failure kind.
 
 Every error carries what Cybersource said (HTTP status, ``reason``, ``message``, field
-``details``) and the ``v-c-correlation-id`` to quote to Cybersource support.
+``details``), the ``v-c-correlation-id`` to quote to Cybersource support and, when
+Cybersource said how long to wait (``Retry-After``), ``retry_after`` in seconds.
+Field paths are Cybersource's; ``FieldNames`` translates them into a caller's names.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +40,7 @@ class CybersourceError(Exception):
         details: tuple[FieldIssue, ...] = (),
         correlation_id: str | None = None,
         body: Any = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -43,6 +49,7 @@ class CybersourceError(Exception):
         self.details = details
         self.correlation_id = correlation_id
         self.body = body
+        self.retry_after = retry_after
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -57,7 +64,13 @@ class CybersourceError(Exception):
 
 
 class ValidationFailedError(CybersourceError):
-    """Fields were rejected by Cybersource (400), or locally before sending (``status=None``)."""
+    """Fields were rejected by Cybersource (400), or locally before sending (``status=None``).
+
+    ``field_names`` is set by a caller (``naming_fields``) that knows what its own fields are
+    called; whoever reports the error then names them so.
+    """
+
+    field_names: FieldNames | None = None
 
 
 class NotFoundError(CybersourceError):
@@ -84,6 +97,13 @@ class UpstreamTimeoutError(UpstreamUnavailableError):
     """No answer in time: the request may or may not have been carried out."""
 
 
+class RateLimitedError(CybersourceError):
+    """Cybersource refused the call for now (429): it was not carried out.
+
+    ``retry_after`` is the wait Cybersource asked for, in seconds, when it said.
+    """
+
+
 class InvalidCredentialsError(CybersourceError):
     """The credentials cannot be used (bad Base64 secret, wrong P12 password, no alias).
 
@@ -94,3 +114,51 @@ class InvalidCredentialsError(CybersourceError):
     def __init__(self, message: str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+_INDEX = re.compile(r"\[(\d+)\]")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+class FieldNames:
+    """Cybersource field paths (``orderInformation.lineItems[0].unitPrice``) in a caller's terms.
+
+    Keys are Cybersource paths with ``[]`` for any index, values the caller's dotted names
+    with ``{}`` for each index in order::
+
+        FieldNames({"orderInformation.lineItems[].unitPrice": "line_items.{}.unit_price"})
+
+    A path without an entry takes the entry of its nearest listed parent
+    (``orderInformation.lineItems[2].taxRate`` -> ``line_items.2`` when
+    ``orderInformation.lineItems[]`` is listed); ``ours`` is ``None`` when none is.
+    """
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self._mapping = dict(mapping)
+
+    def ours(self, path: str) -> str | None:
+        indexes = _INDEX.findall(path)
+        parts = _INDEX.sub("[]", path).split(".")
+        for end in range(len(parts), 0, -1):
+            template = self._mapping.get(".".join(parts[:end]))
+            if template is not None:
+                return template.format(*indexes[: template.count("{}")])
+        return None
+
+
+def generic_field_name(path: str) -> str:
+    """A Cybersource path as a snake_case dotted path, for fields no caller named:
+    ``orderInformation.lineItems[0].unitPrice`` -> ``order_information.line_items.0.unit_price``.
+    """
+    dotted = _INDEX.sub(r".\1", path)
+    return _CAMEL.sub("_", dotted).lower()
+
+
+@contextmanager
+def naming_fields(names: FieldNames) -> Iterator[None]:
+    """Inside this block, field errors are reported with ``names`` (see ``FieldNames``)."""
+    try:
+        yield
+    except ValidationFailedError as error:
+        error.field_names = names
+        raise

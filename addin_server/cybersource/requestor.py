@@ -21,11 +21,12 @@ from addin_server.cybersource.errors import (
     DuplicateInvoiceError,
     FieldIssue,
     NotFoundError,
+    RateLimitedError,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
     ValidationFailedError,
 )
-from addin_server.cybersource.transport import Transport
+from addin_server.cybersource.transport import Transport, retry_after_seconds
 
 CORRELATION_HEADER = "v-c-correlation-id"
 JSON_CONTENT_TYPE = "application/json;charset=utf-8"
@@ -93,7 +94,8 @@ class Requestor:
         data = _decode(raw.body)
         correlation_id = raw.headers.get(CORRELATION_HEADER)
         if raw.status >= 300:
-            raise error_from_response(raw.status, data, correlation_id)
+            retry_after = retry_after_seconds(raw.headers.get("Retry-After"))
+            raise error_from_response(raw.status, data, correlation_id, retry_after=retry_after)
         if not isinstance(data, dict):
             raise CybersourceError(
                 "Cybersource answered without a JSON object",
@@ -113,8 +115,11 @@ def _decode(body: bytes) -> Any:
         return body.decode("utf-8", "replace")
 
 
-def error_from_response(status: int, data: Any, correlation_id: str | None) -> CybersourceError:
-    """The typed error for a non-2xx answer, keeping status, reason, details and body."""
+def error_from_response(
+    status: int, data: Any, correlation_id: str | None, *, retry_after: float | None = None
+) -> CybersourceError:
+    """The typed error for a non-2xx answer, keeping status, reason, details, body and the
+    ``Retry-After`` wait in seconds."""
     body = data if isinstance(data, Mapping) else {}
     reason = str(body.get("reason") or "") or None
     message = str(body.get("message") or "") or _rmsg(body) or f"HTTP {status}"
@@ -128,6 +133,8 @@ def error_from_response(status: int, data: Any, correlation_id: str | None) -> C
         error_class = AuthenticationFailedError
     elif status == 404:
         error_class = NotFoundError
+    elif status == 429:
+        error_class = RateLimitedError
     elif status == 400 and reason == "DUPLICATE_RECORD":
         error_class = DuplicateInvoiceError
     elif status == 400 and reason == "ACTION_NOT_ALLOWED":
@@ -145,6 +152,7 @@ def error_from_response(status: int, data: Any, correlation_id: str | None) -> C
         details=details,
         correlation_id=correlation_id,
         body=data,
+        retry_after=retry_after,
     )
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
@@ -162,3 +163,18 @@ def _session_for_origin(origin: str) -> requests.Session:
     session.proxies = settings["proxies"]
     session.verify = settings["verify"]
     return session
+
+
+def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    """A ``Retry-After`` header (seconds, or an HTTP date) as seconds from now; ``None`` if
+    absent or unreadable. A date in the past is 0."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        moment = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment - now())

@@ -12,12 +12,14 @@ from addin_server.cybersource import (
     CybersourceError,
     DuplicateInvoiceError,
     NotFoundError,
+    RateLimitedError,
     RetryPolicy,
     UpstreamTimeoutError,
     UpstreamUnavailableError,
     ValidationFailedError,
 )
 from addin_server.cybersource.requestor import error_from_response
+from addin_server.cybersource.transport import retry_after_seconds
 
 
 def body(status: str, reason: str, message: str = "m", **extra: Any) -> dict[str, Any]:
@@ -45,6 +47,7 @@ def body(status: str, reason: str, message: str = "m", **extra: Any) -> dict[str
         (502, body("SERVER_ERROR", "SERVICE_TIMEOUT"), UpstreamTimeoutError),
         (504, "<html>gateway timeout</html>", UpstreamTimeoutError),
         (409, None, CybersourceError),
+        (429, None, RateLimitedError),
     ],
 )
 def test_answers_map_to_typed_errors(
@@ -83,3 +86,27 @@ def test_backoff_is_exponential_bounded_and_jittered() -> None:
     assert [policy.delay(n, 1.0) for n in range(5)] == [0.25, 0.5, 1.0, 1.0, 1.0]
     assert policy.delay(3, 0.5) == 0.5
     assert policy.delay(0, 0.0) == 0.0
+
+
+def test_rate_limit_is_not_an_unknown_outcome() -> None:
+    """A 429 was not carried out: it must not look like a lost answer to creators."""
+    error = error_from_response(429, None, None, retry_after=30.0)
+    assert not isinstance(error, UpstreamUnavailableError)
+    assert error.retry_after == 30.0
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("120", 120.0),
+        (" 7 ", 7.0),
+        ("Wed, 21 Oct 2026 07:28:10 GMT", 10.0),
+        ("Wed, 21 Oct 2026 07:27:00 GMT", 0.0),  # already past
+        ("soon", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_retry_after_is_seconds_or_an_http_date(header: str | None, seconds: float | None) -> None:
+    now = 1_792_567_680.0  # Wed, 21 Oct 2026 07:28:00 GMT
+    assert retry_after_seconds(header, now=lambda: now) == seconds
