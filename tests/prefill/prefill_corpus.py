@@ -1,5 +1,6 @@
-"""The pre-fill corpus (``tests/data/emails``) and its scorer, shared by the corpus test
-and ``scripts/score_prefill.py``.
+"""The pre-fill corpora and their scorer, shared by the corpus tests and
+``scripts/score_prefill.py``: the tuning set (``tests/data/emails``) and the held-out set
+(``tests/data/emails_holdout``, only ever scored in aggregate; see its README).
 
 Each email is ``NN-name.email``: RFC 822-style header lines (the input fields: From, To,
 Cc, Subject, Date, Mailbox-Owner, Time-Zone, Locale, Mode, Body-Type, Default-Currency,
@@ -10,6 +11,7 @@ would fill in after reading the email.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +23,7 @@ from typing import Any
 from addin_server.prefill import Address, DraftInvoice, EmailInput, MerchantContext
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "emails"
+HOLDOUT_DIR = CORPUS_DIR.with_name("emails_holdout")
 # Fields with an accuracy floor held by the tests.
 FLOORS = {
     "customer_email": 0.98,
@@ -71,8 +74,8 @@ def load_email(path: Path) -> CorpusEmail:
     return CorpusEmail(path.stem, email, context, expected)
 
 
-def load_corpus() -> list[CorpusEmail]:
-    return [load_email(path) for path in sorted(CORPUS_DIR.glob("*.email"))]
+def load_corpus(directory: Path = CORPUS_DIR) -> list[CorpusEmail]:
+    return [load_email(path) for path in sorted(directory.glob("*.email"))]
 
 
 def _name(text: str) -> str:
@@ -99,6 +102,11 @@ def _expected_items(items: list[list[Any]]) -> list[list[Any]]:
     return [[_name(name), Decimal(str(qty)), Decimal(str(price))] for name, qty, price in items]
 
 
+def _multiset(items: list[list[Any]]) -> Counter[tuple[Any, ...]]:
+    """Line items in any order: (name, quantity, unit price) with how often each occurs."""
+    return Counter(tuple(item) for item in items)
+
+
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "customer_email": lambda exp, act: exp == act,
     "customer_name": lambda exp, act: _name(exp or "") == _name(act or ""),
@@ -109,7 +117,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ),
     "currency": lambda exp, act: exp == act,
     "due_date": lambda exp, act: exp == act,
-    "line_items": lambda exp, act: _expected_items(exp) == act,
+    "line_items": lambda exp, act: _multiset(_expected_items(exp)) == _multiset(act),
     "references": lambda exp, act: sorted(exp) == act,
 }
 FIELDS = tuple(_COMPARE)
@@ -124,30 +132,47 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
+class Judged:
+    """One email's draft against its expectation."""
+
+    item: CorpusEmail
+    actual: dict[str, Any]
+    right: dict[str, bool]  # field -> right, for the fields the expectation states
+
+
+def judge(item: CorpusEmail, draft: DraftInvoice) -> Judged:
+    actual = _actual(draft)
+    right = {f: _COMPARE[f](item.expected[f], actual[f]) for f in FIELDS if f in item.expected}
+    return Judged(item, actual, right)
+
+
+@dataclass(frozen=True)
 class Score:
     accuracy: dict[str, float]  # field -> share of emails right (of those that state it)
     counts: dict[str, int]  # field -> how many emails state it
     mismatches: list[Mismatch]
 
 
-def score(
-    corpus: list[CorpusEmail], prefill: Callable[[EmailInput, MerchantContext], DraftInvoice]
-) -> Score:
+def tally(judged: list[Judged]) -> Score:
     right = dict.fromkeys(FIELDS, 0)
     counts = dict.fromkeys(FIELDS, 0)
     mismatches: list[Mismatch] = []
-    for item in corpus:
-        actual = _actual(prefill(item.email, item.context))
-        for field in FIELDS:
-            if field not in item.expected:
-                continue  # e.g. no company stated: nothing to score
+    for one in judged:
+        for field, ok in one.right.items():
             counts[field] += 1
-            if _COMPARE[field](item.expected[field], actual[field]):
+            if ok:
                 right[field] += 1
             else:
-                mismatches.append(Mismatch(item.name, field, item.expected[field], actual[field]))
+                expected = one.item.expected[field]
+                mismatches.append(Mismatch(one.item.name, field, expected, one.actual[field]))
     accuracy = {f: right[f] / counts[f] if counts[f] else 1.0 for f in FIELDS}
     return Score(accuracy, counts, mismatches)
+
+
+def score(
+    corpus: list[CorpusEmail], prefill: Callable[[EmailInput, MerchantContext], DraftInvoice]
+) -> Score:
+    return tally([judge(item, prefill(item.email, item.context)) for item in corpus])
 
 
 def iter_report(result: Score) -> Iterator[str]:

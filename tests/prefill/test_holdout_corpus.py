@@ -1,0 +1,146 @@
+"""The held-out corpus (``tests/data/emails_holdout``) is well formed and the scorer of
+``scripts/score_prefill.py`` reads it as it reads the tuning set.
+
+These tests never run the engine on the held-out emails and never name one in a failure:
+the set is only scored, in aggregate, by the script.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections import Counter
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
+from typing import TypeVar
+
+import pytest
+from prefill_corpus import HOLDOUT_DIR, CorpusEmail, judge, load_corpus
+
+from addin_server.prefill import (
+    Customer,
+    DraftInvoice,
+    Extracted,
+    LineItem,
+    Reference,
+)
+
+MIN_HOLDOUT_EMAILS = 60
+MIN_PER_GROUP = 1
+GROUPS = {
+    *("en-US", "en-GB", "en-IN", "en-SG", "en-ZA", "en-Gulf"),
+    *("de", "fr", "es", "pt-BR", "pt-PT", "it", "nl", "sv", "nb", "da", "pl", "cs", "tr"),
+    *("ja", "zh-Hans", "zh-Hant", "ko"),
+}
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "score_prefill.py"
+
+
+@pytest.fixture(scope="module")
+def scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_prefill", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def holdout() -> list[CorpusEmail]:
+    return load_corpus(HOLDOUT_DIR)
+
+
+T = TypeVar("T")
+
+
+def _extracted(value: T) -> Extracted[T]:
+    return Extracted(value, 1.0, "expected")
+
+
+def oracle(item: CorpusEmail) -> DraftInvoice:
+    """The draft the expectation describes, as the engine would return it."""
+    exp = item.expected
+
+    def text(key: str) -> Extracted[str] | None:
+        return _extracted(exp[key]) if exp.get(key) else None
+
+    items = tuple(
+        LineItem(name, Decimal(str(qty)), Decimal(price), 1.0, "expected")
+        for name, qty, price in exp["line_items"]
+    )
+    refs = tuple(Reference("order", r, 1.0, "expected") for r in exp.get("references", []))
+    return DraftInvoice(
+        customer=Customer(text("customer_name"), text("customer_email"), text("company")),
+        description=None,
+        line_items=items,
+        total=_extracted(Decimal(exp["total"])) if exp["total"] is not None else None,
+        currency=_extracted(exp["currency"]),
+        due_date=_extracted(date.fromisoformat(exp["due_date"])),
+        references=refs,
+    )
+
+
+def test_holdout_is_large_varied_and_tagged(holdout: list[CorpusEmail], scorer: ModuleType) -> None:
+    assert len(holdout) >= MIN_HOLDOUT_EMAILS
+    assert all(isinstance(item.expected.get("language"), str) for item in holdout)
+    groups = Counter(scorer.language_of(item) for item in holdout)
+    thin = {g for g in GROUPS if groups[g] < MIN_PER_GROUP}
+    assert not thin, f"languages with fewer than {MIN_PER_GROUP} emails: {sorted(thin)}"
+    negatives = sum(scorer.is_negative(item) for item in holdout)
+    assert 0.07 <= negatives / len(holdout) <= 0.15
+    assert any(item.email.body_type == "html" for item in holdout)
+    assert any(item.email.mode == "compose" for item in holdout)
+
+
+def test_every_expectation_is_scored_right_when_met(
+    holdout: list[CorpusEmail], scorer: ModuleType
+) -> None:
+    """A draft equal to the expectation is right on every field: the labels are in the
+    format the scorer reads (amounts, dates, quantities, names)."""
+    wrong = 0
+    for item in holdout:
+        judged = judge(item, oracle(item))
+        wrong += not all(judged.right.values()) or not all(scorer.outcomes(judged).values())
+    assert wrong == 0, f"{wrong} held-out expectations the scorer cannot match"
+
+
+def test_an_invented_total_is_not_an_empty_draft(
+    holdout: list[CorpusEmail], scorer: ModuleType
+) -> None:
+    negative = next(item for item in holdout if scorer.is_negative(item))
+    draft = replace(oracle(negative), total=_extracted(Decimal("100.00")))
+    assert scorer.outcomes(judge(negative, draft)) == {
+        "customer_email": True,
+        "empty_draft": False,
+    }
+
+
+def test_line_items_are_a_multiset(holdout: list[CorpusEmail], scorer: ModuleType) -> None:
+    item = next(i for i in holdout if len(i.expected["line_items"]) >= 2)
+    draft = oracle(item)
+    swapped = replace(draft, line_items=draft.line_items[::-1])
+    assert scorer.outcomes(judge(item, swapped))["line_items"]
+    one_less = replace(draft, line_items=draft.line_items[1:])
+    assert not scorer.outcomes(judge(item, one_less))["line_items"]
+
+
+@pytest.mark.parametrize(
+    ("tag", "group"),
+    [
+        ("en-US", "en-US"),
+        ("en_IN", "en-IN"),
+        ("en-AE", "en-Gulf"),
+        ("en-SA", "en-Gulf"),
+        ("pt-PT", "pt-PT"),
+        ("de-AT", "de"),
+        ("fr-CA", "fr"),
+        ("zh-CN", "zh-Hans"),
+        ("zh-TW", "zh-Hant"),
+        ("zh-Hant-HK", "zh-Hant"),
+        ("ko", "ko"),
+    ],
+)
+def test_language_groups(scorer: ModuleType, tag: str, group: str) -> None:
+    assert scorer.language_group(tag) == group
