@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from addin_server import health, identity, merchants
+from addin_server import health, identity, input_limits, merchants
 from addin_server.api import init_api
 from addin_server.audit.routes import blp as audit_bp
 from addin_server.config import Settings, load_settings
@@ -52,5 +52,6 @@ def create_app(
     app.register_blueprint(taskpane_site_bp)
     identity.init_app(app, settings)  # before init_api: authentication runs first
     merchants.init_app(app, settings)  # refuses to start if a stored secret's key is missing
+    input_limits.init_app(app)  # after authentication, before the API's routes
     init_api(app, blueprints=[identity.api_blueprint, merchants_bp, audit_bp, prefill_bp])
     return app

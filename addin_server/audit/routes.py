@@ -10,6 +10,7 @@ from addin_server.api import ApiBlueprint
 from addin_server.audit.log import list_events
 from addin_server.context import request_session
 from addin_server.identity import current_user, require_admin
+from addin_server.input_limits import MAX_INT64
 
 MAX_PAGE = 200
 
@@ -23,7 +24,7 @@ blp = ApiBlueprint(
 
 class AuditQuerySchema(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PAGE))
-    before = fields.Integer(validate=validate.Range(min=1))
+    before = fields.Integer(validate=validate.Range(min=1, max=MAX_INT64))
 
 
 class AuditEventSchema(Schema):

@@ -25,6 +25,7 @@ from addin_server.identity.tokens import (
     revoke_session,
 )
 from addin_server.identity.users import add_member, list_members, remove_member
+from addin_server.input_limits import MAX_INT32
 from addin_server.merchants import profiles_visible_to
 from addin_server.problems import ApiProblem
 
@@ -96,7 +97,9 @@ class MemberSchema(Schema):
 
 class NewMemberSchema(Schema):
     email = fields.Email(load_default=None, validate=validate.Length(max=320))
-    user_id = fields.Integer(load_default=None, strict=True)
+    user_id = fields.Integer(
+        load_default=None, strict=True, validate=validate.Range(min=1, max=MAX_INT32)
+    )
     role = fields.String(
         load_default=ROLE_MEMBER, validate=validate.OneOf([ROLE_ADMIN, ROLE_MEMBER])
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
 
 from addin_server.api import ApiBlueprint
 from addin_server.context import current_settings, request_session
@@ -53,40 +54,40 @@ def create_profile(data: dict[str, Any]) -> MerchantProfile:
     )
 
 
-@blp.get("/<profile_id>")
+@blp.get("/<uuid:profile_id>")
 @blp.response(200, ProfileSchema)
-def get_profile(profile_id: str) -> MerchantProfile:
-    return profile_for(request_session(), current_user(), profile_id)
+def get_profile(profile_id: UUID) -> MerchantProfile:
+    return profile_for(request_session(), current_user(), str(profile_id))
 
 
-@blp.patch("/<profile_id>")
+@blp.patch("/<uuid:profile_id>")
 @blp.arguments(ProfileChangesSchema)
 @blp.response(200, ProfileSchema)
-def update_profile(changes: dict[str, Any], profile_id: str) -> MerchantProfile:
+def update_profile(changes: dict[str, Any], profile_id: UUID) -> MerchantProfile:
     """Change fields (admins). New credentials, merchant id or environment are verified with
     Cybersource first; secret material is replaced as a whole or not at all."""
     return profiles.update_profile(
         request_session(),
         current_user(),
-        profile_id,
+        str(profile_id),
         changes,
         settings=current_settings(),
     )
 
 
-@blp.delete("/<profile_id>")
+@blp.delete("/<uuid:profile_id>")
 @blp.response(204)
-def delete_profile(profile_id: str) -> None:
-    profiles.delete_profile(request_session(), current_user(), profile_id)
+def delete_profile(profile_id: UUID) -> None:
+    profiles.delete_profile(request_session(), current_user(), str(profile_id))
 
 
-@blp.post("/<profile_id>/verify")
+@blp.post("/<uuid:profile_id>/verify")
 @blp.response(200, ProfileSchema)
-def verify_profile(profile_id: str) -> MerchantProfile:
+def verify_profile(profile_id: UUID) -> MerchantProfile:
     """Check the stored credentials with Cybersource again (admins)."""
     return profiles.verify_profile(
         request_session(),
         current_user(),
-        profile_id,
+        str(profile_id),
         settings=current_settings(),
     )

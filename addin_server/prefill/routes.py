@@ -6,6 +6,7 @@ Thin: validate, call ``prefill_invoice``, serialise. Sign-in is enforced for eve
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +28,9 @@ blp = ApiBlueprint("prefill", __name__, url_prefix="/api/v1", description="Invoi
 
 _MAX_ADDRESS_CHARS = 320
 _RECIPIENTS = validate.Length(max=500)
+# An email's date: far enough from the calendar's ends that time zones and due days fit.
+_EARLIEST_ITEM_DATE = datetime(1900, 1, 1, tzinfo=UTC)
+_LATEST_ITEM_DATE = datetime(2999, 12, 31, tzinfo=UTC)
 
 
 class AddressSchema(Schema):
@@ -55,7 +59,11 @@ class PrefillRequestSchema(Schema):
     # Size is checked by the engine before any work: too large is a 413, not a 400.
     body = fields.String(required=True)
     body_type = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
-    item_date = fields.AwareDateTime(load_default=None, allow_none=True)
+    item_date = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=_EARLIEST_ITEM_DATE, max=_LATEST_ITEM_DATE),
+    )
     mailbox_owner = fields.String(load_default="", validate=validate.Length(max=_MAX_ADDRESS_CHARS))
     time_zone = fields.String(load_default="UTC", validate=validate.Length(max=64))
     locale = fields.String(load_default="en-US", validate=validate.Length(max=35))
