@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,24 +19,41 @@ from lxml import etree
 from werkzeug.test import TestResponse
 
 from addin_server import create_app
+from addin_server.taskpane_site.precompressed import is_hashed
 
 PROJECT_TASKPANE = Path(__file__).resolve().parents[1] / "taskpane"
 STRONG_SECRET = "k3Y-" + "abcdefghijklmnopqrstuvwxyz0123456789"
 OFFICE_APP_NS = "{http://schemas.microsoft.com/office/appforoffice/1.1}"
+BUNDLE = "taskpane-AB12CD34.js"
+BUNDLE_SOURCE = b"export const answer = 42;\n" * 40
+# Not real brotli: the site only picks the file; what is in it is the build's business.
+BROTLI_STAND_IN = b"brotli bytes"
+
+
+def _write_built(dist: Path) -> None:
+    """What ``npm run build`` writes, in miniature: pages naming a hashed bundle, and the
+    bundle with its compressed copies."""
+    dist.mkdir()
+    for page in ("taskpane.html", "support.html"):
+        template = (PROJECT_TASKPANE / page).read_text(encoding="utf-8")
+        html = template.replace("{{script}}", f"/taskpane/dist/{BUNDLE}").replace(
+            "{{stylesheet}}", "/taskpane/dist/styles-AB12CD34.css"
+        )
+        (dist / page).write_text(html, encoding="utf-8")
+    (dist / BUNDLE).write_bytes(BUNDLE_SOURCE)
+    (dist / f"{BUNDLE}.gz").write_bytes(gzip.compress(BUNDLE_SOURCE))
+    (dist / f"{BUNDLE}.br").write_bytes(BROTLI_STAND_IN)
+    (dist / "dist-AB12CD34.js.LEGAL.txt").write_text("licences\n")
 
 
 def _taskpane_copy(root: Path, *, built: bool) -> Path:
-    """The taskpane folder's served files, with a stand-in bundle when ``built``."""
+    """The taskpane folder's served files, with a stand-in build when ``built``."""
     folder = root / "taskpane"
-    for name in ("taskpane.html", "support.html"):
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(PROJECT_TASKPANE / name, folder / name)
-    shutil.copytree(PROJECT_TASKPANE / "css", folder / "css")
+    folder.mkdir(parents=True)
     shutil.copytree(PROJECT_TASKPANE / "assets", folder / "assets")
     shutil.copy(PROJECT_TASKPANE.parent / "manifest.xml", root / "manifest.xml")
     if built:
-        (folder / "dist").mkdir()
-        (folder / "dist" / "taskpane.js").write_text("export {};\n")
+        _write_built(folder / "dist")
     return folder
 
 
@@ -118,7 +136,59 @@ def test_page_says_how_to_build_when_the_bundle_is_missing(
         assert response.status_code == 503
         assert b"npm ci &amp;&amp; npm run build" in response.data
         assert "npm ci && npm run build" in caplog.text
-        assert fetch(app.test_client(), "/taskpane/dist/taskpane.js").status_code == 503
+        assert fetch(app.test_client(), f"/taskpane/dist/{BUNDLE}").status_code == 503
+
+
+def fetch_encoded(client: FlaskClient, path: str, accept_encoding: str) -> TestResponse:
+    with client.get(path, headers={"Accept-Encoding": accept_encoding}) as response:
+        response.get_data()
+    return response
+
+
+def test_the_build_serves_compressed_copies_by_accept_encoding(site: FlaskClient) -> None:
+    path = f"/taskpane/dist/{BUNDLE}"
+    brotli = fetch_encoded(site, path, "gzip, deflate, br")
+    assert brotli.headers["Content-Encoding"] == "br"
+    assert brotli.data == BROTLI_STAND_IN
+    gzipped = fetch_encoded(site, path, "gzip")
+    assert gzipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(gzipped.data) == BUNDLE_SOURCE
+    plain = fetch_encoded(site, path, "identity")
+    assert "Content-Encoding" not in plain.headers
+    assert plain.data == BUNDLE_SOURCE
+    refused = fetch_encoded(site, path, "br;q=0, gzip")
+    assert refused.headers["Content-Encoding"] == "gzip"
+    for response in (brotli, gzipped, plain):
+        assert response.mimetype == "text/javascript"
+        assert "Accept-Encoding" in response.headers["Vary"]
+        assert response.headers["ETag"]
+    assert len({r.headers["ETag"] for r in (brotli, gzipped, plain)}) == 3
+
+
+def test_hashed_files_are_immutable_and_pages_revalidated(site: FlaskClient) -> None:
+    bundle = fetch(site, f"/taskpane/dist/{BUNDLE}")
+    assert bundle.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    unhashed = fetch(site, "/taskpane/dist/dist-AB12CD34.js.LEGAL.txt")
+    assert unhashed.headers["Cache-Control"] == "no-cache"
+    page = fetch_encoded(site, "/taskpane.html", "gzip")
+    assert page.headers["Cache-Control"] == "no-cache"
+    assert f"/taskpane/dist/{BUNDLE}".encode() in page.data
+    assert fetch(site, "/support").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "hashed"),
+    [
+        ("taskpane-6WVZI2RR.js", True),
+        ("chunks/dist-SRVZAJ7U.js", True),
+        ("styles-R7TBSPS6.css", True),
+        ("taskpane.js", False),
+        ("dist-SRVZAJ7U.js.LEGAL.txt", False),
+        ("my-lowercase.js", False),
+    ],
+)
+def test_only_content_hashed_names_count_as_hashed(name: str, hashed: bool) -> None:
+    assert is_hashed(name) is hashed
 
 
 def test_icons_are_cacheable_pngs(site: FlaskClient) -> None:

@@ -1,7 +1,9 @@
 """Serves the pages Outlook loads: the taskpane, its built bundle, icons and the manifest.
 
 Files come from the project's ``taskpane/`` folder (``app.config["TASKPANE_DIR"]`` overrides
-it for tests); the bundle is ``taskpane/dist/``, made by ``npm ci && npm run build``.
+it for tests); the build (``npm ci && npm run build``) writes ``taskpane/dist/``: the pages
+with hashed asset names filled in, the hashed bundle and stylesheet, and a brotli and gzip
+copy of each. Hashed files are cached for good; pages are revalidated on every load.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
-import addin_server
 from addin_server.context import current_settings
 from addin_server.taskpane_site.manifest import origin_of, render_manifest
+from addin_server.taskpane_site.precompressed import is_hashed, send_precompressed
 
 bp = Blueprint("taskpane_site", __name__)
 log = logging.getLogger(__name__)
 
-DEFAULT_TASKPANE_DIR = Path(addin_server.__file__).resolve().parent.parent / "taskpane"
-BUNDLE = "taskpane.js"
+# addin_server/taskpane_site/views.py -> the checkout's taskpane/ folder.
+DEFAULT_TASKPANE_DIR = Path(__file__).resolve().parents[2] / "taskpane"
+PAGE = "taskpane.html"
 ICON_MAX_AGE = 7 * 24 * 3600
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 # Where Outlook on the web and new Outlook frame the pane (desktop clients use a top-level
 # webview, which frame-ancestors does not restrict). No X-Frame-Options: it cannot list them.
@@ -77,33 +81,32 @@ def _security_headers(response: Response) -> Response:
 
 
 def _revalidated(response: Response) -> Response:
-    """Pages and the (unhashed) bundle: cached, but checked against the ETag on every load."""
+    """Pages and unhashed files: cached, but checked against the ETag on every load."""
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
-@bp.get("/taskpane.html")
-def taskpane_page() -> Response:
-    folder = taskpane_dir()
-    if not (folder / "dist" / BUNDLE).is_file():
+def _built_page(name: str) -> Response:
+    dist = taskpane_dir() / "dist"
+    if not (dist / name).is_file():
         log.error(
-            "taskpane bundle missing; run 'npm ci && npm run build' in taskpane/",
-            extra={"expected": str(folder / "dist" / BUNDLE)},
+            "taskpane not built; run 'npm ci && npm run build' in taskpane/",
+            extra={"expected": str(dist / name)},
         )
         return Response(
             NOT_BUILT_PAGE, status=503, mimetype="text/html", headers={"Retry-After": "30"}
         )
-    return _revalidated(send_from_directory(folder, "taskpane.html"))
+    return _revalidated(send_precompressed(dist, name))
+
+
+@bp.get("/taskpane.html")
+def taskpane_page() -> Response:
+    return _built_page(PAGE)
 
 
 @bp.get("/support")
 def support_page() -> Response:
-    return _revalidated(send_from_directory(taskpane_dir(), "support.html"))
-
-
-@bp.get("/taskpane/<name>.css")
-def stylesheet(name: str) -> Response:
-    return _revalidated(send_from_directory(taskpane_dir() / "css", f"{name}.css"))
+    return _built_page("support.html")
 
 
 @bp.get("/taskpane/dist/<path:name>")
@@ -112,7 +115,11 @@ def bundle(name: str) -> Response:
     if not dist.is_dir():
         log.error("taskpane/dist missing; run 'npm ci && npm run build' in taskpane/")
         abort(503)
-    return _revalidated(send_from_directory(dist, name))
+    response = send_precompressed(dist, name)
+    if is_hashed(name):
+        response.headers["Cache-Control"] = IMMUTABLE
+        return response
+    return _revalidated(response)
 
 
 @bp.get("/taskpane/assets/<name>.png")

@@ -37,11 +37,12 @@ function networkProblem(error) {
  * @param {{getToken: (options?: {forceRefresh?: boolean}) => Promise<string>}} auth
  */
 export function createApi(auth) {
-  async function send(method, path, body, forceRefresh) {
+  async function send(method, path, body, forceRefresh, extraHeaders) {
     const token = await auth.getToken({ forceRefresh });
     const headers = {
       Accept: "application/json, application/problem+json",
       Authorization: `Bearer ${token}`,
+      ...extraHeaders,
     };
     const init = { method, headers };
     if (body !== undefined) {
@@ -55,11 +56,11 @@ export function createApi(auth) {
     }
   }
 
-  async function request(method, path, body) {
-    let response = await send(method, path, body, false);
+  async function request(method, path, body, headers = {}) {
+    let response = await send(method, path, body, false, headers);
     if (response.status === 401) {
       // Expired or revoked since we got it: sign in again (silently if possible), once.
-      response = await send(method, path, body, true);
+      response = await send(method, path, body, true, headers);
     }
     const content = await readBody(response);
     if (!response.ok) {
@@ -74,6 +75,6 @@ export function createApi(auth) {
 
   return {
     get: (path) => request("GET", path),
-    post: (path, body) => request("POST", path, body),
+    post: (path, body, headers) => request("POST", path, body, headers),
   };
 }

@@ -9,7 +9,7 @@ export class OfficeCallError extends Error {
 }
 
 /** Promise around an Office `...Async(…, callback)` call. */
-function officeAsync(office, what, start) {
+export function officeAsync(office, what, start) {
   return new Promise((resolve, reject) => {
     start((result) => {
       if (result.status === office.AsyncResultStatus.Succeeded) resolve(result.value);
@@ -19,7 +19,7 @@ function officeAsync(office, what, start) {
 }
 
 /** Compose items expose their fields as objects with getAsync; read items as plain values. */
-function isCompose(item) {
+export function isCompose(item) {
   return typeof item.subject?.getAsync === "function";
 }
 
@@ -92,5 +92,25 @@ export async function readCurrentItem(office) {
     mailbox_owner: profile.emailAddress,
     time_zone: ianaTimeZone(profile.timeZone),
     locale: office.context.displayLanguage || "en-US",
+  };
+}
+
+/** A name for the open item that stays the same while it is open: the draft's storage key.
+ * Read items have an id; a message being written has none before it is saved, so it is known
+ * by its conversation (a reply) or as the one new message of this pane. */
+export function itemKey(item) {
+  if (!item) return null;
+  if (!isCompose(item)) return `read:${item.itemId}`;
+  return `compose:${item.conversationId || "new"}`;
+}
+
+/** Which email an invoice came from, as the invoices API records it (read items only). */
+export function sourceEmail(item) {
+  if (!item || isCompose(item)) return null;
+  return {
+    item_id: item.itemId ?? "",
+    conversation_id: item.conversationId ?? "",
+    internet_message_id: item.internetMessageId ?? "",
+    subject: item.subject ?? "",
   };
 }

@@ -71,18 +71,31 @@
   const record = (method, ...args) => calls.push({ method, args: JSON.parse(JSON.stringify(args)) });
   const itemHandlers = [];
 
+  // Read items' bodies can only be read; compose bodies also report their type and take
+  // text at the cursor (recorded in seed.inserted, as Outlook would show it in the draft).
   function bodyOf(seed) {
-    return strict(
-      {
-        getAsync(coercionType, ...rest) {
-          record("body.getAsync", coercionType);
-          const failure = seed.bodyErrors?.[coercionType];
-          const content = seed.body?.[coercionType];
-          reply(rest, failure ? failed(failure) : succeeded(content ?? ""));
-        },
+    const body = {
+      getAsync(coercionType, ...rest) {
+        record("body.getAsync", coercionType);
+        const failure = seed.bodyErrors?.[coercionType];
+        const content = seed.body?.[coercionType];
+        reply(rest, failure ? failed(failure) : succeeded(content ?? ""));
       },
-      "item.body",
-    );
+    };
+    if (seed.mode === "compose") {
+      const bodyType = seed.bodyType ?? "html";
+      body.getTypeAsync = (...args) => {
+        record("body.getTypeAsync");
+        reply(args, succeeded(bodyType));
+      };
+      body.setSelectedDataAsync = (data, options, ...rest) => {
+        record("body.setSelectedDataAsync", data, options ?? null);
+        if (typeof data !== "string") throw new TypeError("setSelectedDataAsync: data must be a string");
+        if (bodyType === "text" && options?.coercionType === "html") return reply(rest, failed(9000, "InvalidFormatError"));
+        reply(rest, succeeded(undefined));
+      };
+    }
+    return strict(body, "item.body");
   }
 
   const getter = (name, value) =>
@@ -98,7 +111,7 @@
 
   function itemOf(seed) {
     if (!seed) return null;
-    const common = { itemType: "message", body: bodyOf(seed) };
+    const common = { itemType: "message", body: bodyOf(seed), conversationId: seed.conversationId ?? "AAQkAD-fake-conversation" };
     if (seed.mode === "compose") {
       return strict(
         {
@@ -114,21 +127,49 @@
     return strict(
       {
         ...common,
-        itemId: seed.itemId ?? "AAMkAD-fake-item",
+        // Every message has its own id; tests that do not name one get one from the subject.
+        itemId: seed.itemId ?? `AAMkAD-${encodeURIComponent(seed.subject ?? "").slice(0, 40)}`,
+        internetMessageId: seed.internetMessageId ?? "<fake-message@example.test>",
         subject: seed.subject ?? "",
         from: seed.from,
         sender: seed.sender ?? seed.from,
         to: seed.to ?? [],
         cc: seed.cc ?? [],
         dateTimeCreated: new Date(seed.dateTimeCreated ?? "2026-11-20T09:30:00Z"),
-        displayReplyFormAsync(formData, ...rest) {
-          record("item.displayReplyFormAsync", formData);
-          reply(rest, succeeded(undefined));
+        // Mailbox 1.9; below it only the synchronous displayReplyForm exists.
+        ...(atLeast(supportedSets.Mailbox, "1.9")
+          ? {
+              displayReplyFormAsync(formData, ...rest) {
+                record("item.displayReplyFormAsync", formData);
+                checkReplyForm(formData);
+                reply(rest, succeeded(undefined));
+              },
+            }
+          : {}),
+        displayReplyForm(formData) {
+          record("item.displayReplyForm", formData);
+          checkReplyForm(formData);
         },
       },
       "item",
     );
   }
+
+  // Outlook's limit for a reply form's HTML body (32 KB); beyond it the call throws.
+  function checkReplyForm(formData) {
+    const html = typeof formData === "string" ? formData : formData?.htmlBody;
+    if (typeof html !== "string") throw new TypeError("reply form needs an htmlBody string");
+    if (html.length > 32 * 1024) throw new RangeError("htmlBody exceeds 32 KB");
+  }
+
+  // Requirement sets the fake client supports: {"Mailbox": "1.9", "NestedAppAuth": "1.1"};
+  // a set given as null is one this client lacks.
+  const supportedSets = { Mailbox: "1.9", IdentityAPI: "1.3", DialogApi: "1.2", ...config.requirementSets };
+  const atLeast = (have, want) => {
+    if (!have) return false;
+    const [a, b] = [have, want || "1.1"].map((v) => v.split(".").map(Number));
+    return a[0] > b[0] || (a[0] === b[0] && (a[1] ?? 0) >= (b[1] ?? 0));
+  };
 
   let currentItem = itemOf(config.item ?? null);
 
@@ -153,12 +194,6 @@
     "Office.context.mailbox",
   );
 
-  // Requirement sets the fake client supports: {"Mailbox": "1.9", "NestedAppAuth": "1.1"}.
-  const supportedSets = { Mailbox: "1.9", IdentityAPI: "1.3", ...config.requirementSets };
-  const atLeast = (have, want) => {
-    const [a, b] = [have, want || "1.1"].map((v) => v.split(".").map(Number));
-    return a[0] > b[0] || (a[0] === b[0] && (a[1] ?? 0) >= (b[1] ?? 0));
-  };
 
   // Dialog behaviour: {"mode": "window"} opens the URL in a real popup whose messageParent
   // reaches this page; {"openError": 12007} fails the open; {"event": 12006} reports the
@@ -226,10 +261,14 @@
         {
           mailbox,
           displayLanguage: config.displayLanguage ?? "en-US",
+          // Office's theme colours (Office.context.officeTheme); {"dark": true} for a dark one.
+          officeTheme: config.dark
+            ? { bodyBackgroundColor: "#1f1f1f", bodyForegroundColor: "#ffffff", controlBackgroundColor: "#292929", controlForegroundColor: "#ffffff" }
+            : { bodyBackgroundColor: "#ffffff", bodyForegroundColor: "#242424", controlBackgroundColor: "#ffffff", controlForegroundColor: "#242424" },
           requirements: strict(
             {
               isSetSupported(name, version) {
-                return name in supportedSets && atLeast(supportedSets[name], version);
+                return atLeast(supportedSets[name], version);
               },
             },
             "Office.context.requirements",

@@ -86,8 +86,11 @@ def test_signs_in_and_fills_the_invoice_from_the_email(
     expect(page.locator("#field-due_date")).to_have_value("2026-12-15")
     assert line_item_names(page) == ["Logo design", "Website hosting (1 year)"]
     expect(page.locator("#invoice-total")).to_have_text("$1,020.00")
-    # Each prefilled field says where in the email it came from.
-    expect(page.locator(".line-item").first.locator(".why")).to_contain_text("Logo design")
+    # Where each value came from is shown on demand, not under every field.
+    evidence = page.locator(".line-item").first.locator(".evidence")
+    expect(evidence).to_be_hidden()
+    page.get_by_role("button", name="From the email").click()
+    expect(evidence).to_contain_text("Logo design")
     # The HTML body was read, so tables and lists reach the extractor intact.
     assert [c["args"] for c in pane.office_calls("body.getAsync")] == [["html"]]
 
@@ -238,14 +241,20 @@ def test_office_sign_in_error_is_explained_and_sign_in_retries(
     expect(invoice_form(page).locator("#account-name")).to_have_text("Mia Merchant")
 
 
-def test_without_office_sso_the_dialog_signs_in(
+def test_without_office_sso_the_dialog_signs_in_after_a_click(
     open_taskpane: OpenTaskpane, live_app: LiveApp
 ) -> None:
     # 13012: this client cannot do Office SSO; the backend's sign-in dialog takes over and
-    # runs the real auth-code flow against the test provider in a popup window.
+    # runs the real auth-code flow against the test provider in a popup window — but only
+    # once the user asks for it.
     pane = open_taskpane(item=WEBSITE_REQUEST, accessToken={"error": 13012})
-    page = invoice_form(pane.page)
+    page = pane.page
+    expect(page.locator("#view-signin")).to_be_visible(timeout=15_000)
+    expect(page.locator("#signin-error")).to_be_hidden()
+    assert not pane.office_calls("ui.displayDialogAsync")
 
+    page.get_by_role("button", name="Sign in").click()
+    invoice_form(page)
     expect(page.locator("#account-name")).to_have_text("Mia Merchant")
     expect(page.locator("#field-customer-email")).to_have_value("carla@acme.example")
     (opened,) = pane.office_calls("ui.displayDialogAsync")
@@ -260,8 +269,9 @@ def test_closed_sign_in_dialog_is_explained(open_taskpane: OpenTaskpane, live_ap
         dialog={"mode": "none", "event": 12006},
     )
     page = pane.page
-
     expect(page.locator("#view-signin")).to_be_visible(timeout=15_000)
+    page.get_by_role("button", name="Sign in").click()
+
     expect(page.locator("#signin-error")).to_have_text(
         "The sign-in window was closed before sign-in finished."
     )
