@@ -66,7 +66,7 @@ def taskpane_bundle() -> Path:
     if npm is None:
         pytest.skip("npm not found: install Node.js 20+")
     subprocess.run([npm, "run", "--silent", "build"], cwd=TASKPANE_DIR, check=True)
-    return TASKPANE_DIR / "dist" / "taskpane.js"
+    return TASKPANE_DIR / "dist" / "taskpane.html"
 
 
 def _spki_hash(cert_path: Path) -> str:
