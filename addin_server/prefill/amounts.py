@@ -1,10 +1,13 @@
-"""Money in email text: currency symbols, ISO codes and words; the number formats
-1,234.56 / 1.234,56 / 1 234,56 / 1'234.56; each currency's minor units.
+"""Money in email text: a number as people write it (1,234.56 · 1.234,56 · 1 234,56 ·
+1'234.56 · 12,34,567.00 · $1.2k · 15万円 · ₹3 lakh) with a currency mark before or after
+it: an ISO 4217 code, or a symbol or name CLDR knows in any lexicon language ("zł",
+"Kč", "kr", "R$", "hong kong dollars") or a lexicon adds ("S$", "Rs.").
 
 Only numbers marked with a currency are amounts; bare numbers (phone numbers, dates,
-quantities, postcodes, order numbers, percentages) are not. Every pattern is linear:
-a number starts only where no digit or separator precedes it, and its integer part is
-bounded, so 100,000 digits in a row cost one failed attempt.
+quantities, postcodes, order numbers, percentages) are not. Every number is found by one
+linear pattern (a number starts only where no digit or separator precedes it, and its
+integer part is bounded); the marks around it are looked up in tables, a constant amount
+of work per number.
 """
 
 from __future__ import annotations
@@ -14,74 +17,26 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from addin_server.currencies import MINOR_UNITS
-
-SUPPORTED_CURRENCIES = frozenset(
-    ["USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "SEK", "BRL", "MXN"]
+from addin_server.prefill.lexicon import is_unspaced, scales
+from addin_server.prefill.lexicon.locale_data import (
+    currency_marks,
+    preferred_reading,
+    region_currency,
 )
+
+# Every ISO 4217 currency: any may be the merchant's or the email's.
+SUPPORTED_CURRENCIES = frozenset(MINOR_UNITS)
+# Upper-case words that are also codes: read as a currency only next to a symbol-free
+# number in an email that is otherwise about that currency would be guesswork.
+_WORD_CODES = frozenset({"ALL", "TOP", "CUP", "PEN", "SOS", "BOB", "MOP", "GEL", "NAD", "MAD"})
 # Largest amount taken as money: above this a "number" is an id or noise.
 MAX_AMOUNT = Decimal("1000000000")
+# Codes also written in lower case ("500 eur"); "try", "all" ... are words first.
+_LOWER_CASE_CODES = frozenset(
+    {"USD", "EUR", "GBP", "JPY", "CNY", "INR", "CAD", "AUD", "CHF", "SEK", "NOK", "DKK"}
+    | {"PLN", "CZK", "KRW", "BRL", "MXN", "HKD", "SGD", "NZD", "ZAR", "AED", "SAR", "HUF"}
+)
 
-# Symbols and words -> currency; "$", "¥" and "kr" depend on the merchant and locale.
-_DOLLAR = "$"
-_YEN_OR_YUAN = "¥"
-_PREFIX_MARKS: dict[str, str] = {
-    "US$": "USD",
-    "USD$": "USD",
-    "C$": "CAD",
-    "CA$": "CAD",
-    "CAD$": "CAD",
-    "A$": "AUD",
-    "AU$": "AUD",
-    "AUD$": "AUD",
-    "MX$": "MXN",
-    "MEX$": "MXN",
-    "R$": "BRL",
-    "CN¥": "CNY",
-    "RMB": "CNY",
-    "Rs.": "INR",
-    "Rs": "INR",
-    "₹": "INR",
-    "€": "EUR",
-    "£": "GBP",
-    "Fr.": "CHF",
-    "SFr.": "CHF",
-    "$": _DOLLAR,
-    "¥": _YEN_OR_YUAN,
-    "kr": "SEK",
-}
-_SUFFIX_MARKS: dict[str, str] = {
-    "€": "EUR",
-    "円": "JPY",
-    "元": "CNY",
-    "人民币": "CNY",
-    "kr": "SEK",
-    "kr.": "SEK",
-    "Fr.": "CHF",
-    "$": _DOLLAR,
-    "£": "GBP",
-    "₹": "INR",
-    "dollars": _DOLLAR,
-    "dollar": _DOLLAR,
-    "euros": "EUR",
-    "euro": "EUR",
-    "Euro": "EUR",
-    "pounds": "GBP",
-    "yen": "JPY",
-    "rupees": "INR",
-    "francs": "CHF",
-    "kronor": "SEK",
-    "reais": "BRL",
-    "pesos": "MXN",
-    "dólares": _DOLLAR,
-    "yuan": "CNY",
-}
-
-
-def _alternation(tokens: list[str]) -> str:
-    return "|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True))
-
-
-_CODES = "|".join(sorted(SUPPORTED_CURRENCIES | {"RMB"}))
 # Integer part: grouped by one separator kind, or at most 12 plain digits.
 NUMBER = (
     r"(?<![\d.,'])"
@@ -90,24 +45,11 @@ NUMBER = (
     r"(?:[.,]\d{1,2})?|\d{1,12}(?:[.,]\d{1,2})?)"
     r"(?![\d%]|[.,']\d)"
 )
-_LETTER_BEFORE = r"(?<![^\W\d_])"
-_LETTER_AFTER = r"(?![^\W\d_])"
-_PREFIX = (
-    rf"(?P<pre>{_LETTER_BEFORE}(?:{_CODES}){_LETTER_AFTER}|"
-    rf"{_LETTER_BEFORE}(?:{_alternation(list(_PREFIX_MARKS))}))"
-)
-_CJK_SUFFIXES = [mark for mark in _SUFFIX_MARKS if not mark.isascii()]
-_SUFFIX = (
-    rf"(?P<post>(?:{_CODES}){_LETTER_AFTER}"
-    # Latin words and symbols end at a word boundary; 円 and 元 run on into the sentence.
-    rf"|(?:{_alternation([m for m in _SUFFIX_MARKS if m not in _CJK_SUFFIXES])}){_LETTER_AFTER}"
-    rf"|{_alternation(_CJK_SUFFIXES)})"
-)
-MONEY_RE = re.compile(
-    rf"{_PREFIX} ?(?P<n1>-?{NUMBER})(?: ?(?P<code>(?:{_CODES})){_LETTER_AFTER})?"
-    rf"|(?P<n2>{NUMBER}) ?{_SUFFIX}"
-)
 NUMBER_RE = re.compile(NUMBER)
+_RUN_AFTER = re.compile(r"[^\s\d]{1,14}")
+_RUN_BEFORE = re.compile(r"[^\s\d]{1,14}$")
+_WORDS_AFTER = re.compile(r"[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){1,2}")
+_MINUS = ("-", "\u2212")  # hyphen-minus, minus sign
 
 
 @dataclass(frozen=True)
@@ -118,26 +60,98 @@ class Money:
     end: int
 
 
+def _is_boundary(run: str, length: int) -> bool:
+    """A mark of ``length`` characters may end there: not inside a word ("kr" in "krabs")."""
+    last = run[length - 1]
+    inside_word = length < len(run) and run[length].isalpha()
+    return not (inside_word and last.isalpha() and not is_unspaced(last))
+
+
+def _lookup(token: str) -> str | None:
+    """The mark ``token`` is, as a key of the marks table or an ISO code; else None."""
+    if token in SUPPORTED_CURRENCIES:
+        return None if token in _WORD_CODES else token
+    if token.upper() in _LOWER_CASE_CODES and token.islower():
+        return token.upper()
+    marks = currency_marks()
+    if token in marks:
+        return token
+    folded = token.casefold()
+    return folded if folded in marks else None
+
+
+def _mark_after(text: str) -> tuple[str | None, int]:
+    """The currency mark at the start of ``text`` (after one optional space), and its end."""
+    start = 1 if text[:1] == " " else 0
+    words = _WORDS_AFTER.match(text, start)
+    if words is not None:
+        phrase = words.group().casefold()
+        for end in range(len(phrase), 0, -1):
+            ends_word = end == len(phrase) or phrase[end] == " "
+            if ends_word and " " in phrase[:end] and phrase[:end] in currency_marks():
+                return phrase[:end], start + end
+    run = _RUN_AFTER.match(text, start)
+    if run is None:
+        return None, 0
+    token = run.group()
+    for length in range(len(token), 0, -1):
+        mark = _lookup(token[:length])
+        if mark is not None and _is_boundary(token, length):
+            return mark, start + length
+    return None, 0
+
+
+def _mark_before(text: str) -> tuple[str | None, int]:
+    """The currency mark that ends ``text`` (before one optional space), and how many
+    characters before the end it starts."""
+    space = 1 if text.endswith(" ") else 0
+    run = _RUN_BEFORE.search(text[: len(text) - space])
+    if run is None:
+        return None, 0
+    token = run.group()
+    for start in range(len(token)):
+        piece = token[start:]
+        if start and piece[0].isalpha() and token[start - 1].isalpha():
+            continue
+        mark = _lookup(piece)
+        if mark is not None:
+            return mark, len(piece) + space
+    return None, 0
+
+
+def _scale_after(text: str) -> tuple[int, int]:
+    """ "k", "万", " lakh" right after a number: (multiplier, characters used)."""
+    start = 1 if text[:1] == " " else 0
+    run = _RUN_AFTER.match(text, start)
+    if run is None:
+        return 1, 0
+    token = run.group()
+    table = scales()
+    for length in range(len(token), 0, -1):
+        piece = token[:length].casefold()
+        if piece in table and (_is_boundary(token, length) or is_unspaced(piece[-1])):
+            return table[piece], start + length
+    return 1, 0
+
+
+def _readings(mark: str) -> int:
+    return 1 if mark in SUPPORTED_CURRENCIES else len(currency_marks().get(mark, ()))
+
+
 def resolve_currency(mark: str, default_currency: str, locale: str) -> str:
-    """The currency a symbol, code or word stands for, given the merchant and locale."""
-    code = mark.upper()
-    if code in SUPPORTED_CURRENCIES:
-        return code
-    if code == "RMB":
-        return "CNY"
-    meaning = (
-        _PREFIX_MARKS.get(mark) or _SUFFIX_MARKS.get(mark) or _SUFFIX_MARKS.get(mark.lower(), "")
-    )
-    region = locale.replace("_", "-").split("-")[-1].upper()
-    if meaning == _DOLLAR:
-        if default_currency in ("USD", "CAD", "AUD", "MXN"):
-            return default_currency
-        return {"CA": "CAD", "AU": "AUD", "MX": "MXN"}.get(region, "USD")
-    if meaning == _YEN_OR_YUAN:
-        if default_currency == "CNY" or locale.lower().startswith("zh"):
-            return "CNY"
-        return "JPY"
-    return meaning
+    """The currency a code, symbol or name stands for. An ambiguous one ("$", "kr", "¥")
+    is the merchant's currency if it may be that, else the email region's, else the
+    reading English gives it."""
+    if mark in SUPPORTED_CURRENCIES:
+        return mark
+    readings = currency_marks().get(mark, frozenset())
+    if len(readings) == 1:
+        return next(iter(readings))
+    for candidate in (default_currency, region_currency(locale) if locale else None):
+        if candidate in readings:
+            return candidate
+    preferred = preferred_reading().get(mark)
+    return preferred if preferred in readings else min(readings, default="")
 
 
 def parse_number(raw: str) -> Decimal | None:
@@ -173,16 +187,36 @@ def quantize(value: Decimal, currency: str) -> Decimal:
 def find_money(text: str, default_currency: str, locale: str) -> list[Money]:
     """Every currency-marked amount in ``text``, in order."""
     found: list[Money] = []
-    for match in MONEY_RE.finditer(text):
-        # "¥8,600 RMB", "$12,500.00 MXN": a code after the amount says more than a symbol.
-        mark = match.group("code") or match.group("pre") or match.group("post")
-        raw = match.group("n1") or match.group("n2")
-        value = parse_number(raw)
-        if value is None or abs(value) > MAX_AMOUNT:
-            continue
-        currency = resolve_currency(mark, default_currency, locale)
-        found.append(Money(quantize(value, currency), currency, match.start(), match.end()))
+    for match in NUMBER_RE.finditer(text):
+        money = _money_at(text, match, default_currency, locale)
+        if money is not None:
+            found.append(money)
     return found
+
+
+def _money_at(text: str, match: re.Match[str], default_currency: str, locale: str) -> Money | None:
+    start, end = match.span()
+    scale, scale_end = _scale_after(text[end : end + 20])
+    after, after_end = _mark_after(text[end + scale_end : end + scale_end + 40])
+    before, before_length = _mark_before(text[max(0, start - 16) : start])
+    # "¥8,600 RMB", "$12,500.00 MXN": a code after the amount says more than a symbol.
+    mark = (
+        after
+        if before is None or (after is not None and _readings(after) <= _readings(before))
+        else before
+    )
+    value = parse_number(match.group()) if mark is not None else None
+    if mark is None or value is None or abs(value * scale) > MAX_AMOUNT:
+        return None
+    currency = resolve_currency(mark, default_currency, locale)
+    if not currency:
+        return None
+    money_start = start - before_length
+    # "-$50.00", "$ -50.00", "\u2212 50 €": a discount or a credit.
+    if text[max(0, money_start - 1) : money_start] in _MINUS or text[start - 1 : start] in _MINUS:
+        value = -value
+    stop = end + scale_end + (after_end if after is not None else 0)
+    return Money(quantize(value * scale, currency), currency, money_start, stop)
 
 
 def find_plain_number(text: str) -> tuple[Decimal, int, int] | None:

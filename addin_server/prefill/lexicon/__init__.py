@@ -1,0 +1,155 @@
+"""What the pre-fill engine knows of each language, as data: one TOML file per language
+(``<code>.toml`` beside this module). Adding a language adds a file, not code.
+
+A file has ``locales`` (the CLDR locales Babel reads month, weekday, number and currency
+names from, see ``locale_data``), ``[words]`` (phrase lists: total words, due words, units
+...), ``[terms]`` (payment-term templates), ``[numbers]`` (number words and scales) and
+``[currency]`` (marks CLDR does not know, e.g. ``"S$" = "SGD"``; a value that is no ISO
+code is another mark: ``kronor = "kr"``) and ``[preferred]`` (an ambiguous mark's reading
+when nothing in the email settles it).
+
+Phrases are literal text, matched case-insensitively; a space matches any run of spaces.
+A phrase ending in ``*`` is a stem (``deliver*`` matches "delivery"). Words of spaced
+scripts match whole words only; Chinese, Japanese and Korean phrases match anywhere.
+Templates add placeholders, each read as one capture group: ``{n}`` a count of days,
+``{d}`` a day of the month (``10th``, ``10.``), ``{w}`` a weekday name, ``{m}`` a month
+name (both checked against ``locale_data`` by the caller), ``{p}`` a percentage and
+``{any}`` a short stretch of text (not captured).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_DIR = Path(__file__).resolve().parent
+_NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+_NOT_LETTER_AFTER = r"(?![^\W\d_])"
+_PLACEHOLDERS = {
+    "{n}": r"(\d{1,3})",
+    "{d}": r"(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?",
+    "{w}": r"([^\W\d_]{2,12}\.?)",
+    "{m}": r"([^\W\d_]{3,12}\.?)",
+    "{p}": r"\d{1,2}(?:[.,]\d{1,2})?\s?%",
+    "{any}": r"[^\n]{0,300}?",
+}
+_PLACEHOLDER = re.compile("|".join(re.escape(p) for p in _PLACEHOLDERS))
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    locales: tuple[str, ...]
+    words: dict[str, tuple[str, ...]]
+    terms: dict[str, tuple[str, ...]]
+    numbers: dict[str, int]
+    scales: dict[str, int]
+    currency: dict[str, str]
+    preferred: dict[str, str]
+
+
+def _load(path: Path) -> Language:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    numbers = data.get("numbers", {})
+    return Language(
+        code=path.stem,
+        locales=tuple(data.get("locales", [path.stem])),
+        words={k: tuple(v) for k, v in data.get("words", {}).items()},
+        terms={k: tuple(v) for k, v in data.get("terms", {}).items()},
+        numbers={k.casefold(): int(v) for k, v in numbers.get("words", {}).items()},
+        scales={k.casefold(): int(v) for k, v in numbers.get("scales", {}).items()},
+        currency=dict(data.get("currency", {})),
+        preferred=dict(data.get("preferred", {})),
+    )
+
+
+@cache
+def languages() -> tuple[Language, ...]:
+    """Every language with a lexicon file, English first (its readings break ties)."""
+    paths = sorted(_DIR.glob("*.toml"), key=lambda p: (p.stem != "en", p.stem))
+    return tuple(_load(path) for path in paths)
+
+
+def words(key: str) -> tuple[str, ...]:
+    """The phrases filed under ``[words] key`` in every language."""
+    return tuple(dict.fromkeys(w for lang in languages() for w in lang.words.get(key, ())))
+
+
+def terms(key: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for lang in languages() for t in lang.terms.get(key, ())))
+
+
+@cache
+def number_words() -> dict[str, int]:
+    """ "two" -> 2, "zwei" -> 2, "a dozen" -> 12, ... in every language."""
+    return {k: v for lang in reversed(languages()) for k, v in lang.numbers.items()}
+
+
+@cache
+def scales() -> dict[str, int]:
+    """ "k" -> 1000, "万" -> 10000, "lakh" -> 100000, ... in every language."""
+    return {k: v for lang in reversed(languages()) for k, v in lang.scales.items()}
+
+
+@cache
+def extra_currency_marks() -> dict[str, str]:
+    return {k: v for lang in reversed(languages()) for k, v in lang.currency.items()}
+
+
+def preferred_readings() -> dict[str, str]:
+    return {k: v for lang in reversed(languages()) for k, v in lang.preferred.items()}
+
+
+def is_unspaced(char: str) -> bool:
+    """Chinese, Japanese and Korean: words are not set off by spaces or boundaries."""
+    return "\u1100" <= char <= "\u11ff" or "\u2e80" <= char <= "\ud7af" or char >= "\uf900"
+
+
+def phrase_regex(phrase: str) -> str:
+    """One phrase or template as a regular expression (see the module's docstring)."""
+    stem = phrase.endswith("*")
+    text = phrase.rstrip("*").strip()
+    parts: list[str] = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts.append(_literal(text[position : match.start()]))
+        parts.append(_PLACEHOLDERS[match.group()])
+        position = match.end()
+    parts.append(_literal(text[position:]))
+    body = "".join(parts)
+    first, last = text[:1], text[-1:]
+    if first.isalpha() and not is_unspaced(first):
+        body = _NOT_LETTER_BEFORE + body
+    if last.isalpha() and not is_unspaced(last) and not stem:
+        body += _NOT_LETTER_AFTER
+    return body
+
+
+def _literal(text: str) -> str:
+    return r"\s+".join(re.escape(piece) for piece in text.split(" "))
+
+
+def alternation(phrases: tuple[str, ...] | list[str]) -> str:
+    """Longest phrases first, so that "total due" wins over "total"."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return "|".join(f"(?:{phrase_regex(p)})" for p in ordered) or r"(?!x)x"
+
+
+@cache
+def word_re(*keys: str) -> re.Pattern[str]:
+    """One pattern for the phrases under ``keys`` in every language."""
+    return re.compile(alternation([w for key in keys for w in words(key)]), re.IGNORECASE)
+
+
+@cache
+def term_re(*keys: str) -> re.Pattern[str]:
+    """One pattern for the term templates under ``keys`` in every language."""
+    return re.compile(alternation([t for key in keys for t in terms(key)]), re.IGNORECASE)
+
+
+def first_group(match: re.Match[str]) -> str | None:
+    """The placeholder a template matched (each template has at most one captured)."""
+    return next((g for g in match.groups() if g is not None), None)
