@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from addin_server import health, identity, input_limits, merchants
+from addin_server import health, identity, input_limits, merchants, security_headers
 from addin_server.api import init_api
 from addin_server.audit.routes import blp as audit_bp
 from addin_server.config import Settings, load_settings
@@ -46,6 +46,7 @@ def create_app(
     app.teardown_appcontext(close_request_session)
 
     install_request_logging(app)
+    security_headers.init_app(app, settings)
     register_error_handlers(app)
     register_upstream_problems(app)  # Cybersource failures as problems, in one place
     app.register_blueprint(health.bp)
