@@ -27,8 +27,8 @@ from addin_server.prefill import (
     Reference,
 )
 
-MIN_HOLDOUT_EMAILS = 60
-MIN_PER_GROUP = 1
+MIN_HOLDOUT_EMAILS = 130
+MIN_PER_GROUP = 4
 GROUPS = {
     *("en-US", "en-GB", "en-IN", "en-SG", "en-ZA", "en-Gulf"),
     *("de", "fr", "es", "pt-BR", "pt-PT", "it", "nl", "sv", "nb", "da", "pl", "cs", "tr"),
