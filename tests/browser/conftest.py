@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from flask import Flask
@@ -35,6 +36,7 @@ from playwright.sync_api import (
 from addin_server import create_app
 from addin_server.dev.loopback import LoopbackServer, free_port
 from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient, ProviderUser
+from addin_server.dev.simulator import DemoMerchant, create_simulator_app, demo_merchant
 from addin_server.devcert import TlsFiles
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
 from addin_server.storage import migrate
@@ -52,9 +54,12 @@ CHROMIUM_ARGS = [
 TASKPANE_DIR = Path(__file__).resolve().parents[2] / "taskpane"
 OFFICE_JS_URL = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
 FAKE_OFFICE_JS = Path(__file__).with_name("fake_office.js")
+AXE_JS = TASKPANE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# Screenshots of each state, kept as test artifacts (gitignored).
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
-# A narrow Outlook sidebar.
-TASKPANE_VIEWPORT = {"width": 380, "height": 760}
+# The narrowest Outlook sidebar.
+TASKPANE_VIEWPORT = {"width": 320, "height": 760}
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +112,8 @@ class LiveApp:
     provider: OpenIdProvider
     client_id: str
     merchant: ProviderUser
+    simulator_url: str
+    profiles: dict[str, dict[str, Any]]  # by default currency: "USD", "EUR"
 
     def access_token(self, **claims: Any) -> str:
         """An access token for the app's API, as Office SSO would hand the taskpane."""
@@ -125,15 +132,54 @@ MERCHANT = ProviderUser(
     name="Mia Merchant",
     username="mia@merchant.example",
 )
+# Two Cybersource accounts of the merchant: US dollars (the first) and euros.
+ACCOUNTS = {"USD": ("browser_usd", "Mia US", 14), "EUR": ("browser_eur", "Mia Europe", 30)}
+
+
+def _create_profiles(
+    url: str, token: str, demos: dict[str, DemoMerchant], ca_bundle: Path
+) -> dict[str, dict[str, Any]]:
+    """The merchant's profiles, created through the API as an admin would (the first one
+    makes its creator the tenant's admin)."""
+    profiles = {}
+    for currency, (merchant_id, name, due_days) in ACCOUNTS.items():
+        demo = demos[merchant_id]
+        body = {
+            "display_name": name,
+            "environment": "sandbox",
+            "merchant_id": merchant_id,
+            "auth_scheme": "jwt_shared_secret",
+            "key_id": demo.credentials.key_id,
+            "shared_secret": demo.credentials.shared_secret_b64,
+            "default_currency": currency,
+            "invoice_number_prefix": f"{currency}-",
+            "default_due_days": due_days,
+        }
+        response = requests.post(
+            f"{url}/api/v1/merchants",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            verify=str(ca_bundle),
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+        profiles[currency] = response.json()
+    return profiles
 
 
 @pytest.fixture(scope="session")
 def live_app(
     identity_tls: TlsFiles,
+    identity_ca_bundle: Path,
     taskpane_bundle: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[LiveApp]:
-    """Production mode, so every sign-in method (NAA, Office SSO, dialog) is offered."""
+    """Production mode, so every sign-in method (NAA, Office SSO, dialog) is offered; the
+    Cybersource sandbox is the simulator, where the merchant has two accounts."""
+    demos = {merchant_id: demo_merchant(merchant_id) for merchant_id, _, _ in ACCOUNTS.values()}
+    simulator = LoopbackServer(
+        create_simulator_app({d.merchant.merchant_id: d.merchant for d in demos.values()})
+    ).start()
     port = free_port()
     url = f"https://localhost:{port}"
     secret = "browser-tests-" + "client-secret-0123456789"
@@ -161,14 +207,23 @@ def live_app(
             "client_secret": secret,
             "app_id_uri": app_id_uri,
             "allowed_tenants": (MERCHANT_TENANT,),
+            "cybersource_sandbox_url": simulator.url,
         }
     )
     database = app.extensions["addin.db"]
     migrate(database.engine)
     context = identity_tls.server_context()
     server = LoopbackServer(app, port=port, ssl_context=context, hostname="localhost").start()
-    yield LiveApp(url, app, provider, BROWSER_CLIENT_ID, MERCHANT)
+    token = provider.issue_access_token(
+        MERCHANT.tid, MERCHANT.oid, audience=BROWSER_CLIENT_ID, name=MERCHANT.name
+    )
+    with pytest.MonkeyPatch.context() as env:
+        # The backend fetches the test provider's keys, whose CA only tests trust.
+        env.setenv("REQUESTS_CA_BUNDLE", str(identity_ca_bundle))
+        profiles = _create_profiles(url, token, demos, identity_ca_bundle)
+    yield LiveApp(url, app, provider, BROWSER_CLIENT_ID, MERCHANT, simulator.url, profiles)
     server.stop()
+    simulator.stop()
     provider_server.stop()
     database.dispose()
 
@@ -192,6 +247,30 @@ class TaskpaneSession:
 
     def switch_item(self, item: dict[str, Any] | None) -> None:
         self.page.evaluate("(item) => window.__fakeOffice.switchItem(item)", item)
+
+    def screenshot(self, name: str) -> Path:
+        """The pane as it looks now, saved as a test artifact (full height)."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        # From the top: a full-page shot of a scrolled page repeats the sticky header.
+        self.page.evaluate("window.scrollTo(0, 0)")
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def accessibility_violations(self) -> list[str]:
+        """axe-core's violations of any impact on the page as it is now."""
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            # Evaluated through the debugger protocol: the page's CSP still forbids inline
+            # scripts, and no test should loosen it.
+            self.page.evaluate(AXE_JS.read_text("utf-8") + "\n;undefined")
+        results: dict[str, Any] = self.page.evaluate(
+            "async () => await window.axe.run(document, {resultTypes: ['violations']})"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(str(node["target"]) for node in v["nodes"])
+            for v in results["violations"]
+        ]
 
 
 def _route_network(route: Route) -> None:
