@@ -7,7 +7,7 @@
 
 import { build } from "esbuild";
 import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
@@ -35,20 +35,26 @@ async function bundle() {
     metafile: true,
     logLevel: "warning",
   });
-  const entries = {};
+  const entries = { preload: [] };
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
-    if (output.entryPoint === "src/main.js") entries.js = basename(file);
+    if (output.entryPoint === "src/main.js") {
+      entries.js = basename(file);
+      // Chunks the entry imports statically: preloaded with it, not one round trip later.
+      entries.preload = output.imports.filter((i) => i.kind === "import-statement").map((i) => relative(DIST, i.path));
+    }
     if (output.entryPoint === "css/taskpane.css" && file.endsWith(".css")) entries.css = basename(file);
   }
   return entries;
 }
 
-async function writePages({ js, css }) {
+async function writePages({ js, css, preload }) {
+  const links = preload.map((path) => `  <link rel="modulepreload" href="/taskpane/dist/${path}">`).join("\n");
   for (const page of PAGES) {
     const template = await readFile(join(ROOT, page), "utf8");
     const html = template
       .replaceAll("{{script}}", `/taskpane/dist/${js}`)
-      .replaceAll("{{stylesheet}}", `/taskpane/dist/${css}`);
+      .replaceAll("{{stylesheet}}", `/taskpane/dist/${css}`)
+      .replaceAll("{{modulepreload}}", links);
     await writeFile(join(DIST, page), html);
   }
 }

@@ -5,7 +5,7 @@ const browser = {
   window: "readonly", document: "readonly", navigator: "readonly", fetch: "readonly", URL: "readonly",
   URLSearchParams: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setInterval: "readonly",
   clearInterval: "readonly", atob: "readonly", TextDecoder: "readonly", Node: "readonly", Intl: "readonly",
-  crypto: "readonly", console: "readonly", Office: "readonly", Storage: "readonly",
+  crypto: "readonly", console: "readonly", Office: "readonly", Storage: "readonly", performance: "readonly",
 };
 const node = { process: "readonly", console: "readonly", URL: "readonly", crypto: "readonly", globalThis: "readonly" };
 

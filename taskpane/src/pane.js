@@ -29,13 +29,32 @@ function sourceSummary(email, t) {
   return person ? `${t(key, { who: person.name || person.email })}: ${subject}` : subject;
 }
 
+function readFlag(storage, name) {
+  try {
+    return storage?.getItem(name) === "1";
+  } catch {
+    return false;
+  }
+}
+
+function writeFlag(storage, name) {
+  try {
+    storage?.setItem(name, "1");
+  } catch {
+    // not kept: asked again next time
+  }
+}
+
 export function createPane({ office, auth, api, t, locale, storage }) {
   const currencies = currencyTable([]);
   const drafts = draftStore(storage);
   let merchants = [];
   let draft = null;
   let signedIn = false;
-  let prefillTakesProfile = true;
+  // Servers from before POST /prefill took merchant_profile_id refuse it (remembered for
+  // this Outlook window, so the refusal costs one round trip once).
+  const OLD_PREFILL = "prefill-without-profile-id";
+  let prefillTakesProfile = !readFlag(storage, OLD_PREFILL);
   // Each load gets a number; an answer for an item the user already left is dropped.
   let generation = 0;
 
@@ -115,7 +134,8 @@ export function createPane({ office, auth, api, t, locale, storage }) {
         const unknownField = error instanceof ApiError && error.status === 400 &&
           error.problem?.errors?.some((e) => e.field === "merchant_profile_id");
         if (!unknownField) throw error;
-        prefillTakesProfile = false; // a server from before merchant_profile_id: old fields only
+        prefillTakesProfile = false;
+        writeFlag(storage, OLD_PREFILL);
       }
     }
     return api.post("/api/v1/prefill", { ...email, ...defaults });
@@ -140,6 +160,8 @@ export function createPane({ office, auth, api, t, locale, storage }) {
     if (draft.merchantProfileId) byId("merchant-select").value = draft.merchantProfileId;
     byId("form-error").hidden = true;
     showView("invoice");
+    // Read by scripts/bench_taskpane.py: time from the pane's navigation to a filled form.
+    performance.mark("invoice-form-shown");
   }
 
   function context() {
