@@ -19,6 +19,7 @@ from addin_server.prefill.line_items import (
     read_with_total,
 )
 from addin_server.prefill.models import (
+    MERCHANT_DEFAULT,
     DraftInvoice,
     EmailInput,
     Extracted,
@@ -75,9 +76,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     due_date = (
         Extracted(due.value, due.confidence, due.source)
         if due is not None
-        else Extracted(
-            add_days(sent, context.due_days), 0.3, f"default terms: {context.due_days} days"
-        )
+        else Extracted(add_days(sent, context.due_days), 0.3, MERCHANT_DEFAULT)
     )
 
     quoted_from, quoted_signature = quoted_author_parts(parts.quoted[:QUOTED_LIMIT_CHARS])

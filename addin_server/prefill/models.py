@@ -14,6 +14,8 @@ ReferenceKind = Literal["order", "po", "quote"]
 
 # Longest evidence snippet shown in the taskpane next to a field.
 SOURCE_MAX_CHARS = 120
+# The source of a field the email does not state, filled from the merchant's defaults.
+MERCHANT_DEFAULT = "merchant_default"
 
 
 @dataclass(frozen=True)

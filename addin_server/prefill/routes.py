@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from addin_server.api import ApiBlueprint
+from addin_server.context import request_session
+from addin_server.identity import current_user
+from addin_server.merchants import profile_for
 from addin_server.merchants.schemas import MAX_DUE_DAYS
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
 from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
@@ -68,6 +71,11 @@ class PrefillRequestSchema(Schema):
     time_zone = fields.String(load_default="UTC", validate=validate.Length(max=64))
     locale = fields.String(load_default="en-US", validate=validate.Length(max=35))
     mode = fields.String(load_default="read", validate=validate.OneOf(["read", "compose"]))
+    # The merchant's defaults (currency, payment terms) come from the chosen profile;
+    # ``default_currency``/``due_days`` are read only without one (older taskpanes).
+    merchant_profile_id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=64)
+    )
     default_currency = fields.String(
         load_default="USD", validate=validate.OneOf(sorted(SUPPORTED_CURRENCIES))
     )
@@ -143,13 +151,25 @@ def prefill(arguments: dict[str, Any]) -> DraftInvoice:
         locale=arguments["locale"],
         mode=arguments["mode"],
     )
-    context = MerchantContext(
-        default_currency=arguments["default_currency"], due_days=arguments["due_days"]
-    )
+    context = _merchant_context(arguments)
     try:
         return prefill_invoice(email, context)
     except BodyTooLargeError:
         raise _too_large() from None
+
+
+def _merchant_context(arguments: dict[str, Any]) -> MerchantContext:
+    """The chosen merchant profile's defaults (404 for a profile the caller may not use),
+    else the defaults the request states."""
+    profile_id = arguments["merchant_profile_id"]
+    if profile_id is None:
+        return MerchantContext(
+            default_currency=arguments["default_currency"], due_days=arguments["due_days"]
+        )
+    profile = profile_for(request_session(), current_user(), profile_id)
+    return MerchantContext(
+        default_currency=profile.default_currency, due_days=profile.default_due_days
+    )
 
 
 def _too_large() -> ApiProblem:

@@ -14,7 +14,7 @@ from addin_server.prefill.amounts import (
     resolve_currency,
 )
 from addin_server.prefill.line_items import ScannedLine, items_sum
-from addin_server.prefill.models import Extracted, LineItem
+from addin_server.prefill.models import MERCHANT_DEFAULT, Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
 
 _TOTAL_WORD = re.compile(
@@ -99,7 +99,7 @@ def choose_total(
     elif mentioned:
         currency = Extracted(mentioned, 0.6, mentioned)
     else:
-        currency = Extracted(default_currency, 0.3, "")
+        currency = Extracted(default_currency, 0.3, MERCHANT_DEFAULT)
     if items:
         value = quantize(items_sum(items), currency.value)
         sources = "; ".join(i.source for i in items[:3])

@@ -85,3 +85,62 @@ def test_a_date_without_year_is_the_next_one() -> None:
     found = find_due_date("due by January 10", SENT, "en-US")
     assert found is not None
     assert found.value == date(2027, 1, 10)
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "due"),
+    [
+        ("en-US", "Payment terms: 10 business days", "2026-03-16"),
+        ("de-DE", "zahlbar innerhalb 10 Werktagen", "2026-03-16"),
+        ("en-GB", "payable end of next month", "2026-04-30"),
+        ("en-US", "30 days after month end", "2026-04-30"),
+        ("en-US", "Terms: EOM + 15", "2026-04-15"),
+        ("en-US", "due on the 10th of next month", "2026-04-10"),
+        ("de-DE", "bis zum 10. des Folgemonats", "2026-04-10"),
+        ("en-US", "please pay by next Friday", "2026-03-13"),
+        ("en-US", "can you pay this Friday?", "2026-03-06"),
+        ("en-US", "2% 10 days, net 30", "2026-04-01"),
+        ("en-US", "2% discount if paid within 10 days, otherwise net 30", "2026-04-01"),
+        ("de-DE", "3 % Skonto bei Zahlung innerhalb 8 Tagen, 30 Tage netto", "2026-04-01"),
+        ("de-AT", "zahlbar bis 15. Jänner 2027", "2027-01-15"),
+        ("pl-PL", "Termin płatności: 14 dni", "2026-03-16"),
+        ("pl-PL", "Płatność do 20 marca 2026", "2026-03-20"),
+        ("cs-CZ", "splatnost 14 dní", "2026-03-16"),
+        ("nl-NL", "betalingstermijn 30 dagen", "2026-04-01"),
+        ("sv-SE", "betalning inom 30 dagar", "2026-04-01"),
+        ("nb-NO", "betales innen 14 dager", "2026-03-16"),
+        ("da-DK", "netto 8 dage", "2026-03-10"),
+        ("tr-TR", "30 gün vadeli", "2026-04-01"),
+        ("zh-CN", "请在30天内付款", "2026-04-01"),
+        ("zh-TW", "請於下個月底前付款", "2026-04-30"),
+        ("ko-KR", "30일 이내 입금 부탁드립니다", "2026-04-01"),
+        ("ja-JP", "翌月10日までにお支払いください", "2026-04-10"),
+        ("pt-BR", "pagamento em 15 dias", "2026-03-17"),
+        ("pt-PT", "vencimento: 31/03/2026", "2026-03-31"),
+        ("it-IT", "pagamento a 30 giorni", "2026-04-01"),
+        ("it-IT", "pagamento 60 gg df fm", "2026-05-31"),
+        ("fr-FR", "paiement 45 jours fin de mois", "2026-04-30"),
+        ("en-IN", "payment due 05/03/2026", "2026-03-05"),
+        ("en-US", "payment due 05/03/2026", "2026-05-03"),
+        ("de-DE", "Zahlung bei Lieferung", "2026-03-02"),
+        ("es-ES", "pago a 30 días fecha factura", "2026-04-01"),
+    ],
+)
+def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:
+    found = find_due_date(text, SENT, locale)
+    assert found is not None, text
+    assert found.value.isoformat() == due
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en-US", "Delivery on 15 April, the workshop is this Friday."),
+        ("de-DE", "Lieferung bis Freitag, Termin am 12.03.2026."),
+        ("fr-FR", "La livraison est prévue avant vendredi."),
+        ("en-US", "Are you free for lunch on Thursday?"),
+        ("ja-JP", "納品は3月20日までです。"),
+    ],
+)
+def test_dates_that_are_not_payment_dates(locale: str, text: str) -> None:
+    assert find_due_date(text, SENT, locale) is None

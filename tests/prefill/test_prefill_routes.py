@@ -3,12 +3,17 @@ body limit, and never a 500 whatever the JSON."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+from conftest import SignedInUser
+from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from addin_server.merchants import MerchantProfile
 from addin_server.prefill import MAX_BODY_CHARS
 
 URL = "/api/v1/prefill"
@@ -155,3 +160,63 @@ def test_invalid_json_is_a_400(client: FlaskClient, auth_headers: dict[str, str]
         headers={**auth_headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 400
+
+
+def _profile(app: Flask, tid: str, currency: str, due_days: int) -> str:
+    """A merchant profile of tenant ``tid`` with these defaults, stored as the API stores it."""
+    now = datetime.now(UTC)
+    with app.app_context(), app.extensions["addin.db"].session() as session:
+        profile = MerchantProfile(
+            tenant_id=tid,
+            display_name="Bright Pixel",
+            environment="sandbox",
+            merchant_id=f"bright_{currency.lower()}",
+            auth_scheme="jwt_shared_secret",
+            default_currency=currency,
+            default_due_days=due_days,
+            credentials_ciphertext=b"sealed",
+            credentials_key_id="k1",
+            credentials_hint="abcd",
+            credentials_changed_at=now,
+            credentials_verified_at=now,
+        )
+        session.add(profile)
+        session.commit()
+        return profile.id
+
+
+NOTHING_STATED = {"body": "Hi, could you send the invoice for the usual work? Thanks, Jane"}
+
+
+@pytest.mark.parametrize("currency", ["NZD", "SGD", "HKD", "KWD"])
+def test_the_defaults_come_from_the_chosen_merchant_profile(
+    app: Flask, client: FlaskClient, tenant_a_member: SignedInUser, currency: str
+) -> None:
+    profile_id = _profile(app, tenant_a_member.tid, currency, 14)
+    body = {**NOTHING_STATED, "merchant_profile_id": profile_id, "item_date": EXAMPLE["item_date"]}
+    response = client.post(URL, json=body, headers=tenant_a_member.headers)
+    assert response.status_code == 200, response.get_json()
+    draft = response.get_json()
+    assert draft["currency"] == {"value": currency, "confidence": 0.3, "source": "merchant_default"}
+    assert draft["due_date"]["value"] == "2026-03-16"
+    assert draft["due_date"]["source"] == "merchant_default"
+
+
+def test_another_tenants_profile_is_not_found(
+    app: Flask, client: FlaskClient, tenant_a_member: SignedInUser, tenant_b_admin: SignedInUser
+) -> None:
+    profile_id = _profile(app, tenant_b_admin.tid, "EUR", 30)
+    body = {**NOTHING_STATED, "merchant_profile_id": profile_id}
+    response = client.post(URL, json=body, headers=tenant_a_member.headers)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("currency", ["NZD", "SGD", "HKD", "PLN", "CZK"])
+def test_any_iso_4217_default_currency_is_accepted(
+    client: FlaskClient, auth_headers: dict[str, str], currency: str
+) -> None:
+    body = {**NOTHING_STATED, "default_currency": currency}
+    response = client.post(URL, json=body, headers=auth_headers)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["currency"]["value"] == currency

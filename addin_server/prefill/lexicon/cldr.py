@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -51,16 +51,18 @@ def _key(name: str) -> str:
     return name.casefold().rstrip(".")
 
 
-def month_names(locales: list[Locale]) -> dict[str, int]:
-    """ "march" -> 3, "märz" -> 3, "jänner" -> 1, "stycznia" -> 1, "mar" -> 3, ..."""
-    names: dict[str, int] = {}
+def month_names(
+    locales: list[Locale], width: Literal["wide", "abbreviated"]
+) -> dict[str, dict[str, int]]:
+    """Per language: "march" -> 3, "märz" -> 3, "jänner" -> 1, "stycznia" -> 1 (wide);
+    "mar" -> 3, "sty" -> 1 (abbreviated)."""
+    names: dict[str, dict[str, int]] = defaultdict(dict)
     for locale in locales:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                for number, name in get_month_names(width, context, locale).items():
-                    if not any(c.isdigit() for c in name) and len(_key(name)) >= 3:
-                        names.setdefault(_key(name), number)
-    return names
+        for context in ("format", "stand-alone"):
+            for number, name in get_month_names(width, context, locale).items():
+                if not any(c.isdigit() for c in name) and len(_key(name)) >= 3:
+                    names[locale.language].setdefault(_key(name), number)
+    return dict(sorted(names.items()))
 
 
 def weekday_names(locales: list[Locale]) -> dict[str, int]:
@@ -128,7 +130,8 @@ def build() -> dict[str, Any]:
     tags = {str(locale): locale for locale in locales}
     tags.update({locale.language: Locale.parse(locale.language) for locale in locales})
     return {
-        "months": month_names(locales),
+        "months": month_names(locales, "wide"),
+        "month_abbreviations": month_names(locales, "abbreviated"),
         "weekdays": weekday_names(locales),
         "month_first": sorted(tag for tag, locale in tags.items() if month_first(locale)),
         "region_currency": {

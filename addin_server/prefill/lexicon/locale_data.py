@@ -18,10 +18,18 @@ def _data() -> dict[str, Any]:
     return data
 
 
-def month_names() -> dict[str, int]:
-    """ "march" -> 3, "märz" -> 3, "jänner" -> 1, "stycznia" -> 1, "mar" -> 3, ..."""
-    months: dict[str, int] = _data()["months"]
-    return months
+@cache
+def month_names(tag: str) -> dict[str, int]:
+    """Month names an email in ``tag`` may use: every language's full names ("march",
+    "märz", "jänner", "stycznia"), and abbreviations in English and the email's language
+    only ("des." is December in Norwegian and a word in French)."""
+    language = _tags(tag)[1]
+    full: dict[str, dict[str, int]] = _data()["months"]
+    short: dict[str, dict[str, int]] = _data()["month_abbreviations"]
+    names = {name: n for table in full.values() for name, n in table.items()}
+    for code in ("en", language):
+        names.update({k: v for k, v in short.get(code, {}).items() if k not in names})
+    return names
 
 
 def weekday_names() -> dict[str, int]:
