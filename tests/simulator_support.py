@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from flask import Flask
 
+from addin_server.cybersource import Credentials, SignableRequest, auth_for
 from addin_server.dev.simulator import EXTENSION_KEY, Simulator
-
-
-class SwappableApp:
-    """One loopback server for the run; each test installs a fresh simulator app.
-
-    Stopping a werkzeug server waits for its 0.5 s poll, so a server per test would be slow.
-    """
-
-    def __init__(self) -> None:
-        self.app: Flask | None = None
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        assert self.app is not None, "no simulator installed"
-        return self.app(environ, start_response)
 
 
 @dataclass
@@ -49,3 +38,13 @@ class RunningSimulator:
             json={"amount": amount},
             timeout=5,
         )
+
+
+def signed_call(
+    url: str, credentials: Credentials, method: str, path: str, body: Any = None
+) -> requests.Response:
+    """One request signed as the client signs it (``body``: JSON, sent compact)."""
+    data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
+    signable = SignableRequest(method, urlsplit(url).netloc, path, data)
+    headers = {"Content-Type": "application/json", **auth_for(credentials).headers(signable)}
+    return requests.request(method, url + path, data=data, headers=headers, timeout=5)

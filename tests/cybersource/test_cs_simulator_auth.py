@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -27,9 +28,9 @@ from addin_server.cybersource import (
     SignatureDateHeader,
     auth_for,
 )
-from addin_server.dev.simulator import AUTH_FAILURE_HEADER, AuthPolicy
+from addin_server.dev.conformance.recording import Answer, WireRequest, send
+from addin_server.dev.simulator import AUTH_FAILED_BODY, AUTH_FAILURE_HEADER, AuthPolicy
 
-AUTH_FAILED_BODY = {"response": {"rmsg": "Authentication Failed"}}
 INVOICE_PATH = "/invoicing/v2/invoices/INV-1"
 CANCEL_PATH = INVOICE_PATH + "/cancelation"
 
@@ -298,3 +299,85 @@ def test_http_signature_date_header_reading_is_configurable(
     )
     response = call(simulator.url, auth, "POST", CANCEL_PATH, b"{}")
     assert (response.status_code == 404) is accepted
+
+
+def raw(url: str, method: str, path: str, headers: dict[str, str]) -> Answer:
+    """Sent as is: http.client keeps a lower-case method and the given Host."""
+    host = {"host": urlsplit(url).netloc} if "Host" not in headers else {}
+    sent = {**host, **{name.lower(): value for name, value in headers.items()}}
+    return send(url, WireRequest(method, path, tuple(sent.items())))
+
+
+def assert_raw_rejected(answer: Answer, why: str) -> None:
+    assert answer.status == 401
+    assert json.loads(answer.body) == AUTH_FAILED_BODY
+    assert why in answer.headers[AUTH_FAILURE_HEADER.lower()]
+
+
+def test_a_lower_case_method_is_rejected(simulator: Any, auth: Authenticator) -> None:
+    headers = auth.headers(SignableRequest("GET", urlsplit(simulator.url).netloc, INVOICE_PATH))
+    assert raw(simulator.url, "GET", INVOICE_PATH, headers).status == 404
+    assert_raw_rejected(raw(simulator.url, "get", INVOICE_PATH, headers), "upper case")
+
+
+def test_bearer_and_signature_together_are_rejected(simulator: Any, test_merchant: Any) -> None:
+    host = urlsplit(simulator.url).netloc
+    signable = SignableRequest("GET", host, INVOICE_PATH)
+    jwt_headers = auth_for(test_merchant.credentials("jwt")).headers(signable)
+    signature_headers = auth_for(test_merchant.credentials("http_signature")).headers(signable)
+    answer = raw(simulator.url, "GET", INVOICE_PATH, {**signature_headers, **jwt_headers})
+    assert_raw_rejected(answer, "both a Bearer token and a Signature")
+
+
+@pytest.mark.parametrize("jwt_scheme", ["jwt", "p12"])
+@pytest.mark.parametrize(
+    "policy_hosts", [(), ("apitest.cybersource.com",)], ids=["direct", "proxy"]
+)
+def test_under_jwt_the_host_header_must_be_the_signed_host(
+    simulator_factory: Callable[..., Any],
+    test_merchant: Any,
+    jwt_scheme: str,
+    policy_hosts: tuple[str, ...],
+) -> None:
+    simulator = simulator_factory(policy=AuthPolicy(hosts=policy_hosts))
+    own = urlsplit(simulator.url).netloc
+    signed_host = policy_hosts[0] if policy_hosts else own
+    auth = auth_for(test_merchant.credentials(jwt_scheme))
+    headers = auth.headers(SignableRequest("GET", signed_host, INVOICE_PATH))
+    assert raw(simulator.url, "GET", INVOICE_PATH, headers).status == 404
+    headers = auth.headers(SignableRequest("GET", signed_host, INVOICE_PATH))
+    forged = {**headers, "Host": "evil.example"}
+    assert_raw_rejected(raw(simulator.url, "GET", INVOICE_PATH, forged), "signed request-host")
+
+
+@pytest.mark.parametrize("jwt_scheme", ["jwt", "p12"])
+def test_under_jwt_a_merchant_header_must_name_the_tokens_merchant(
+    simulator: Any, test_merchant: Any, jwt_scheme: str
+) -> None:
+    auth = auth_for(test_merchant.credentials(jwt_scheme))
+    host = urlsplit(simulator.url).netloc
+    own = auth.headers(SignableRequest("GET", host, INVOICE_PATH))
+    own["v-c-merchant-id"] = MERCHANT_ID
+    assert raw(simulator.url, "GET", INVOICE_PATH, own).status == 404
+    other = auth.headers(SignableRequest("GET", host, INVOICE_PATH))
+    other["v-c-merchant-id"] = "other_merchant"
+    assert_raw_rejected(raw(simulator.url, "GET", INVOICE_PATH, other), "another merchant")
+
+
+@pytest.mark.parametrize(
+    ("sent", "signed", "accepted"),
+    [
+        ("/invoicing/v2/invoices/A%20B", "/invoicing/v2/invoices/A%20B", True),
+        ("/invoicing/v2/invoices/A%20B", "/invoicing/v2/invoices/A B", True),
+        ("/invoicing/v2/invoices/%C3%9C1", "/invoicing/v2/invoices/Ü1", True),
+        ("/invoicing/v2/invoices/A%20B", "/invoicing/v2/invoices/A%2520B", False),
+        ("/invoicing/v2/invoices/A%20B", "/invoicing/v2/invoices/AB", False),
+    ],
+    ids=["raw", "decoded-space", "decoded-non-ascii", "double-encoded", "other-id"],
+)
+def test_the_signed_path_is_the_raw_or_the_decoded_one(
+    simulator: Any, auth: Authenticator, sent: str, signed: str, accepted: bool
+) -> None:
+    """The official SDK signs an id with a space or a non-ASCII letter unencoded (notes §9)."""
+    response = call(simulator.url, auth, "GET", sent, None, {"path": signed})
+    assert (response.status_code == 404) is accepted, response.headers.get(AUTH_FAILURE_HEADER)

@@ -34,6 +34,7 @@ from addin_server.dev.simulator.replies import (
 )
 from addin_server.dev.simulator.shapes import (
     SANDBOX_PAYMENT_LINK_BASE,
+    Answer,
     StoredInvoice,
     invoice_json,
 )
@@ -188,8 +189,8 @@ class InvoiceBook:
             recorded = self._record(merchant_id, stored, ["PAYMENT"], transaction)
         return self._told(recorded)
 
-    def to_json(self, stored: StoredInvoice, *, with_history: bool = False) -> dict[str, Any]:
-        return invoice_json(stored, self._payment_link_base, with_history=with_history)
+    def to_json(self, stored: StoredInvoice, answer: Answer = "write") -> dict[str, Any]:
+        return invoice_json(stored, self._payment_link_base, answer)
 
     # -- helpers ------------------------------------------------------------------------------
 
@@ -227,7 +228,7 @@ class InvoiceBook:
                 entry["transactionDetails"] = transaction
             stored.history.append(entry)
         snapshot = copy.deepcopy(stored)
-        shown = self.to_json(snapshot, with_history=True)
+        shown = self.to_json(snapshot, "get")
         return snapshot, [InvoiceChange(merchant_id, event, shown) for event in events]
 
     def _told(self, recorded: _Recorded) -> StoredInvoice:

@@ -45,7 +45,7 @@ class Simulator:
         ``merchant_id`` may be left out while the simulator knows one merchant. A refused
         payment is a ``CybersourceReply`` (400 INVALID_DATA, ACTION_NOT_ALLOWED; 404)."""
         stored = self.book.pay(self.merchant(merchant_id), number, amount)
-        return self.book.to_json(stored, with_history=True)
+        return self.book.to_json(stored, "get")
 
     def set_invoicing_enabled(self, enabled: bool, merchant_id: str | None = None) -> None:
         """Off: every invoicing call of the merchant answers "Invoicing service is not enabled."."""

@@ -7,7 +7,7 @@ from flask import Flask, Response, g, request
 from addin_server.cybersource.limits import MAX_PAGE_SIZE
 from addin_server.dev.simulator.core import Simulator
 from addin_server.dev.simulator.replies import utc_timestamp
-from addin_server.dev.simulator.shapes import StoredInvoice, summary_json
+from addin_server.dev.simulator.shapes import Answer, StoredInvoice, summary_json
 from addin_server.dev.simulator.wire import int_query, json_body, json_response, product_type
 
 INVOICES = "/invoicing/v2/invoices"
@@ -21,8 +21,8 @@ def _merchant_id() -> str:
 def register_invoices(app: Flask, simulator: Simulator) -> None:
     book = simulator.book
 
-    def answer(stored: StoredInvoice, status: int = 200) -> Response:
-        return json_response(book.to_json(stored), status)
+    def answer(stored: StoredInvoice, status: int = 200, kind: Answer = "write") -> Response:
+        return json_response(book.to_json(stored, kind), status)
 
     @app.post(INVOICES)
     def create_invoice() -> Response:
@@ -50,8 +50,7 @@ def register_invoices(app: Flask, simulator: Simulator) -> None:
 
     @app.get(f"{INVOICES}/<number>")
     def get_invoice(number: str) -> Response:
-        stored = book.get(_merchant_id(), number)
-        return json_response(book.to_json(stored, with_history=True), 200)
+        return answer(book.get(_merchant_id(), number), kind="get")
 
     @app.put(f"{INVOICES}/<number>")
     def update_invoice(number: str) -> Response:
@@ -59,15 +58,15 @@ def register_invoices(app: Flask, simulator: Simulator) -> None:
 
     @app.post(f"{INVOICES}/<number>/delivery")
     def send_invoice(number: str) -> Response:
-        return answer(book.send(_merchant_id(), number))
+        return answer(book.send(_merchant_id(), number), kind="action")
 
     @app.post(f"{INVOICES}/<number>/publication")
     def publish_invoice(number: str) -> Response:
-        return answer(book.publish(_merchant_id(), number))
+        return answer(book.publish(_merchant_id(), number), kind="action")
 
     @app.post(f"{INVOICES}/<number>/cancelation")
     def cancel_invoice(number: str) -> Response:
-        return answer(book.cancel(_merchant_id(), number))
+        return answer(book.cancel(_merchant_id(), number), kind="action")
 
 
 def register_settings(app: Flask, simulator: Simulator) -> None:

@@ -3,7 +3,8 @@
 Every create/get/update/action response carries the stored request fields, ``id``,
 ``status``, ``submitTimeUtc``, the ``paymentLink`` once published, the ``balanceAmount``, and
 ``_links`` for what the status still allows (a canceled invoice links only to itself). Only
-GET shows ``invoiceHistory``; list items are summaries with ``createdDate``.
+GET shows ``invoiceHistory``; actions show no merchant-defined field values; list items are
+summaries with ``createdDate``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from addin_server.currencies import format_amount
 from addin_server.cybersource.models import InvoiceStatus
@@ -31,6 +32,10 @@ ALLOWED_ACTIONS: dict[InvoiceStatus, frozenset[str]] = {
     InvoiceStatus.SENT: frozenset({"update", "deliver", "cancel", "pay"}),
     InvoiceStatus.PARTIAL: frozenset({"deliver", "pay"}),
 }
+# What each answer holds beyond the invoice's fields (spec response schemas): "get" the
+# merchant-defined field values and the history, "write" (create, update) the field values,
+# "action" (send, publish, cancel) neither.
+Answer = Literal["get", "write", "action"]
 _LINKS = (
     ("update", "", "PUT"),
     ("deliver", "/delivery", "POST"),
@@ -77,9 +82,9 @@ def links(stored: StoredInvoice) -> dict[str, dict[str, str]]:
 
 
 def invoice_json(
-    stored: StoredInvoice, payment_link_base: str, *, with_history: bool = False
+    stored: StoredInvoice, payment_link_base: str, answer: Answer = "write"
 ) -> dict[str, Any]:
-    """The invoice as create/get/update/action responses show it; history only for GET."""
+    """The invoice as the ``answer`` of that kind shows it (``Answer``)."""
     payload = copy.deepcopy(stored.payload)
     info = payload["invoiceInformation"]
     info.pop("sendImmediately", None)
@@ -100,9 +105,9 @@ def invoice_json(
         "status": stored.status.value,
         **payload,
     }
-    if field_values:
+    if field_values and answer != "action":
         body["merchantDefinedFieldValuesWithDefinition"] = field_values
-    if with_history:
+    if answer == "get":
         body["invoiceHistory"] = copy.deepcopy(stored.history)
     return body
 

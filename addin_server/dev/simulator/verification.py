@@ -144,11 +144,11 @@ class AuthVerifier:
         return signed_host in (self._policy.hosts or (request.host_header,))
 
     def _check_jwt_host(self, signed_host: object, request: ReceivedRequest) -> None:
-        if not self._accepts_host(signed_host, request):
-            raise AuthRejected(f"claim 'request-host' {signed_host!r} is not ours")
         direct = (request.own_address,) if self._policy.hosts else ()
         if request.host_header not in (signed_host, *direct):
             raise AuthRejected(f"Host {request.host_header!r} is not the signed request-host")
+        if not self._accepts_host(signed_host, request):
+            raise AuthRejected(f"claim 'request-host' {signed_host!r} is not ours")
 
     def _verify_jwt(self, request: ReceivedRequest, token: str) -> SimulatorMerchant:
         try:
