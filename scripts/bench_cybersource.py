@@ -2,7 +2,7 @@
 
 Both make the same create-invoice call to the same simulator, which runs in its own
 process, once with JWT and the shared secret (the default scheme) and once with JWT and a
-P12 certificate. The SDK runs in its own venv (``.venv-bench``, created here if missing)
+P12 certificate. The SDK runs in its own venv (``.venv-sdk``, made by scripts/setup-sdk)
 in a long-lived subprocess, so its pinned dependencies never touch ours.
 
 Per call, two figures are taken: wall time (includes the simulator's own work, the same
@@ -65,7 +65,6 @@ import sys
 import tempfile
 import threading
 import time
-import venv
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -92,9 +91,8 @@ from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.dev.simulator import AuthPolicy, create_simulator_app, demo_merchant
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_VENV = ROOT / ".venv-bench"
+BENCH_VENV = ROOT / ".venv-sdk"
 SDK_SCRIPT = Path(__file__).resolve().parent / "bench_cybersource_sdk.py"
-SDK_PACKAGE = "cybersource-rest-client-python"
 TARGET_RATIO = 0.2
 SCHEME_NAMES = {"jwt": "JWT with shared secret (HS256)", "p12": "JWT with P12 (RS256)"}
 CONNECTION_MODES = ("keep-alive", "close")
@@ -202,14 +200,9 @@ def serve(connection: str) -> None:
 
 
 def ensure_bench_venv() -> Path:
-    python = BENCH_VENV / "bin" / "python"
-    if not python.exists():
-        print(f"creating {BENCH_VENV} with {SDK_PACKAGE} ...", file=sys.stderr)
-        venv.EnvBuilder(with_pip=True).create(BENCH_VENV)
-    check = [str(python), "-c", "import CyberSource"]
-    if subprocess.run(check, capture_output=True, check=False).returncode != 0:
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", SDK_PACKAGE], check=True)
-    return python
+    """The SDK's own venv, made (or checked, quickly) by scripts/setup-sdk."""
+    subprocess.run([str(ROOT / "scripts" / "setup-sdk")], check=True)
+    return BENCH_VENV / "bin" / "python"
 
 
 class Child:

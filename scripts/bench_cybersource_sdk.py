@@ -78,14 +78,19 @@ def build_request(number: str) -> str:
     return json.dumps(without_none(request.__dict__))
 
 
-def api_for(job: dict[str, Any]) -> InvoicesApi:
+def sdk_config(job: dict[str, Any]) -> dict[str, str]:
+    """The SDK's configuration for the job's merchant and ``scheme`` (jwt, p12 or
+    http_signature). With ``signed_host`` the SDK signs that host (its run environment) and
+    connects to ``url`` (its ``IntermediateHost``), as behind a proxy."""
     ApiClient.get_client_id = _client_id
     # No booleans: they fail the SDK's config validation unless logging is on (notes §9).
     config = {
-        "authentication_type": "JWT",
+        "authentication_type": "HTTP_Signature" if job["scheme"] == "http_signature" else "JWT",
         "merchantid": job["merchant_id"],
-        "run_environment": job["url"],
+        "run_environment": job.get("signed_host") or job["url"],
     }
+    if job.get("signed_host"):
+        config["IntermediateHost"] = job["url"]
     if job["scheme"] == "p12":
         config.update(
             jwt_key_type="P12",
@@ -95,12 +100,14 @@ def api_for(job: dict[str, Any]) -> InvoicesApi:
             key_password=job["p12_password"],
         )
     else:
-        config.update(
-            jwt_key_type="SHARED_SECRET",
-            merchant_keyid=job["key_id"],
-            merchant_secretkey=job["secret_b64"],
-        )
-    return InvoicesApi(config)
+        config.update(merchant_keyid=job["key_id"], merchant_secretkey=job["secret_b64"])
+    if job["scheme"] == "jwt":
+        config["jwt_key_type"] = "SHARED_SECRET"
+    return config
+
+
+def api_for(job: dict[str, Any]) -> InvoicesApi:
+    return InvoicesApi(sdk_config(job))
 
 
 def run_round(api: InvoicesApi, scheme: str, first: int, calls: int, warmup: int) -> dict[str, Any]:

@@ -16,12 +16,13 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from simulator_support import RunningSimulator, SwappableApp
+from simulator_support import RunningSimulator
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from addin_server import create_app
+from addin_server.dev.conformance.recording import AppSlot
 from addin_server.dev.loopback import LoopbackServer
 from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient
 from addin_server.dev.simulator import SimulatorMerchant, create_simulator_app, demo_merchant
@@ -175,10 +176,11 @@ def redis_client(redis_url: str, redis_prefix: str) -> Iterator[redis.Redis]:
 
 
 @pytest.fixture(scope="session")
-def simulator_server() -> Iterator[tuple[SwappableApp, str]]:
-    swappable = SwappableApp()
-    with LoopbackServer(swappable) as server:
-        yield swappable, server.url
+def simulator_server() -> Iterator[tuple[AppSlot, str]]:
+    """One loopback server for the run; each test installs its own simulator app in the slot."""
+    slot = AppSlot()
+    with LoopbackServer(slot) as server:
+        yield slot, server.url
 
 
 @pytest.fixture
@@ -191,16 +193,16 @@ def simulator_merchants() -> dict[str, SimulatorMerchant]:
 @pytest.fixture
 def simulator_factory(
     simulator_merchants: dict[str, SimulatorMerchant],
-    simulator_server: tuple[SwappableApp, str],
+    simulator_server: tuple[AppSlot, str],
 ) -> Callable[..., RunningSimulator]:
     """Installs a new simulator (``merchants``, options as for ``create_simulator_app``)."""
-    swappable, url = simulator_server
+    slot, url = simulator_server
 
     def start(
         merchants: dict[str, SimulatorMerchant] | None = None, **options: Any
     ) -> RunningSimulator:
         app = create_simulator_app(merchants or simulator_merchants, **options)
-        swappable.app = app
+        slot.app = app
         return RunningSimulator(app, url)
 
     return start
