@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 import requests
+from sim_payloads import Call
 from simulator_support import RunningSimulator, signed_call
 
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
-
-Call = Callable[..., requests.Response]
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
+import requests
+
+# ``call(method, path, body=None)``: the ``call`` fixture, a signed JSON request.
+Call = Callable[..., requests.Response]
 INVOICES = "/invoicing/v2/invoices"
 SETTINGS = "/invoicing/v2/invoiceSettings"
 

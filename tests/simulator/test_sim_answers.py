@@ -8,8 +8,7 @@ import copy
 from typing import Any
 
 import pytest
-from conftest import Call
-from sim_payloads import FULL_INVOICE, INVOICES, SETTINGS, invoice, update_of
+from sim_payloads import FULL_INVOICE, INVOICES, SETTINGS, Call, invoice, update_of
 from simulator_support import RunningSimulator
 
 # Fields a response has that a request does not (or the reverse).

@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import Call
-from sim_payloads import INVOICES, invoice, update_of
+from sim_payloads import INVOICES, Call, invoice, update_of
 from simulator_support import RunningSimulator
 
 from addin_server.dev.simulator import (
