@@ -97,9 +97,9 @@ SETTINGS = json.dumps(
 )
 
 
-def operations(invoices: InvoicesApi, settings: InvoiceSettingsApi) -> list[tuple[str, Any]]:
+def invoice_calls(invoices: InvoicesApi) -> list[tuple[str, Callable[[], Any]]]:
     """(name, call) in order; each call is one request."""
-    calls: list[tuple[str, Callable[[], Any]]] = [
+    return [
         (
             "create draft",
             lambda: invoices.create_invoice(
@@ -160,6 +160,11 @@ def operations(invoices: InvoicesApi, settings: InvoiceSettingsApi) -> list[tupl
         ("cancel again", lambda: invoices.perform_cancel_action(IDS[1])),
         ("publish sent", lambda: invoices.perform_publish_action(IDS[0])),
         ("get canceled", lambda: invoices.get_invoice(IDS[1])),
+    ]
+
+
+def settings_calls(settings: InvoiceSettingsApi) -> list[tuple[str, Callable[[], Any]]]:
+    return [
         ("get settings", lambda: settings.get_invoice_settings(product_type="INVOICING")),
         (
             "update settings",
@@ -170,14 +175,13 @@ def operations(invoices: InvoicesApi, settings: InvoiceSettingsApi) -> list[tupl
             lambda: settings.get_invoice_settings(product_type="PAYBYLINK"),
         ),
     ]
-    return calls
 
 
 def run(job: dict[str, Any]) -> None:
     scheme = job["scheme"]
     config = sdk_config(job)
     invoices, settings = InvoicesApi(config), InvoiceSettingsApi(config)
-    for name, call in operations(invoices, settings):
+    for name, call in [*invoice_calls(invoices), *settings_calls(settings)]:
         result: dict[str, Any] = {"scheme": scheme, "operation": name, "error": None}
         try:
             call()

@@ -203,13 +203,26 @@ def test_at_most_30_line_items() -> None:
     assert len(make(line_items=items[:30]).to_payload()["orderInformation"]["lineItems"]) == 30
 
 
-def test_longest_allowed_values_pass() -> None:
-    make(
+def test_longest_allowed_values_pass(client: CybersourceClient) -> None:
+    """Every field at its limit: the client sends it and Cybersource (the simulator) keeps it."""
+    longest = make(
+        invoice_number="N" * 26,
         description="d" * 2000,
-        customer=Customer("n" * 100, "e" * 255, "c" * 60),
-        line_items=(LineItem("p" * 255, Decimal("999999999.99"), 999_999_999),),
+        customer=Customer("n" * 100, "e" * 243 + "@example.com", "c" * 60, "m" * 100),
+        line_items=(
+            LineItem("p" * 255, Decimal("9999999999.99"), 1),  # a line total of 13 characters
+            LineItem("q", Decimal("0.01"), 999_999_999),
+        ),
         currency="USD",
     )
+
+    created = client.invoices.create(longest).invoice
+
+    assert created.invoice_number == longest.invoice_number
+    assert created.description == longest.description
+    assert created.customer == longest.customer
+    assert created.line_items == longest.line_items
+    assert created.total_amount == Decimal("10009999999.98")
 
 
 def test_invalid_draft_is_never_sent() -> None:
