@@ -13,6 +13,7 @@ from addin_server.api import init_api
 from addin_server.audit.routes import blp as audit_bp
 from addin_server.config import Settings, load_settings
 from addin_server.context import DATABASE_KEY, SETTINGS_KEY, close_request_session
+from addin_server.invoices.routes import BLUEPRINTS as invoices_bps
 from addin_server.logs import configure_logging, install_request_logging
 from addin_server.merchants.routes import blp as merchants_bp
 from addin_server.prefill.routes import blp as prefill_bp
@@ -54,5 +55,7 @@ def create_app(
     identity.init_app(app, settings)  # before init_api: authentication runs first
     merchants.init_app(app, settings)  # refuses to start if a stored secret's key is missing
     input_limits.init_app(app)  # after authentication, before the API's routes
-    init_api(app, blueprints=[identity.api_blueprint, merchants_bp, audit_bp, prefill_bp])
+    init_api(
+        app, blueprints=[identity.api_blueprint, merchants_bp, audit_bp, prefill_bp, *invoices_bps]
+    )
     return app

@@ -31,6 +31,10 @@ class AuditAction(StrEnum):
     INVOICE_SENT = "invoice.sent"
     INVOICE_PUBLISHED = "invoice.published"
     INVOICE_CANCELLED = "invoice.cancelled"
+    INVOICE_UPDATED = "invoice.updated"
+    INVOICE_REFRESHED = "invoice.refreshed"
+    INVOICE_CREATE_FAILED = "invoice.create_failed"
+    INVOICE_ACTION_FAILED = "invoice.action_failed"
 
 
 def record_event(  # noqa: PLR0917 (the positional signature other concerns call)

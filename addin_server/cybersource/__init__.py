@@ -42,7 +42,12 @@ from addin_server.cybersource.errors import (
     generic_field_name,
     naming_fields,
 )
-from addin_server.cybersource.idempotent import IntentStore, create_invoice_once, find_invoice
+from addin_server.cybersource.idempotent import (
+    IntentStore,
+    OutcomeUnknownError,
+    create_invoice_once,
+    find_invoice,
+)
 from addin_server.cybersource.models import (
     CreateResult,
     CreationMode,
@@ -91,6 +96,7 @@ __all__ = [
     "LineItem",
     "MethodCase",
     "NotFoundError",
+    "OutcomeUnknownError",
     "P12Credentials",
     "RateLimitedError",
     "RetryPolicy",

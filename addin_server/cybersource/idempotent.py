@@ -1,13 +1,18 @@
 """Creating an invoice exactly once, even when the answer to the create call is lost.
 
 The add-in assigns the invoice number itself (unique per merchant). Before the call the
-intent is recorded; if the call times out or the connection drops, a GET on that number
-tells whether Cybersource stored the invoice. Creation is never retried blindly.
+intent is recorded; if the call times out, the connection drops or a 5xx comes back, a GET
+on that number tells whether Cybersource stored the invoice. Creation is never retried
+blindly, and never under another number once a request with this one may have been sent.
 
 After a lost answer and a 404 from the GET, the create is tried once more with the same
 number: a create that did reach Cybersource after the GET would then be refused as a
 duplicate (``DuplicateInvoiceError``), which is resolved by reading the invoice, so no
 invoice is ever made twice and none is lost.
+
+When no answer settles it (the look-up fails too, or the retry is lost as well) the outcome
+is *unknown*: the intent is marked so (``mark_unknown``), never failed, and
+``OutcomeUnknownError`` is raised; a later look-up of the same number settles it.
 """
 
 from __future__ import annotations
@@ -21,9 +26,31 @@ from addin_server.cybersource.errors import (
     CybersourceError,
     DuplicateInvoiceError,
     NotFoundError,
+    UpstreamTimeoutError,
     UpstreamUnavailableError,
 )
 from addin_server.cybersource.models import CreateResult, Invoice, InvoiceDraft
+
+
+class OutcomeUnknownError(UpstreamUnavailableError):
+    """The create may or may not have been stored; ``cause`` is the last error seen.
+
+    Look the number up later (``find_invoice``); never create it again under a new number.
+    """
+
+    def __init__(self, cause: CybersourceError) -> None:
+        super().__init__(
+            cause.message,
+            status=cause.status,
+            reason=cause.reason,
+            correlation_id=cause.correlation_id,
+            body=cause.body,
+        )
+        self.cause = cause
+
+    @property
+    def timed_out(self) -> bool:
+        return isinstance(self.cause, UpstreamTimeoutError)
 
 
 class IntentStore(Protocol):
@@ -38,6 +65,10 @@ class IntentStore(Protocol):
         self, merchant_id: str, invoice_number: str, error: CybersourceError
     ) -> None: ...
 
+    def mark_unknown(
+        self, merchant_id: str, invoice_number: str, error: CybersourceError
+    ) -> None: ...
+
 
 def payload_digest(draft: InvoiceDraft) -> str:
     """SHA-256 of the create body: lets a later reconciliation see what was asked for."""
@@ -45,18 +76,27 @@ def payload_digest(draft: InvoiceDraft) -> str:
 
 
 def create_invoice_once(
-    client: CybersourceClient, draft: InvoiceDraft, intents: IntentStore
+    client: CybersourceClient,
+    draft: InvoiceDraft,
+    intents: IntentStore,
+    *,
+    number_sent_before: bool = False,
 ) -> CreateResult:
-    """Create ``draft`` at most once; raise the error if it certainly was not created.
+    """Create ``draft`` at most once; raise the error if it was not (or may not be) created.
 
-    An invoice that exists under the number but that this call did not make (a duplicate
-    on the very first try) is reported as ``DuplicateInvoiceError``: the number was not ours.
+    ``number_sent_before``: a request with this number may have reached Cybersource already
+    (a retry of an unknown outcome), so a duplicate is that request, resolved by reading it.
+    Otherwise a duplicate on the very first try is ``DuplicateInvoiceError``: the number
+    was taken by someone else (e.g. made in the Business Center).
     """
     merchant_id = client.merchant_id
     number = draft.invoice_number
     intents.record_intent(merchant_id, number, payload_digest(draft))
     try:
-        result = _create_resolving_lost_answers(client, draft)
+        result = _create_resolving_lost_answers(client, draft, number_sent_before)
+    except OutcomeUnknownError as error:
+        intents.mark_unknown(merchant_id, number, error)
+        raise
     except CybersourceError as error:
         intents.mark_failed(merchant_id, number, error)
         raise
@@ -64,28 +104,34 @@ def create_invoice_once(
     return result
 
 
-def _create_resolving_lost_answers(client: CybersourceClient, draft: InvoiceDraft) -> CreateResult:
+def _create_resolving_lost_answers(
+    client: CybersourceClient, draft: InvoiceDraft, number_sent_before: bool
+) -> CreateResult:
     lost: CybersourceError | None = None
-    for attempt in range(2):
+    for _attempt in range(2):
         try:
             return client.invoices.create(draft)
         except DuplicateInvoiceError as error:
-            if attempt == 0:
-                raise  # the number was taken before this call: not ours
-            lost = error  # our first request was stored after the GET looked
+            if not number_sent_before:
+                raise  # the number was taken before any request of ours carried it
+            lost = error  # an earlier request of ours was stored
         except UpstreamUnavailableError as error:
             # A lost answer, or a 5xx from a gateway that may sit behind a stored invoice:
             # either way only a lookup tells whether it exists.
             lost = error
-        existing = find_invoice(client, draft.invoice_number)
+        number_sent_before = True
+        try:
+            existing = find_invoice(client, draft.invoice_number)
+        except UpstreamUnavailableError as error:
+            raise OutcomeUnknownError(error) from error
         if existing is not None:
             return CreateResult(existing)
     assert lost is not None
-    raise lost
+    raise OutcomeUnknownError(lost) from lost
 
 
 def find_invoice(client: CybersourceClient, invoice_number: str) -> Invoice | None:
-    """The invoice with this number, or ``None``; also for reconciling intents left pending."""
+    """The invoice with this number, or ``None``; also for settling unknown outcomes."""
     try:
         return client.invoices.get(invoice_number)
     except NotFoundError:

@@ -1,15 +1,12 @@
-"""Invoices created through the add-in: numbering and exactly-once creation records.
+"""Invoices created through the add-in: the Invoices API, numbering and exactly-once records.
 
-Public surface: ``create_numbered_invoice`` (assign the merchant's next number and create
-once), ``reconcile_pending`` (settle intents a crash left open), ``InvoiceRecord``,
-``IntentState``, ``allocate_invoice_number``, ``DatabaseIntentStore``.
+Public surface: ``reconcile_pending`` (settle records a crash left ``creating`` or a lost
+answer left ``unknown``), ``InvoiceRecord``, ``IntentState``, ``allocate_invoice_number``,
+``DatabaseIntentStore``, ``present`` (a record as the API shows it). Routes:
+``addin_server.invoices.routes.BLUEPRINTS`` (``/api/v1/invoices``, ``/api/v1/customers``).
 """
 
-from addin_server.invoices.intents import (
-    DatabaseIntentStore,
-    create_numbered_invoice,
-    reconcile_pending,
-)
+from addin_server.invoices.intents import DatabaseIntentStore, reconcile_pending
 from addin_server.invoices.models import IntentState, InvoiceNumberCounter, InvoiceRecord
 from addin_server.invoices.numbering import allocate_invoice_number
 
@@ -19,6 +16,5 @@ __all__ = [
     "InvoiceNumberCounter",
     "InvoiceRecord",
     "allocate_invoice_number",
-    "create_numbered_invoice",
     "reconcile_pending",
 ]

@@ -1,117 +1,134 @@
 """The database side of creating an invoice exactly once.
 
-``DatabaseIntentStore`` implements the Cybersource client's ``IntentStore``: every state
-change is committed in its own short transaction, independent of the request's session, so
-the intent is durable before the network call and survives whatever happens after it.
+A request claims its ``Idempotency-Key`` by inserting the record (unique per tenant and key)
+in its own committed transaction before any call to Cybersource. A record is later claimed
+again (``take_over``) only through a conditional update on its ``attempt`` counter, so of two
+requests (or two app instances) at most one ever holds it. ``DatabaseIntentStore`` writes
+each state change in its own short transaction too, so the record is durable whatever
+happens to the request after the network call.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
+from addin_server.config import Settings
 from addin_server.cybersource import (
-    CreateResult,
     CybersourceClient,
     CybersourceError,
-    DuplicateInvoiceError,
     Invoice,
-    InvoiceDraft,
-    create_invoice_once,
+    UpstreamUnavailableError,
     find_invoice,
 )
 from addin_server.invoices.models import IntentState, InvoiceRecord
-from addin_server.invoices.numbering import allocate_invoice_number
+from addin_server.invoices.money import to_minor
 from addin_server.storage import Database, utcnow
 
-# A number already taken at Cybersource (e.g. made in the Business Center with the same
-# prefix) costs one fresh number; more than this many in a row means a misconfigured prefix.
-MAX_NUMBER_COLLISIONS = 3
-RECONCILE_AFTER = timedelta(minutes=2)
+RECONCILE_AFTER = timedelta(minutes=5)  # longer than any in-flight create (see the lease)
+_REASON_CHARS = 300
+
+
+def in_flight_lease(settings: Settings) -> timedelta:
+    """How long a ``creating`` record is presumed in flight: two creates and two look-ups
+    at the configured timeouts. After that its request is presumed dead and taken over."""
+    per_call = settings.cybersource_connect_timeout + settings.cybersource_read_timeout
+    return timedelta(seconds=max(4 * per_call, 5.0))
+
+
+def apply_invoice(record: InvoiceRecord, invoice: Invoice) -> None:
+    """What Cybersource says about the invoice, onto our record."""
+    record.cybersource_status = invoice.status.value
+    record.payment_link = invoice.payment_link
+    if invoice.currency == record.currency:
+        record.balance_minor = to_minor(invoice.balance_amount, record.currency)
+
+
+def insert_claim(db: Database, record: InvoiceRecord) -> bool:
+    """Insert and commit the record; False if its key was claimed first by someone else."""
+    try:
+        with db.session() as session:
+            session.add(record)
+    except IntegrityError:
+        return False
+    return True
+
+
+def take_over(db: Database, record: InvoiceRecord) -> bool:
+    """Claim a record seen at ``record.attempt`` for a new try; False if someone else did."""
+    now = utcnow()
+    with db.session() as session:
+        claimed = session.execute(
+            update(InvoiceRecord)
+            .where(InvoiceRecord.id == record.id, InvoiceRecord.attempt == record.attempt)
+            .values(state=IntentState.CREATING, attempt=InvoiceRecord.attempt + 1, updated_at=now)
+        )
+        won = bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
+    if won:
+        record.attempt += 1
+        record.state = IntentState.CREATING
+        record.updated_at = now
+    return won
 
 
 class DatabaseIntentStore:
-    """Intent records for one merchant profile."""
+    """The Cybersource client's ``IntentStore`` for one claimed record."""
 
-    def __init__(self, db: Database, merchant_profile_id: str, user_id: int | None) -> None:
+    def __init__(self, db: Database, record_id: int) -> None:
         self._db = db
-        self._profile_id = merchant_profile_id
-        self._user_id = user_id
+        self._record_id = record_id
 
     def record_intent(self, merchant_id: str, invoice_number: str, payload_digest: str) -> None:
-        with self._db.session() as session:
-            session.add(
-                InvoiceRecord(
-                    merchant_profile_id=self._profile_id,
-                    invoice_number=invoice_number,
-                    state=IntentState.PENDING,
-                    payload_digest=payload_digest,
-                    created_by_user_id=self._user_id,
-                )
-            )
+        self._update(invoice_number=invoice_number, payload_digest=payload_digest)
 
     def mark_created(self, merchant_id: str, invoice_number: str, invoice: Invoice) -> None:
-        self._update(
-            invoice_number,
-            state=IntentState.CREATED,
-            cybersource_status=invoice.status.value,
-            payment_link=invoice.payment_link,
-            failure_reason=None,
-        )
+        with self._db.session() as session:
+            record = session.get_one(InvoiceRecord, self._record_id)
+            record.state = IntentState.CREATED
+            record.failure_reason = None
+            apply_invoice(record, invoice)
 
     def mark_failed(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
-        reason = f"{error.reason or type(error).__name__}: {error.message}"
-        self._update(invoice_number, state=IntentState.FAILED, failure_reason=reason[:300])
+        self._update(state=IntentState.FAILED, failure_reason=_reason(error))
 
-    def mark_missing(self, invoice_number: str) -> None:
-        """Settle an intent whose number Cybersource does not know: the create never landed."""
+    def mark_unknown(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
+        self._update(state=IntentState.UNKNOWN, failure_reason=_reason(error))
+
+    def mark_missing(self) -> None:
+        """Cybersource does not know the number long after the last try: never created."""
         self._update(
-            invoice_number,
             state=IntentState.FAILED,
             failure_reason="not found at Cybersource after an interrupted create",
         )
 
-    def _update(self, invoice_number: str, **values: object) -> None:
+    def _update(self, **values: object) -> None:
         with self._db.session() as session:
-            record = session.execute(
-                select(InvoiceRecord).where(
-                    InvoiceRecord.merchant_profile_id == self._profile_id,
-                    InvoiceRecord.invoice_number == invoice_number,
-                )
-            ).scalar_one()
-            for name, value in values.items():
-                setattr(record, name, value)
+            session.execute(
+                update(InvoiceRecord).where(InvoiceRecord.id == self._record_id).values(**values)
+            )
 
 
-def create_numbered_invoice(
-    db: Database,
-    client: CybersourceClient,
-    *,
-    merchant_profile_id: str,
-    number_prefix: str,
-    draft: InvoiceDraft,
-    user_id: int | None,
-) -> CreateResult:
-    """Give ``draft`` the merchant's next number and create it exactly once.
+def _reason(error: CybersourceError) -> str:
+    return f"{error.reason or type(error).__name__}: {error.message}"[:_REASON_CHARS]
 
-    The draft's own ``invoice_number`` is ignored: numbers are always assigned here.
-    """
-    intents = DatabaseIntentStore(db, merchant_profile_id, user_id)
 
-    def create_with_next_number() -> CreateResult:
-        number = allocate_invoice_number(db, merchant_profile_id, number_prefix)
-        return create_invoice_once(
-            client, dataclasses.replace(draft, invoice_number=number), intents
-        )
-
-    for _collision in range(MAX_NUMBER_COLLISIONS):
-        try:
-            return create_with_next_number()
-        except DuplicateInvoiceError:
-            continue
-    return create_with_next_number()  # the last try: a duplicate now is reported
+def settle(
+    db: Database, client: CybersourceClient, record: InvoiceRecord, *, settled_after: timedelta
+) -> bool:
+    """Look an unsettled record's number up: created if Cybersource has it; failed if it does
+    not and the last try is older than ``settled_after``. True if the record is now settled.
+    Raises ``UpstreamUnavailableError`` if Cybersource cannot tell."""
+    intents = DatabaseIntentStore(db, record.id)
+    invoice = find_invoice(client, record.invoice_number)
+    if invoice is not None:
+        intents.mark_created(client.merchant_id, record.invoice_number, invoice)
+        return True
+    if record.updated_at < utcnow() - settled_after:
+        intents.mark_missing()
+        return True
+    return False
 
 
 def reconcile_pending(
@@ -122,34 +139,31 @@ def reconcile_pending(
     older_than: timedelta = RECONCILE_AFTER,
     now: datetime | None = None,
 ) -> list[InvoiceRecord]:
-    """Settle intents left pending by a crash: created if Cybersource has the number,
-    failed if it does not. Returns the records it settled."""
+    """Settle the profile's records a crash left ``creating`` or a lost answer ``unknown``:
+    created if Cybersource has the number, failed if it still does not. Returns the records
+    it settled; a record Cybersource cannot be asked about now stays for the next run."""
     cutoff = (now or utcnow()) - older_than
     with db.session() as session:
-        pending = [
-            record.invoice_number
-            for record in session.execute(
-                select(InvoiceRecord).where(
-                    InvoiceRecord.merchant_profile_id == merchant_profile_id,
-                    InvoiceRecord.state == IntentState.PENDING,
-                    InvoiceRecord.created_at < cutoff,
-                )
-            ).scalars()
-        ]
+        unsettled = session.scalars(
+            select(InvoiceRecord).where(
+                InvoiceRecord.merchant_profile_id == merchant_profile_id,
+                InvoiceRecord.state.in_([IntentState.CREATING, IntentState.UNKNOWN]),
+                InvoiceRecord.updated_at < cutoff,
+            )
+        ).all()
+    settled: list[int] = []
     # Look each number up outside any transaction: no lock is held across network calls.
-    intents = DatabaseIntentStore(db, merchant_profile_id, user_id=None)
-    for number in pending:
-        invoice = find_invoice(client, number)
-        if invoice is None:
-            intents.mark_missing(number)
-        else:
-            intents.mark_created(client.merchant_id, number, invoice)
+    for record in unsettled:
+        try:
+            if settle(db, client, record, settled_after=timedelta(0)):
+                settled.append(record.id)
+        except UpstreamUnavailableError:
+            continue
     with db.session() as session:
         return list(
-            session.execute(
-                select(InvoiceRecord).where(
-                    InvoiceRecord.merchant_profile_id == merchant_profile_id,
-                    InvoiceRecord.invoice_number.in_(pending),
-                )
-            ).scalars()
+            session.scalars(
+                select(InvoiceRecord)
+                .where(InvoiceRecord.id.in_(settled))
+                .order_by(InvoiceRecord.id)
+            )
         )

@@ -10,7 +10,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from addin_server.storage import Base, UtcDateTime, utcnow
@@ -53,6 +53,9 @@ class MerchantProfile(Base):
     credentials_hint: Mapped[str] = mapped_column(String(8))
     credentials_changed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     credentials_verified_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set when Cybersource refuses the stored credentials on an invoice call; cleared by a
+    # successful verification (``POST /merchants/<id>/verify``) or new credentials.
+    needs_reverification: Mapped[bool] = mapped_column(Boolean, default=False)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

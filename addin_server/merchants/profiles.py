@@ -311,6 +311,7 @@ def update_profile(
         credentials = build_credentials(profile.merchant_id, scheme, material)
         profile.credentials_hint = check_credentials(session, profile, credentials, settings)
         profile.credentials_changed_at = profile.credentials_verified_at = utcnow()
+        profile.needs_reverification = False
         _seal(profile, material, keyring)
     if changed:
         action = (
@@ -351,6 +352,7 @@ def verify_profile(
         session.commit()
         raise
     profile.credentials_verified_at = utcnow()
+    profile.needs_reverification = False
     record_event(session, caller, AuditAction.MERCHANT_VERIFIED, TARGET_TYPE, profile.id)
     session.commit()
     return profile

@@ -152,6 +152,9 @@ class CredentialsStatusSchema(Schema):
     hint = fields.String(attribute="credentials_hint")
     changed_at = fields.DateTime(attribute="credentials_changed_at")
     verified_at = fields.DateTime(attribute="credentials_verified_at")
+    needs_reverification = fields.Boolean(
+        metadata={"description": "Cybersource refused them on an invoice call: verify again."}
+    )
 
 
 class ProfileSchema(Schema):

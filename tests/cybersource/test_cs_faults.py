@@ -24,6 +24,7 @@ from addin_server.cybersource import (
     InvoiceStatus,
     LineItem,
     NotFoundError,
+    OutcomeUnknownError,
     RetryPolicy,
     Timeouts,
     Transport,
@@ -67,6 +68,9 @@ class MemoryIntents:
 
     def mark_failed(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
         self.events.append(("failed", type(error).__name__))
+
+    def mark_unknown(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
+        self.events.append(("unknown", type(error).__name__))
 
 
 @dataclass
@@ -173,12 +177,13 @@ def test_create_is_never_retried_blindly(
     simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST", "count": 5}])
     intents = MemoryIntents()
 
-    with pytest.raises(UpstreamUnavailableError):
+    with pytest.raises(OutcomeUnknownError):
         create_invoice_once(fast_client, new_draft(), intents)
 
     assert sleeps.delays == []
     assert stored_numbers(simulator) == []
-    assert intents.events == [("intent", "INV-9"), ("failed", "UpstreamUnavailableError")]
+    # A 5xx may hide a stored invoice: unknown (settled by a later look-up), never failed.
+    assert intents.events == [("intent", "INV-9"), ("unknown", "OutcomeUnknownError")]
     # Two POSTs at most (the first, and one after a lookup found nothing); the rest unused.
     assert simulator.state.knobs.faults[0].count == 3
 
@@ -301,15 +306,28 @@ def test_request_stored_after_the_lookup_is_resolved_as_ours() -> None:
     assert invoices.calls == ["create", "get", "create", "get"]
 
 
-def test_twice_lost_answer_not_found_is_reported() -> None:
+def test_twice_lost_answer_not_found_is_unknown_not_failed() -> None:
     intents = MemoryIntents()
     invoices = ScriptedInvoices(
         creates=[UpstreamUnavailableError("dropped"), UpstreamTimeoutError("lost")],
         gets=[NotFoundError("no", status=404), NotFoundError("no", status=404)],
     )
-    with pytest.raises(UpstreamTimeoutError):
+    with pytest.raises(OutcomeUnknownError) as raised:
         create_invoice_once(ScriptedClient(invoices), new_draft(), intents)  # type: ignore[arg-type]
-    assert intents.events[-1] == ("failed", "UpstreamTimeoutError")
+    assert raised.value.timed_out
+    assert intents.events[-1] == ("unknown", "OutcomeUnknownError")
+
+
+def test_failed_look_up_after_a_lost_answer_is_unknown() -> None:
+    intents = MemoryIntents()
+    invoices = ScriptedInvoices(
+        creates=[UpstreamTimeoutError("lost")],
+        gets=[UpstreamUnavailableError("down", status=503)],
+    )
+    with pytest.raises(OutcomeUnknownError):
+        create_invoice_once(ScriptedClient(invoices), new_draft(), intents)  # type: ignore[arg-type]
+    assert invoices.calls == ["create", "get"]
+    assert intents.events[-1] == ("unknown", "OutcomeUnknownError")
 
 
 def test_answer_cut_short_is_an_unavailable_upstream(sleeps: RecordingSleep) -> None:

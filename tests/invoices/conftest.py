@@ -12,6 +12,7 @@ from simulator_support import RunningSimulator
 from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
+from addin_server.dev.simulator.replies import CybersourceReply
 
 MERCHANT_ID = "invoice_shop"
 PREFIX = "INV-"
@@ -41,6 +42,20 @@ def app_config(app_config: dict[str, Any], simulator: RunningSimulator) -> dict[
 @pytest.fixture
 def knobs(simulator: RunningSimulator) -> Callable[..., None]:
     return simulator.knobs
+
+
+@pytest.fixture
+def upstream_numbers(simulator: RunningSimulator) -> Callable[[], list[str]]:
+    """The invoice numbers the simulator holds for the merchant, counted in its own book."""
+
+    def numbers() -> list[str]:
+        try:
+            _total, page = simulator.state.book.list(MERCHANT_ID, 0, 1000, None)
+        except CybersourceReply:  # "No invoices found."
+            return []
+        return sorted(stored.number for stored in page)
+
+    return numbers
 
 
 @pytest.fixture

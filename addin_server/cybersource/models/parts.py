@@ -50,14 +50,19 @@ class Customer:
 
 @dataclass(frozen=True)
 class LineItem:
+    """``total`` = quantity x unit price - discount + tax (amounts of the whole line)."""
+
     product_name: str
     unit_price: Decimal
     quantity: int = 1
     product_sku: str = ""
+    discount_amount: Decimal | None = None
+    tax_amount: Decimal | None = None
 
     @property
     def total(self) -> Decimal:
-        return self.unit_price * self.quantity
+        discount = self.discount_amount or Decimal(0)
+        return self.unit_price * self.quantity - discount + (self.tax_amount or Decimal(0))
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> LineItem:
@@ -66,7 +71,13 @@ class LineItem:
             unit_price=parse_amount(data.get("unitPrice")),
             quantity=int(data.get("quantity") or 1),
             product_sku=data.get("productSku") or "",
+            discount_amount=optional_amount(data.get("discountAmount")),
+            tax_amount=optional_amount(data.get("taxAmount")),
         )
+
+
+def optional_amount(value: object) -> Decimal | None:
+    return None if value in (None, "") else parse_amount(value)
 
 
 class MoneyFormatter:
@@ -96,6 +107,10 @@ def line_item_json(item: LineItem, path: str, money: MoneyFormatter) -> dict[str
     data["productName"] = item.product_name
     data["quantity"] = item.quantity
     data["unitPrice"] = money.format(f"{path}.unitPrice", item.unit_price)
+    if item.discount_amount is not None:
+        data["discountAmount"] = money.format(f"{path}.discountAmount", item.discount_amount)
+    if item.tax_amount is not None:
+        data["taxAmount"] = money.format(f"{path}.taxAmount", item.tax_amount)
     data["totalAmount"] = money.format(f"{path}.totalAmount", item.total)
     return data
 

@@ -101,6 +101,9 @@ def _register_gate(app: Flask, simulator: Simulator) -> None:
             time.sleep(fault.seconds)
         elif fault is not None and fault.kind == "drop":
             _drop_connection()
+        elif fault is not None and fault.kind == "status":  # the work is done, then a 5xx
+            reply = CybersourceReply(fault.status, "SYSTEM_ERROR", "Internal server error.")
+            return json_response(reply.body(simulator.clock()), reply.status)
         return response
 
     @app.errorhandler(CybersourceReply)

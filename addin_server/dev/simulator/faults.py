@@ -8,7 +8,8 @@ Set over HTTP with ``POST /__sim/knobs``::
                 {"kind": "drop", "method": "POST", "after_commit": true}]}
 
 A fault applies to the next ``count`` (default 1) API requests with that method (any
-method when omitted), in list order. ``status`` answers a 5xx without doing anything;
+method when omitted), in list order. ``status`` answers a 5xx without doing anything (or,
+with ``after_commit``, having done the work, as a gateway failing behind Cybersource);
 ``timeout`` waits ``seconds`` and then either answers normally having done the work
 (``after_commit``) or answers 504 having done nothing; ``drop`` closes the connection
 without an answer, after doing the work (``after_commit``, the default) or before.
