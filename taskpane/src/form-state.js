@@ -133,6 +133,7 @@ export function validateDraft(draft, digits) {
   const errors = [];
   if (!fields["customer.name"].trim()) errors.push({ field: "customer.name", key: "error.required" });
   if (!EMAIL.test(fields["customer.email"].trim())) errors.push({ field: "customer.email", key: "error.email" });
+  if (!fields.description.trim()) errors.push({ field: "description", key: "error.required" });
   if (fields.description.length > MAX_DESCRIPTION) errors.push({ field: "description", key: "error.tooLong" });
   if (!/^[A-Z]{3}$/.test(fields.currency)) errors.push({ field: "currency", key: "error.required" });
   if (!ISO_DATE.test(fields.due_date)) errors.push({ field: "due_date", key: "error.date" });

@@ -104,6 +104,9 @@ export function itemKey(item) {
   return `compose:${item.conversationId || "new"}`;
 }
 
+// The invoices API keeps at most this much of the subject.
+const MAX_SOURCE_SUBJECT = 255;
+
 /** Which email an invoice came from, as the invoices API records it (read items only). */
 export function sourceEmail(item) {
   if (!item || isCompose(item)) return null;
@@ -111,6 +114,6 @@ export function sourceEmail(item) {
     item_id: item.itemId ?? "",
     conversation_id: item.conversationId ?? "",
     internet_message_id: item.internetMessageId ?? "",
-    subject: item.subject ?? "",
+    subject: (item.subject ?? "").slice(0, MAX_SOURCE_SUBJECT),
   };
 }
