@@ -15,6 +15,7 @@ from addin_server.devcert import ensure_tls_certificate, server_tls_context
 from addin_server.logs import configure_logging
 from addin_server.merchants.cli import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
+from addin_server.taskpane_site.manifest_files import write_manifests
 
 
 class _Commands(click.Group):
@@ -103,6 +104,32 @@ def serve() -> None:
     click.echo(f"Taskpane: {settings.public_url}/taskpane.html")
     click.echo(f"Manifest: {settings.public_url}/manifest.xml (sideload it in Outlook)")
     run_simple(bind_host(settings.bind), int(port), app, ssl_context=context, threaded=True)
+
+
+@main.command("manifest")
+@click.option("--url", required=True, help="https origin Outlook loads the add-in from.")
+@click.option("--client-id", envvar="ADDIN_CLIENT_ID", default="", help="Entra client id.")
+@click.option("--app-id-uri", envvar="ADDIN_APP_ID_URI", default="", help="api://<host>/<id>")
+@click.option("--authority", envvar="ADDIN_AUTHORITY", default="https://login.microsoftonline.com")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/manifest"),
+    show_default=True,
+)
+def manifest_command(
+    url: str, client_id: str, app_id_uri: str, authority: str, out_dir: Path
+) -> None:
+    """Write the XML manifest, the unified JSON manifest and its app package for URL."""
+    try:
+        written = write_manifests(
+            url, out_dir, client_id=client_id, app_id_uri=app_id_uri, authority=authority
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--url") from exc
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 main.add_command(rotate_keys_command)

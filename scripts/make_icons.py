@@ -1,7 +1,9 @@
 """Draw the add-in's icons (taskpane/assets/icon-<size>.png) with the standard library only.
 
 The icon is a blue rounded square holding a white invoice sheet with three text lines and a
-green "paid" dot. Shapes are sampled 4x4 per pixel for smooth edges.
+green "paid" dot. Shapes are sampled 4x4 per pixel for smooth edges. The unified manifest's
+app package also needs a 192 px colour icon (icon-192.png) and a 32 px outline icon
+(outline-32.png: white on transparent, the sheet with its lines cut out).
 
     python scripts/make_icons.py          # writes the PNGs (committed; rerun after changes)
 """
@@ -13,7 +15,8 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-SIZES = (16, 32, 64, 80, 128)
+SIZES = (16, 32, 64, 80, 128, 192)
+OUTLINE_SIZE = 32
 ASSETS = Path(__file__).resolve().parent.parent / "taskpane" / "assets"
 SAMPLES = 4
 
@@ -46,6 +49,11 @@ def _color_at(x: float, y: float) -> Rgba:
     if _in_rounded_rect(x, y, (0.0, 0.0, 1.0, 1.0), 0.2):
         return BACKGROUND
     return CLEAR
+
+
+def _outline_at(x: float, y: float) -> Rgba:
+    color = _color_at(x, y)
+    return (255, 255, 255, 255) if color in (SHEET, DOT) else CLEAR
 
 
 def render(size: int, color_at: Callable[[float, float], Rgba] = _color_at) -> bytes:
@@ -94,6 +102,9 @@ def main() -> None:
         path = ASSETS / f"icon-{size}.png"
         path.write_bytes(png(size, render(size)))
         print(f"wrote {path}")
+    outline = ASSETS / f"outline-{OUTLINE_SIZE}.png"
+    outline.write_bytes(png(OUTLINE_SIZE, render(OUTLINE_SIZE, _outline_at)))
+    print(f"wrote {outline}")
 
 
 if __name__ == "__main__":
