@@ -1,6 +1,6 @@
 """The ``/api/`` surface: flask-smorest for schemas and OpenAPI, problem details for errors.
 
-Concerns define their routes on an ``ApiBlueprint`` and register it with ``register``.
+Concerns define their routes on an ``ApiBlueprint``; ``app.BLUEPRINTS`` lists them all.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def _require_known_content_type(app: Flask) -> None:
         raise UnsupportedMediaType()
 
 
-def init_api(app: Flask, blueprints: list[flask_smorest.Blueprint]) -> flask_smorest.Api:
+def init_api(app: Flask) -> flask_smorest.Api:
+    """The OpenAPI document and the content-type check; register ``ApiBlueprint``s on it."""
     app.config.update(
         API_TITLE="Invoice from email",
         API_VERSION="v1",
@@ -70,7 +71,5 @@ def init_api(app: Flask, blueprints: list[flask_smorest.Blueprint]) -> flask_smo
     )
     api = _Api(app)
     app.extensions[API_KEY] = api
-    for blueprint in blueprints:
-        api.register_blueprint(blueprint)
     app.before_request(lambda: _require_known_content_type(app))
     return api

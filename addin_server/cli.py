@@ -13,7 +13,7 @@ from addin_server.app import create_app
 from addin_server.config import ConfigError, bind_host, load_settings
 from addin_server.devcert import ensure_tls_certificate, server_tls_context
 from addin_server.logs import configure_logging
-from addin_server.merchants.cli import rotate_keys_command
+from addin_server.merchants import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
 from addin_server.taskpane_site.manifest_files import write_manifests
 

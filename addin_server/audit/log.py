@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from addin_server.audit.models import AuditEvent
+from addin_server.caller import CurrentUser
 from addin_server.logs import redact_value
-
-if TYPE_CHECKING:  # identity may import concerns that record events: no import back
-    from addin_server.identity import CurrentUser
 
 
 class AuditAction(StrEnum):
@@ -45,7 +43,7 @@ def record_event(  # noqa: PLR0917 (the positional signature other concerns call
     target_id: str,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add one event by ``actor`` (``identity.current_user()``) in their tenant to ``session``;
+    """Add one event by ``actor`` (``caller.current_user()``) in their tenant to ``session``;
     the caller commits.
 
     ``details`` must be JSON-serialisable; values under sensitive names (``secret``,

@@ -8,8 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from addin_server.api import ApiBlueprint
 from addin_server.audit.log import list_events
+from addin_server.caller import current_user, require_admin
 from addin_server.context import request_session
-from addin_server.identity import current_user, require_admin
 from addin_server.input_limits import MAX_INT64
 
 MAX_PAGE = 200

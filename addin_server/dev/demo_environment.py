@@ -15,7 +15,6 @@ from addin_server.dev.demo_merchants import DemoMerchantAccount, demo_merchant_a
 from addin_server.dev.loopback import LoopbackServer
 from addin_server.dev.openid_provider import OpenIdProvider, start_demo_provider
 from addin_server.dev.simulator import create_simulator_app
-from addin_server.identity import grant_admin_for_first_profile
 from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.identity.users import sign_in
 from addin_server.merchants import MerchantProfile
@@ -104,13 +103,7 @@ def seed_demo_profiles(settings: Settings, accounts: list[DemoMerchantAccount]) 
                         "default_due_days": 30,
                     }
                 )
-                create_profile(
-                    session,
-                    admin,
-                    data,
-                    settings=settings,
-                    grant_admin=grant_admin_for_first_profile,
-                )
+                create_profile(session, admin, data, settings=settings)
                 log.info("demo merchant profile created", extra={"merchant": account.merchant_id})
     finally:
         db.dispose()

@@ -1,36 +1,32 @@
-"""Authentication of every ``/api/`` request, and the decorators views use.
+"""Authentication of every ``/api/`` request.
 
 ``install_authentication`` registers a ``before_request`` hook: a view under ``/api/`` runs only
-with a valid bearer token, unless it is marked ``@public``. Forgetting a decorator therefore
-cannot expose a route; ``require_member``/``require_admin`` narrow it further by role.
+with a valid bearer token, unless it is marked ``@public`` (``addin_server.caller``). Forgetting
+a decorator therefore cannot expose a route; ``require_member``/``require_admin`` narrow it
+further by role. The hook signs the user in and sets the request's caller.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import requests
-from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy.orm import Session
+from flask import Flask, current_app, g, request
 
 from addin_server.cache import shared_cache_for
+from addin_server.caller import PUBLIC_ATTR, set_current_user, unauthenticated
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
-from addin_server.identity.models import ROLE_ADMIN
 from addin_server.identity.signing_keys import SigningKeys, SigningKeysUnavailable
 from addin_server.identity.tokens import InvalidToken, VerifiedIdentity, authenticate
-from addin_server.identity.users import CurrentUser, set_role, sign_in
+from addin_server.identity.users import sign_in
 from addin_server.problems import ApiProblem
 
-F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 IDENTITY_KEY = "addin.identity"
-_PUBLIC_ATTR = "_addin_public"
 # flask-smorest's own blueprint serves the OpenAPI document: schemas only, no data.
 _OPENAPI_BLUEPRINT = "api-docs"
 _MAX_REASON_CHARS = 300
@@ -54,12 +50,6 @@ def identity_runtime(app: Flask | None = None) -> IdentityRuntime:
     return runtime
 
 
-def public(view: F) -> F:
-    """Let a ``/api/`` view run without a signed-in user (e.g. the sign-in configuration)."""
-    setattr(view, _PUBLIC_ATTR, True)
-    return view
-
-
 def _is_public(app: Flask) -> bool:
     if request.blueprint == _OPENAPI_BLUEPRINT:
         return True
@@ -69,18 +59,7 @@ def _is_public(app: Flask) -> bool:
     view_class = getattr(view, "view_class", None)  # flask-smorest MethodView
     if view_class is not None:
         view = getattr(view_class, request.method.lower(), None)
-    return bool(getattr(view, _PUBLIC_ATTR, False))
-
-
-def unauthenticated(error: str | None = "invalid_token") -> ApiProblem:
-    challenge = f'Bearer error="{error}"' if error else "Bearer"
-    return ApiProblem(
-        401,
-        "Sign in again: the access token is missing or not valid.",
-        title="Unauthorized",
-        problem_type="/problems/unauthenticated",
-        headers={"WWW-Authenticate": challenge},
-    )
+    return bool(getattr(view, PUBLIC_ATTR, False))
 
 
 def _authenticate_request(app: Flask) -> None:
@@ -105,8 +84,7 @@ def _authenticate_request(app: Flask) -> None:
         raise ApiProblem(503, "Sign-in cannot be checked right now; try again shortly.") from None
     user = sign_in(session, identity)
     g.identity = identity
-    g.current_user = user
-    g.log_user = user.log_key
+    set_current_user(user)
 
 
 def install_authentication(app: Flask, settings: Settings) -> None:
@@ -122,43 +100,3 @@ def current_identity() -> VerifiedIdentity:
     if identity is None:
         raise unauthenticated(error=None)
     return cast(VerifiedIdentity, identity)
-
-
-def current_user() -> CurrentUser:
-    """The signed-in user of this request (401 on a public route nobody signed in to)."""
-    user = g.get("current_user")
-    if user is None:
-        raise unauthenticated(error=None)
-    return cast(CurrentUser, user)
-
-
-def grant_admin_for_first_profile(session: Session, user: CurrentUser) -> CurrentUser:
-    """Make ``user`` an admin of their tenant. Merchants code calls this when it creates the
-    tenant's first merchant profile, in the same transaction (the caller commits); the rest of
-    the request sees the new role through ``current_user()``."""
-    admin = set_role(session, user, ROLE_ADMIN)
-    if has_request_context() and g.get("current_user") == user:
-        g.current_user = admin
-    return admin
-
-
-def require_member(view: F) -> F:
-    """Members and admins of the tenant only (403 for users without a role)."""
-
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        current_user().ensure_member()
-        return view(*args, **kwargs)
-
-    return cast(F, guarded)
-
-
-def require_admin(view: F) -> F:
-    """Admins of the tenant only."""
-
-    @wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        current_user().ensure_admin()
-        return view(*args, **kwargs)
-
-    return cast(F, guarded)

@@ -6,7 +6,6 @@ Other concerns reference ``tenants.id`` (a string) and ``users.id`` (an integer)
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Final
 
 from sqlalchemy import (
     Boolean,
@@ -19,9 +18,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from addin_server.storage import Base, UtcDateTime, utcnow
-
-ROLE_ADMIN: Final = "admin"
-ROLE_MEMBER: Final = "member"
 
 
 class Tenant(Base):

@@ -1,4 +1,7 @@
-"""``/api/v1`` routes of identity: sign-in configuration, ``/me``, sessions, tenant members."""
+"""``/api/v1`` routes of identity: sign-in configuration, sessions, tenant members.
+
+``/me`` (which shows merchant profiles too) is composed above identity, in ``account``.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +12,18 @@ from flask import Response, url_for
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from addin_server.api import ApiBlueprint
-from addin_server.config import Settings
-from addin_server.context import current_settings, request_session
-from addin_server.identity.guard import (
-    current_identity,
+from addin_server.caller import (
+    ROLE_ADMIN,
+    ROLE_MEMBER,
     current_user,
     public,
     require_admin,
     unauthenticated,
 )
-from addin_server.identity.models import ROLE_ADMIN, ROLE_MEMBER, TenantMember, User
+from addin_server.config import Settings
+from addin_server.context import current_settings, request_session
+from addin_server.identity.guard import current_identity
+from addin_server.identity.models import TenantMember, User
 from addin_server.identity.tokens import (
     SESSION_MAX_AGE_SECONDS,
     issue_session_token,
@@ -26,7 +31,6 @@ from addin_server.identity.tokens import (
 )
 from addin_server.identity.users import add_member, list_members, remove_member
 from addin_server.input_limits import MAX_INT32
-from addin_server.merchants import profiles_visible_to
 from addin_server.problems import ApiProblem
 
 blp = ApiBlueprint("identity", __name__, url_prefix="/api/v1", description="Sign-in and roles")
@@ -60,26 +64,6 @@ class AuthConfigSchema(Schema):
     )
     dialog_url = fields.String(required=True)
     session_refresh_url = fields.String(required=True)
-
-
-class UserSchema(Schema):
-    id = fields.Integer(required=True)
-    oid = fields.String(required=True)
-    name = fields.String(required=True)
-    username = fields.String(required=True)
-
-
-class TenantSchema(Schema):
-    id = fields.String(required=True)
-    tid = fields.String(required=True)
-    personal = fields.Boolean(required=True)
-
-
-class MeSchema(Schema):
-    user = fields.Nested(UserSchema, required=True)
-    tenant = fields.Nested(TenantSchema, required=True)
-    role = fields.String(allow_none=True, required=True)
-    merchant_profiles = fields.List(fields.Dict(), required=True)
 
 
 class SessionSchema(Schema):
@@ -124,19 +108,6 @@ def auth_config() -> dict[str, Any]:
         "methods": ["dialog"] if settings.is_demo else ["naa", "office_sso", "dialog"],
         "dialog_url": settings.public_url + url_for("identity_pages.dialog_start"),
         "session_refresh_url": settings.public_url + url_for("identity.refresh_session"),
-    }
-
-
-@blp.get("/me")
-@blp.response(200, MeSchema)
-def me() -> dict[str, Any]:
-    """The signed-in user, their tenant and role, and the merchant profiles they may use."""
-    user = current_user()
-    return {
-        "user": {"id": user.user_id, "oid": user.oid, "name": user.name, "username": user.username},
-        "tenant": {"id": user.tenant_id, "tid": user.tid, "personal": user.is_personal},
-        "role": user.role,
-        "merchant_profiles": profiles_visible_to(request_session(), user),
     }
 
 

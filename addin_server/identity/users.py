@@ -11,60 +11,28 @@ Role of a signed-in user in their tenant, first match wins:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import timedelta
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from addin_server.identity.models import ROLE_ADMIN, ROLE_MEMBER, Tenant, TenantMember, User
+from addin_server.caller import (
+    ROLE_ADMIN,
+    ROLE_MEMBER,
+    CurrentUser,
+    Role,
+    replace_current_user,
+)
+from addin_server.identity.models import Tenant, TenantMember, User
 from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.problems import ApiProblem
 from addin_server.storage import Base, utcnow
 
-Role = Literal["admin", "member"]
 _LAST_SEEN_GRANULARITY = timedelta(minutes=5)
 _Row = TypeVar("_Row", bound=Base)
-
-
-@dataclass(frozen=True)
-class CurrentUser:
-    """The signed-in user of a request. ``role`` is None for a user of the tenant who has
-    not been made a member: they may see ``/me`` but nothing of the tenant's invoicing."""
-
-    user_id: int
-    tenant_id: str
-    tid: str
-    oid: str
-    name: str
-    username: str
-    role: Role | None
-    is_personal: bool
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == ROLE_ADMIN
-
-    def ensure_member(self) -> None:
-        """403 unless the user has a role (member or admin) in their tenant."""
-        if self.role is None:
-            raise forbidden("Ask an admin of your organisation to add you as a member.")
-
-    def ensure_admin(self, action: str = "do this") -> None:
-        """403 unless the user is an admin of their tenant."""
-        if not self.is_admin:
-            raise forbidden(f"Only an admin of your organisation can {action}.")
-
-    @property
-    def log_key(self) -> str:
-        """Identifies the user in logs without personal data."""
-        return f"{self.tid}/{self.oid}"
-
-
-def forbidden(detail: str) -> ApiProblem:
-    return ApiProblem(403, detail, problem_type="/problems/forbidden")
 
 
 def tenant_key(identity: VerifiedIdentity) -> str:
@@ -163,6 +131,15 @@ def set_role(session: Session, user: CurrentUser, role: Role) -> CurrentUser:
     """Store ``role`` for ``user`` in their tenant. The caller commits."""
     _set_membership(session, user.tenant_id, user_id=user.user_id, role=role, actor=user)
     return replace(user, role=role)
+
+
+def grant_admin_for_first_profile(session: Session, user: CurrentUser) -> CurrentUser:
+    """Make ``user`` an admin of their tenant. Merchants calls this when it creates the
+    tenant's first merchant profile, in the same transaction (its service commits); the rest
+    of the request sees the new role through ``current_user()``."""
+    admin = set_role(session, user, ROLE_ADMIN)
+    replace_current_user(user, admin)
+    return admin
 
 
 def list_members(session: Session, tenant_id: str) -> list[tuple[TenantMember, User | None]]:

@@ -2,13 +2,15 @@
 
 Public surface: ``reconcile_pending`` (settle records a crash left ``creating`` or a lost
 answer left ``unknown``), ``InvoiceRecord``, ``IntentState``, ``allocate_invoice_number``,
-``DatabaseIntentStore``, ``present`` (a record as the API shows it). Routes:
-``addin_server.invoices.routes.BLUEPRINTS`` (``/api/v1/invoices``, ``/api/v1/customers``).
+``DatabaseIntentStore``, ``present`` (a record as the API shows it). Routes: ``blueprint``
+(``/api/v1/invoices``) and ``customers_blueprint`` (``/api/v1/customers``).
 """
 
 from addin_server.invoices.intents import DatabaseIntentStore, reconcile_pending
 from addin_server.invoices.models import IntentState, InvoiceNumberCounter, InvoiceRecord
 from addin_server.invoices.numbering import allocate_invoice_number
+from addin_server.invoices.routes import blp as blueprint
+from addin_server.invoices.routes import customers_blp as customers_blueprint
 
 __all__ = [
     "DatabaseIntentStore",
@@ -16,5 +18,7 @@ __all__ = [
     "InvoiceNumberCounter",
     "InvoiceRecord",
     "allocate_invoice_number",
+    "blueprint",
+    "customers_blueprint",
     "reconcile_pending",
 ]

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 from flask import current_app
 
 from addin_server.api import ApiBlueprint
+from addin_server.caller import current_user, require_member
 from addin_server.context import current_db, current_settings, request_session
-from addin_server.identity import current_user, require_member
 from addin_server.invoices import actions, creation, customers
 from addin_server.invoices.presenting import present
 from addin_server.invoices.schemas import (
@@ -150,6 +150,3 @@ def customer_invoices(query: dict[str, str], email: str) -> dict[str, Any]:
     """This customer's invoices, totals per currency, and those made from this email."""
     panel = customers.customer_invoices(_context(), email, query)
     return {**panel, "invoices": [present(record) for record in panel["invoices"]]}
-
-
-BLUEPRINTS = (blp, customers_blp)

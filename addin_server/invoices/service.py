@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from addin_server.audit import record_event
+from addin_server.caller import CurrentUser
 from addin_server.config import Settings
 from addin_server.cybersource import (
     AuthenticationFailedError,
@@ -32,7 +33,6 @@ from addin_server.cybersource import (
     Timeouts,
     Transport,
 )
-from addin_server.identity import CurrentUser
 from addin_server.invoices.models import InvoiceRecord
 from addin_server.invoices.money import format_minor, to_minor
 from addin_server.invoices.upstream import to_raise

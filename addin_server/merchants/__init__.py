@@ -2,8 +2,9 @@
 
 Public surface for other concerns:
 
-- ``profiles_visible_to(session, user) -> list[dict]``: the profiles ``user`` (identity's
-  ``CurrentUser``) may use, as the API shows them (no secrets); empty without a role.
+- ``profiles_visible_to(session, user) -> list[dict]``: the profiles ``user`` (the
+  ``addin_server.caller.CurrentUser``) may use, as the API shows them (no secrets); empty
+  without a role.
 - ``profile_for(session, user, profile_id, manage=False) -> MerchantProfile``: one profile
   through the tenant/role scope (404 for another tenant's, 403 for a member managing).
 - ``client_for(profile, settings, transport=None) -> CybersourceClient``: a client acting
@@ -12,33 +13,35 @@ Public surface for other concerns:
   for one transport shared by many clients, ``endpoint_for(environment, settings)`` for the
   configured URL and signing host of an environment.
 - ``init_app(app, settings)``: refuses to start when a stored secret's key is missing/wrong.
-- Routes: ``addin_server.merchants.routes.blp``; CLI: ``addin-server rotate-keys``.
+- ``blueprint``: the ``/api/v1/merchants`` routes; ``rotate_keys_command``: the CLI's
+  ``addin-server rotate-keys``.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from addin_server.caller import CurrentUser
 from addin_server.config import ConfigError, Settings
 from addin_server.context import DATABASE_KEY
+from addin_server.merchants.cli import rotate_keys_command
 from addin_server.merchants.models import AuthScheme, MerchantProfile
 from addin_server.merchants.profiles import client_for, credentials_of, keyring_for
 from addin_server.merchants.rotation import startup_key_problems
+from addin_server.merchants.routes import blp as blueprint
 from addin_server.merchants.schemas import ProfileSchema
 from addin_server.merchants.scope import list_visible, profile_for
 from addin_server.merchants.upstream import endpoint_for, transport_for
 
-if TYPE_CHECKING:  # identity imports this module (for /me): no import back at run time
-    from addin_server.identity import CurrentUser
-
 __all__ = [
     "AuthScheme",
     "MerchantProfile",
+    "blueprint",
     "client_for",
     "credentials_of",
     "endpoint_for",
@@ -46,6 +49,7 @@ __all__ = [
     "keyring_for",
     "profile_for",
     "profiles_visible_to",
+    "rotate_keys_command",
     "transport_for",
 ]
 

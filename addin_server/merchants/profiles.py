@@ -9,13 +9,14 @@ Cybersource answers other than success, nothing is saved and the problem says wh
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from addin_server.audit import AuditAction, record_event
+from addin_server.caller import CurrentUser
 from addin_server.config import Settings
 from addin_server.cybersource import (
     AuthenticationFailedError,
@@ -29,6 +30,7 @@ from addin_server.cybersource import (
     UpstreamUnavailableError,
     load_p12_key,
 )
+from addin_server.identity import grant_admin_for_first_profile
 from addin_server.merchants.encryption import Keyring
 from addin_server.merchants.models import AuthScheme, MerchantProfile, new_profile_id
 from addin_server.merchants.schemas import (
@@ -49,11 +51,7 @@ from addin_server.merchants.upstream import endpoint_for, timeouts_for
 from addin_server.problems import ApiProblem, FieldError, flatten_messages, validation_problem
 from addin_server.storage import utcnow
 
-if TYPE_CHECKING:  # identity imports merchants (for /me): no import back at run time
-    from addin_server.identity import CurrentUser
-
 VerifyCredentials = Callable[[Credentials, Environment], None]
-GrantAdmin = Callable[[Session, "CurrentUser"], object]
 TARGET_TYPE = "merchant_profile"
 # Changing any of these changes whom Cybersource sees calling: verify again before saving.
 CREDENTIAL_FIELDS = frozenset({"environment", "merchant_id", "auth_scheme", *SECRET_FIELDS})
@@ -251,7 +249,6 @@ def create_profile(
     data: Mapping[str, Any],
     *,
     settings: Settings,
-    grant_admin: GrantAdmin,
 ) -> MerchantProfile:
     """Create after verifying; the tenant's first profile makes a non-admin creator admin."""
     becomes_admin = authorise_create(session, caller)
@@ -267,7 +264,7 @@ def create_profile(
     _seal(profile, material, keyring_for(settings))
     session.add(profile)
     if becomes_admin:
-        grant_admin(session, caller)
+        grant_admin_for_first_profile(session, caller)
     record_event(
         session, caller, AuditAction.MERCHANT_CREATED, TARGET_TYPE, profile.id, _summary(profile)
     )

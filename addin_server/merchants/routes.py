@@ -11,8 +11,8 @@ from typing import Any
 from uuid import UUID
 
 from addin_server.api import ApiBlueprint
+from addin_server.caller import current_user, require_member
 from addin_server.context import current_settings, request_session
-from addin_server.identity import current_user, grant_admin_for_first_profile, require_member
 from addin_server.merchants import profiles
 from addin_server.merchants.models import MerchantProfile
 from addin_server.merchants.schemas import (
@@ -50,7 +50,6 @@ def create_profile(data: dict[str, Any]) -> MerchantProfile:
         current_user(),
         data,
         settings=current_settings(),
-        grant_admin=grant_admin_for_first_profile,
     )
 
 

@@ -9,16 +9,13 @@ sees none (403 on the routes, an empty list in ``/me``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, exists, false, select
 from sqlalchemy.orm import Session
 
+from addin_server.caller import CurrentUser
 from addin_server.merchants.models import MerchantProfile
 from addin_server.problems import ApiProblem
-
-if TYPE_CHECKING:  # identity imports merchants (for /me): no import back at run time
-    from addin_server.identity import CurrentUser
 
 MANAGE_PROFILES = "manage merchant profiles"
 

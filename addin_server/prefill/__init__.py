@@ -1,6 +1,6 @@
 """Invoice pre-fill: from the open email to a draft invoice.
 
-``prefill_invoice(email, context)`` is the whole engine; ``routes.blp`` serves it as
+``prefill_invoice(email, context)`` is the whole engine; ``blueprint`` serves it as
 ``POST /api/v1/prefill``.
 
 Limits (``engine``): bodies above ``MAX_BODY_CHARS`` (5 MiB of text) are refused
@@ -21,6 +21,7 @@ from addin_server.prefill.models import (
     MerchantContext,
     Reference,
 )
+from addin_server.prefill.routes import blp as blueprint
 
 __all__ = [
     "MAX_BODY_CHARS",
@@ -33,5 +34,6 @@ __all__ = [
     "LineItem",
     "MerchantContext",
     "Reference",
+    "blueprint",
     "prefill_invoice",
 ]

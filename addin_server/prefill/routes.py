@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates
 
 from addin_server.api import ApiBlueprint
+from addin_server.caller import current_user
 from addin_server.context import request_session
-from addin_server.identity import current_user
 from addin_server.merchants import profile_for
 from addin_server.merchants.schemas import MAX_DUE_DAYS
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES

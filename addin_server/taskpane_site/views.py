@@ -18,7 +18,7 @@ from addin_server.context import current_settings
 from addin_server.taskpane_site.manifest import origin_of, render_manifest
 from addin_server.taskpane_site.precompressed import is_hashed, send_precompressed
 
-bp = Blueprint("taskpane_site", __name__)
+bp: Blueprint = Blueprint("taskpane_site", __name__)
 log = logging.getLogger(__name__)
 
 # addin_server/taskpane_site/views.py -> the checkout's taskpane/ folder.

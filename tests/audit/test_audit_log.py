@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from addin_server.audit import AuditAction, AuditEvent, record_event
 from addin_server.audit.models import AuditLogIsAppendOnlyError
-from addin_server.identity import CurrentUser, User
+from addin_server.caller import CurrentUser
+from addin_server.identity import User
 
 URL = "/api/v1/audit"
 

@@ -11,14 +11,9 @@ from flask.testing import FlaskClient
 from identity_support import OID, Forger, bearer, identity_row_counts
 
 from addin_server.api import API_KEY, ApiBlueprint
+from addin_server.caller import current_user, public, require_admin, require_member
 from addin_server.context import request_session
-from addin_server.identity import (
-    current_user,
-    grant_admin_for_first_profile,
-    public,
-    require_admin,
-    require_member,
-)
+from addin_server.identity import grant_admin_for_first_profile
 from addin_server.identity.tokens import ADMIN_APP_ROLE, PERSONAL_ACCOUNTS_TENANT
 
 SignIn = Callable[..., Any]

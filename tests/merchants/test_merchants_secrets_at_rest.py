@@ -18,7 +18,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from addin_server.identity import CurrentUser
+from addin_server.caller import CurrentUser
 from addin_server.logs import configure_logging
 from addin_server.merchants import (
     client_for,
