@@ -53,6 +53,7 @@ from addin_server.cybersource.models import (
     CreationMode,
     Customer,
     DeliveryModeCase,
+    Freight,
     HistoryEvent,
     Invoice,
     InvoiceDraft,
@@ -61,6 +62,7 @@ from addin_server.cybersource.models import (
     InvoiceStatus,
     InvoiceSummary,
     LineItem,
+    TaxDetails,
 )
 from addin_server.cybersource.transport import RetryPolicy, Timeouts, Transport
 
@@ -80,6 +82,7 @@ __all__ = [
     "Environment",
     "FieldIssue",
     "FieldNames",
+    "Freight",
     "HistoryEvent",
     "HttpSignatureAuth",
     "IntentStore",
@@ -104,6 +107,7 @@ __all__ = [
     "SharedSecretScheme",
     "SignableRequest",
     "SignatureDateHeader",
+    "TaxDetails",
     "Timeouts",
     "Transport",
     "UpstreamTimeoutError",

@@ -16,6 +16,7 @@ from addin_server.cybersource.models import (
     InvoiceSettings,
     InvoiceStatus,
 )
+from addin_server.cybersource.models.update import update_body
 from addin_server.cybersource.requestor import Requestor
 
 INVOICES_PATH = "/invoicing/v2/invoices"
@@ -78,9 +79,17 @@ class InvoicesService:
         return InvoicePage.from_json(response.data)
 
     def update(self, invoice_number: str, draft: InvoiceDraft) -> Invoice:
-        """Replace the whole invoice: any field not in ``draft`` is removed by Cybersource."""
-        payload = draft.to_payload(for_update=True, delivery_mode_case=self._delivery_mode_case)
-        return self._invoice("PUT", invoice_path(invoice_number), payload)
+        """Change what ``draft`` models and keep every other field.
+
+        Cybersource's update replaces the whole invoice, so this reads it first and sends it
+        back with the draft's fields over it (``models.update.update_body``). The draft is
+        checked before anything is sent. Cybersource offers no version check: an update made
+        by someone else between the read and the write is overwritten.
+        """
+        changes = draft.to_payload(for_update=True, delivery_mode_case=self._delivery_mode_case)
+        path = invoice_path(invoice_number)
+        current = self._requestor.request("GET", path).data
+        return self._invoice("PUT", path, update_body(current, changes))
 
     def send(self, invoice_number: str) -> Invoice:
         """``POST /delivery`` (the spec's method; one docs page says PUT, notes §1)."""

@@ -15,11 +15,13 @@ from addin_server.cybersource import (
     Customer,
     CybersourceClient,
     DeliveryModeCase,
+    Freight,
     Invoice,
     InvoiceDraft,
     InvoiceStatus,
     LineItem,
     SharedSecretCredentials,
+    TaxDetails,
     ValidationFailedError,
     auth_for,
 )
@@ -94,6 +96,7 @@ def test_create_payload() -> None:
             "amountDetails": {
                 "totalAmount": "50.99",
                 "currency": "USD",
+                "subAmount": "50.99",
                 "minimumPartialAmount": "10.00",
             },
             "lineItems": [
@@ -112,6 +115,42 @@ def test_create_payload() -> None:
                 },
             ],
         },
+    }
+
+
+def test_line_items_carry_their_tax_and_discount() -> None:
+    item = LineItem(
+        "Hours", Decimal(100), 2, tax_amount=Decimal(19), discount_amount=Decimal("10.5")
+    )
+    payload = make(line_items=(item,)).to_payload()
+
+    assert payload["orderInformation"]["lineItems"] == [
+        {
+            "productName": "Hours",
+            "quantity": 2,
+            "unitPrice": "100.00",
+            "discountAmount": "10.50",
+            "taxAmount": "19.00",
+            "totalAmount": "208.50",
+        }
+    ]
+    assert payload["orderInformation"]["amountDetails"]["totalAmount"] == "208.50"
+
+
+def test_header_discount_tax_and_freight_count_in_the_total() -> None:
+    draft = make(
+        discount_amount=Decimal(10),
+        tax=TaxDetails(Decimal("3.30"), "State Tax", Decimal("8.25")),
+        freight=Freight(Decimal(5), taxable=True, tax_rate=Decimal(20)),
+    )
+
+    assert draft.to_payload()["orderInformation"]["amountDetails"] == {
+        "totalAmount": "48.30",  # 50.00 - 10.00 + 3.30 + 5.00
+        "currency": "USD",
+        "subAmount": "50.00",
+        "discountAmount": "10.00",
+        "taxDetails": {"amount": "3.30", "type": "State Tax", "rate": "8.25"},
+        "freight": {"amount": "5.00", "taxable": True, "taxRate": "20"},
     }
 
 
@@ -144,6 +183,7 @@ def test_amounts_use_the_currency_minor_units(amount: Decimal, currency: str, te
 def test_money_problems_are_field_issues() -> None:
     assert issues_of(make(line_items=(LineItem("Hours", Decimal("1.005"), 1),))) == {
         "orderInformation.amountDetails.totalAmount": "INVALID_DATA",
+        "orderInformation.amountDetails.subAmount": "INVALID_DATA",
         "orderInformation.lineItems[0].unitPrice": "INVALID_DATA",
         "orderInformation.lineItems[0].totalAmount": "INVALID_DATA",
     }
@@ -190,6 +230,39 @@ def test_money_problems_are_field_issues() -> None:
         (
             {"minimum_partial_amount": Decimal(1)},
             "orderInformation.amountDetails.minimumPartialAmount",
+        ),
+        (
+            {"allow_partial_payments": True, "minimum_partial_amount": Decimal("50.01")},
+            "orderInformation.amountDetails.minimumPartialAmount",
+        ),
+        (
+            {"allow_partial_payments": True, "minimum_partial_amount": Decimal(0)},
+            "orderInformation.amountDetails.minimumPartialAmount",
+        ),
+        (
+            {"line_items": (LineItem("p", Decimal(1), 2, discount_amount=Decimal("2.01")),)},
+            "orderInformation.lineItems[0].discountAmount",
+        ),
+        (
+            {"line_items": (LineItem("p", Decimal(1), 1, tax_amount=Decimal(-1)),)},
+            "orderInformation.lineItems[0].taxAmount",
+        ),
+        (
+            {"line_items": (LineItem("p", Decimal(1), 1, tax_amount=Decimal("1" * 13)),)},
+            "orderInformation.lineItems[0].taxAmount",
+        ),
+        ({"discount_amount": Decimal("50.01")}, "orderInformation.amountDetails.discountAmount"),
+        (
+            {"tax": TaxDetails(Decimal(1), "vat", Decimal(101))},
+            "orderInformation.amountDetails.taxDetails.rate",
+        ),
+        (
+            {"tax": TaxDetails(Decimal("12345678901"))},
+            "orderInformation.amountDetails.taxDetails.amount",
+        ),
+        (
+            {"freight": Freight(Decimal(-5))},
+            "orderInformation.amountDetails.freight.amount",
         ),
     ],
 )
@@ -262,6 +335,31 @@ def test_invoice_from_the_documented_example() -> None:
     assert invoice.total_amount == Decimal("2623.64")
     assert invoice.due_date == date(2019, 7, 11)
     assert invoice.to_draft().explicit_total == Decimal("2623.64")
+
+
+def test_invoice_reads_tax_discount_and_freight_back() -> None:
+    amounts = {
+        "totalAmount": "11955.45",
+        "currency": "USD",
+        "discountAmount": "1402.60",
+        "taxDetails": {"type": "State Tax", "amount": "1018.05", "rate": "8.25"},
+        "freight": {"amount": "40.00", "taxable": True, "taxRate": "10"},
+    }
+    line = {"productName": "P", "unitPrice": "12.05", "quantity": "20", "taxAmount": "0.0"}
+    invoice = Invoice.from_json(
+        {
+            "id": "A1",
+            "status": "DRAFT",
+            "invoiceInformation": {"dueDate": "2026-12-01"},
+            "orderInformation": {"amountDetails": amounts, "lineItems": [line]},
+        }
+    )
+    assert invoice.discount_amount == Decimal("1402.60")
+    assert invoice.tax == TaxDetails(Decimal("1018.05"), "State Tax", Decimal("8.25"))
+    assert invoice.freight == Freight(Decimal(40), taxable=True, tax_rate=Decimal(10))
+    assert invoice.line_items[0].tax_amount == Decimal(0)
+    assert invoice.line_items[0].discount_amount is None
+    assert invoice.to_draft().tax == invoice.tax
 
 
 def test_unknown_status_is_kept_readable() -> None:

@@ -133,7 +133,7 @@ def test_list_parameters_are_checked_before_sending(client: CybersourceClient) -
     assert [issue.field for issue in caught.value.details] == ["offset", "limit", "status"]
 
 
-def test_update_replaces_the_whole_invoice(client: CybersourceClient) -> None:
+def test_update_changes_what_the_draft_holds(client: CybersourceClient) -> None:
     created = client.invoices.create(draft()).invoice
     replacement = created.to_draft(
         description="Garden design, revised",

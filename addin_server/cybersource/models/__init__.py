@@ -8,7 +8,7 @@ from addin_server.cybersource.models.invoice import (
     InvoicePage,
     InvoiceSummary,
 )
-from addin_server.cybersource.models.parts import Customer, LineItem
+from addin_server.cybersource.models.parts import Customer, Freight, LineItem, TaxDetails
 from addin_server.cybersource.models.settings import InvoiceSettings
 from addin_server.cybersource.models.statuses import CreationMode, DeliveryModeCase, InvoiceStatus
 
@@ -17,6 +17,7 @@ __all__ = [
     "CreationMode",
     "Customer",
     "DeliveryModeCase",
+    "Freight",
     "HistoryEvent",
     "Invoice",
     "InvoiceDraft",
@@ -25,4 +26,5 @@ __all__ = [
     "InvoiceStatus",
     "InvoiceSummary",
     "LineItem",
+    "TaxDetails",
 ]

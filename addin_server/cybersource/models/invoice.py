@@ -10,7 +10,14 @@ from typing import Any
 
 from addin_server.currencies import parse_amount
 from addin_server.cybersource.models.draft import InvoiceDraft
-from addin_server.cybersource.models.parts import Customer, LineItem, parse_date
+from addin_server.cybersource.models.parts import (
+    Customer,
+    Freight,
+    LineItem,
+    TaxDetails,
+    optional_amount,
+    parse_date,
+)
 from addin_server.cybersource.models.statuses import CreationMode, InvoiceStatus
 
 
@@ -42,7 +49,11 @@ class Invoice:
     payment_link: str | None
     submit_time_utc: str
     history: tuple[HistoryEvent, ...] = ()
+    discount_amount: Decimal | None = None
+    tax: TaxDetails | None = None
+    freight: Freight | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """The JSON as Cybersource sent it, with the fields this type does not model."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Invoice:
@@ -51,7 +62,8 @@ class Invoice:
         amounts = order.get("amountDetails") or {}
         total = parse_amount(amounts.get("totalAmount"))
         balance = amounts.get("balanceAmount")
-        minimum = amounts.get("minimumPartialAmount")
+        tax = amounts.get("taxDetails")
+        freight = amounts.get("freight")
         # Responses do not echo sendImmediately; the status tells whether it was published.
         status = InvoiceStatus.parse(data.get("status"))
         published = status not in (InvoiceStatus.DRAFT, InvoiceStatus.UNKNOWN)
@@ -67,16 +79,19 @@ class Invoice:
             currency=amounts.get("currency") or "",
             total_amount=total,
             balance_amount=total if balance is None else parse_amount(balance),
-            minimum_partial_amount=None if minimum in (None, "") else parse_amount(minimum),
+            minimum_partial_amount=optional_amount(amounts.get("minimumPartialAmount")),
             line_items=tuple(LineItem.from_json(item) for item in order.get("lineItems") or ()),
             payment_link=info.get("paymentLink") or None,
             submit_time_utc=data.get("submitTimeUtc") or "",
             history=tuple(_history_event(event) for event in data.get("invoiceHistory") or ()),
+            discount_amount=optional_amount(amounts.get("discountAmount")),
+            tax=TaxDetails.from_json(tax) if isinstance(tax, Mapping) else None,
+            freight=Freight.from_json(freight) if isinstance(freight, Mapping) else None,
             raw=data,
         )
 
     def to_draft(self, **changes: Any) -> InvoiceDraft:
-        """A full draft of this invoice, for an update (which replaces every field)."""
+        """A draft of this invoice with ``changes``: what to give ``InvoicesService.update``."""
         draft = InvoiceDraft(
             invoice_number=self.invoice_number,
             description=self.description,
@@ -89,18 +104,20 @@ class Invoice:
             allow_partial_payments=self.allow_partial_payments,
             minimum_partial_amount=self.minimum_partial_amount,
             explicit_total=None if self.line_items else self.total_amount,
+            discount_amount=self.discount_amount,
+            tax=self.tax,
+            freight=self.freight,
         )
         return replace(draft, **changes)
 
 
 def _history_event(data: Mapping[str, Any]) -> HistoryEvent:
     transaction = data.get("transactionDetails") or {}
-    amount = transaction.get("amount")
     return HistoryEvent(
         event=data.get("event") or "",
         date=data.get("date") or "",
         transaction_id=transaction.get("transactionId") or "",
-        amount=None if amount in (None, "") else parse_amount(amount),
+        amount=optional_amount(transaction.get("amount")),
     )
 
 
