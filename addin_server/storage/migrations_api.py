@@ -9,17 +9,22 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData
 from sqlalchemy.engine import Engine
 
 SCRIPT_LOCATION = "addin_server.storage:migrations"
 
 
-def alembic_config(engine: Engine | None = None) -> Config:
-    """Alembic's configuration; ``env.py`` migrates the ``engine`` handed in here."""
+def alembic_config(engine: Engine | None = None, metadata: MetaData | None = None) -> Config:
+    """Alembic's configuration; ``env.py`` migrates the ``engine`` handed in here. Only
+    comparing with the models (autogenerate) needs their ``metadata`` (``addin_server.schema``):
+    storage knows no concern's tables."""
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     if engine is not None:
         config.attributes["engine"] = engine
+    if metadata is not None:
+        config.attributes["target_metadata"] = metadata
     return config
 
 

@@ -30,7 +30,7 @@ from addin_server.merchants import (
 from addin_server.merchants.encryption import DecryptionFailedError
 from addin_server.merchants.models import MerchantProfile
 from addin_server.problems import ApiProblem
-from addin_server.storage.models import metadata
+from addin_server.schema import metadata
 
 URL = "/api/v1/merchants"
 REJECTED_SECRET = "cmVqZWN0ZWQgc2VjcmV0IHRoYXQgbXVzdCBub3QgbGVhaw=="

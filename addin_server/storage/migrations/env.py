@@ -1,8 +1,7 @@
-"""Alembic environment: the engine is handed in by ``migrations_api`` (never read from a file)."""
+"""Alembic environment: the engine (and, to compare or autogenerate, the models' metadata)
+are handed in by ``migrations_api``, never read from a file or imported from the concerns."""
 
 from alembic import context
-
-from addin_server.storage.models import metadata
 
 config = context.config
 engine = config.attributes["engine"]
@@ -10,7 +9,7 @@ engine = config.attributes["engine"]
 with engine.begin() as connection:
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        target_metadata=config.attributes.get("target_metadata"),
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
     )
