@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from addin_server.prefill.lexicon import word_re
+
 _MAX_MARKER_LINE = 400
 _MAX_SIGNATURE_LINES = 12
 # A signature found by the author's name starts within this many lines of the end.
@@ -84,6 +86,19 @@ class MessageParts:
 _FORWARD_SUBJECT = re.compile(
     r"\s*(?:(?:re|aw|sv)\s?:\s*)*(?:fwd?|wg|tr|rv|enc|転送)\s?[:：]", re.I
 )
+
+
+def is_auto_reply(subject: str, current: str) -> bool:
+    """An out-of-office or automatic reply: its subject says so, or a short body does."""
+    auto = word_re("auto_reply")
+    return bool(auto.search(subject[:_MAX_MARKER_LINE])) or (
+        len(current) < 800 and bool(auto.search(current[:300]))
+    )
+
+
+def is_bulk_mail(current: str) -> bool:
+    """Mailing lists and newsletters carry an unsubscribe link: nothing in them is billed."""
+    return bool(word_re("bulk").search(current[-5000:]))
 
 
 def is_forward_subject(subject: str) -> bool:

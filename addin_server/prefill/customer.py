@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Literal
 
-from addin_server.prefill.body import is_closing
+from addin_server.prefill.body import is_bulk_mail, is_closing
 from addin_server.prefill.models import Address, Customer, EmailInput, Extracted, MerchantContext
 from addin_server.prefill.snippets import clip
 
@@ -125,12 +125,6 @@ class CustomerMatch:
     role: Literal["author", "forwarded", "recipient", "quoted", "mentioned", "none"] = "none"
 
 
-# Mailing lists and newsletters carry an unsubscribe link: their sender is no customer.
-_BULK_MAIL = re.compile(
-    r"unsubscribe|abmelden|désabonner|desabonner|darse de baja|desuscribir|配信停止", re.IGNORECASE
-)
-
-
 def find_customer(
     email: EmailInput,
     context: MerchantContext,
@@ -141,7 +135,7 @@ def find_customer(
 ) -> CustomerMatch:
     merchant = _Merchant(email, context)
     author = email.from_address or email.sender
-    if author is not None and _BULK_MAIL.search(current_text[-5000:]):
+    if author is not None and is_bulk_mail(current_text):
         return CustomerMatch(None)
     merchant_wrote = email.mode == "compose" or (
         author is not None and merchant.is_own(author.email)

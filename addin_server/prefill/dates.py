@@ -68,11 +68,7 @@ def _line_before(text: str, start: int, width: int = _WINDOW) -> str:
 def _not_a_payment_date(before: str) -> bool:
     """Delivery, event and meeting dates, and the early-payment discount's date or term."""
     near = re.split(r"[,;:(]", before[-_NEAR:])[-1]
-    return bool(
-        word_re("not_due").search(near)
-        or word_re("early_payment").search(near)
-        or re.search(r"\d\s?%", near)
-    )
+    return bool(word_re("not_due").search(near) or word_re("early_payment").search(near))
 
 
 def _absolute_due(text: str, sent: date, locale: str) -> DueDate | None:
@@ -229,9 +225,10 @@ def _first_term(text: str, sent: date, rule: _Rule) -> tuple[int, DueDate] | Non
 
 
 def _inside(pattern: re.Pattern[str], text: str, match: re.Match[str]) -> bool:
-    """Whether a match of ``pattern`` covers ``match`` (a longer term containing it)."""
+    """Whether a match of ``pattern`` overlaps ``match`` and is longer (a longer term
+    containing it: "à 45 jours" in "45 jours fin de mois")."""
     lo = max(0, match.start() - 40)
     return any(
-        m.start() <= match.start() and m.end() >= match.end()
+        m.start() < match.end() and m.end() > match.start() and m.end() > match.end()
         for m in pattern.finditer(text, lo, match.end() + 40)
     )

@@ -7,8 +7,13 @@ import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money
-from addin_server.prefill.body import quoted_author_parts, split_message
+from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money, quantize
+from addin_server.prefill.body import (
+    is_auto_reply,
+    is_bulk_mail,
+    quoted_author_parts,
+    split_message,
+)
 from addin_server.prefill.customer import build_customer, find_customer
 from addin_server.prefill.dates import add_days, find_due_date
 from addin_server.prefill.html_text import html_to_text
@@ -16,6 +21,7 @@ from addin_server.prefill.line_items import (
     MAX_LINE_ITEMS,
     ScannedLine,
     find_line_items,
+    items_sum,
     read_with_total,
 )
 from addin_server.prefill.models import (
@@ -26,9 +32,10 @@ from addin_server.prefill.models import (
     LineItem,
     MerchantContext,
 )
+from addin_server.prefill.offer import Offer, accepted_offer, with_quantity
 from addin_server.prefill.references import find_references
 from addin_server.prefill.snippets import clip
-from addin_server.prefill.totals import choose_total
+from addin_server.prefill.totals import TotalAndCurrency, choose_total
 
 # Largest body accepted, in characters after JSON decoding (the route answers 413 above it).
 MAX_BODY_CHARS = 5 * 1024 * 1024
@@ -62,24 +69,23 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     default_currency = (
         context.default_currency if context.default_currency in SUPPORTED_CURRENCIES else "USD"
     )
-    lines = [
-        ScannedLine(line, find_money(line, default_currency, email.locale))
-        for line in (full_line[:MAX_LINE_CHARS] for full_line in current.split("\n"))
-    ]
-    currency_hint = next((m.currency for ln in lines for m in ln.money), default_currency)
-    found_items = find_line_items(lines, currency_hint, email.locale)
-    money = choose_total(lines, [f.item for f in found_items], default_currency)
-    items = read_with_total(found_items, money.total.value if money.total else None)
+    quoted = parts.quoted[:QUOTED_LIMIT_CHARS]
+    auto_reply = is_auto_reply(subject, current) or is_bulk_mail(current)
+    money, items, offer = _money_and_items(
+        "" if auto_reply else current, quoted, default_currency, email.locale
+    )
 
     sent = email_date(email.item_date, email.time_zone)
-    due = find_due_date(current, sent, email.locale)
+    due = None if auto_reply else find_due_date(current, sent, email.locale)
+    if due is None and offer is not None:
+        due = find_due_date(offer.text, sent, email.locale)
     due_date = (
         Extracted(due.value, due.confidence, due.source)
         if due is not None
         else Extracted(add_days(sent, context.due_days), 0.3, MERCHANT_DEFAULT)
     )
 
-    quoted_from, quoted_signature = quoted_author_parts(parts.quoted[:QUOTED_LIMIT_CHARS])
+    quoted_from, quoted_signature = quoted_author_parts(quoted)
     match = find_customer(
         email,
         context,
@@ -100,6 +106,35 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         due_date=due_date,
         references=tuple(find_references(f"{subject}\n{current}")),
     )
+
+
+def _scan(text: str, currency: str, locale: str) -> list[ScannedLine]:
+    return [
+        ScannedLine(line, find_money(line, currency, locale))
+        for line in (full_line[:MAX_LINE_CHARS] for full_line in text.split("\n"))
+    ]
+
+
+def _money_and_items(
+    current: str, quoted: str, default_currency: str, locale: str
+) -> tuple[TotalAndCurrency, list[LineItem], Offer | None]:
+    """The total, currency and items of the request; of the quoted offer it accepts when
+    the request itself names no amount."""
+    lines = _scan(current, default_currency, locale)
+    offer = None
+    if not any(line.money for line in lines):
+        offer = accepted_offer(current, quoted)
+        if offer is not None:
+            lines = _scan(offer.text, default_currency, locale)
+    currency_hint = next((m.currency for ln in lines for m in ln.money), default_currency)
+    found_items = find_line_items(lines, currency_hint, locale)
+    money = choose_total(lines, [f.item for f in found_items], default_currency)
+    items = read_with_total(found_items, money.total.value if money.total else None)
+    if offer is not None and offer.quantity is not None and items:
+        items = with_quantity(items, offer.quantity)
+        total = quantize(items_sum(items), money.currency.value)
+        money = TotalAndCurrency(Extracted(total, 0.7, clip(current)), money.currency)
+    return money, items, offer
 
 
 def clean_text(text: str) -> str:

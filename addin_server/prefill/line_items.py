@@ -16,6 +16,7 @@ from addin_server.prefill.amounts import (
     parse_number,
     quantize,
 )
+from addin_server.prefill.lexicon import alternation, number_words, word_re, words
 from addin_server.prefill.models import LineItem
 from addin_server.prefill.snippets import clip
 
@@ -23,44 +24,24 @@ from addin_server.prefill.snippets import clip
 MAX_LINE_ITEMS = 30
 _MAX_NAME_CHARS = 120
 
-SUMMARY_LINE = re.compile(
-    r"(?<![^\W\d_])(?:sub-?total|total|sum|balance|amount due|tax|vat|gst|hst|sales tax"
-    r"|discount|zwischensumme|summe|gesamt\w*|mwst|ust|steuer|rabatt|insgesamt"
-    r"|sous-total|tva|remise|montant total|iva|descuento|importe total)(?![^\W\d_])"
-    r"|小計|合計|総額|消費税|税込|税抜|値引",
-    re.IGNORECASE,
-)
-_UNITS = (
-    r"hours?|hrs?|h|days?|units?|pcs?|pieces?|items?|licen[cs]es?|seats?|users?|months?|weeks?"
-    r"|boxes|box|sessions?|nights?|pages?|words?|kg|m2|sqm|copies|tickets?|lots?|packs?"
-    r"|stunden|std|stk|stück|tage?|lizenzen|monate?|wochen|stunde|personentage|pt"
-    r"|pauschale?|ex|expl|exemplare?"
-    r"|heures?|jours?|unités?|pièces?|licences?|mois|semaines?|nuits?|forfaits?|exemplaires?"
-    r"|horas?|días?|dias?|unidades|uds?|piezas?|licencias?|meses|noches|semanas"
-    r"|時間|個|本|枚|件|日|人日|ヶ月|か月|式|点|台|箱|名|部"
-)
+SUMMARY_LINE = word_re("summary", "tax", "discount", "balance")
+_UNITS = alternation(words("units"))
+_PRICE_CONNECTORS = alternation(words("price_connector"))
+_UNIT_CONNECTORS = alternation(words("unit_connector"))
 # Words and signs between an item and its price: "@", "at", "à", "zu je", ":", "-" ...
 _CONNECTOR = re.compile(
-    r"(?:\s+(?:at|à|a|zu je|zu|je|por|for|für|pour|para|x)|\s*(?:@|×|\*|=|:|-|–|—|,))?\s*$",
-    re.IGNORECASE,
+    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:@|×|\*|=|:|-|–|—|,))?\s*$", re.IGNORECASE
 )
 # "3 x CHF 1,200.00": a count times the price makes it the unit price.
-_UNIT_CONNECTOR = re.compile(
-    r"(?:@|×|(?<![^\W\d_])(?:at|à|a|zu je|zu|je|por)|(?<=\d)\s?x)\s*$", re.IGNORECASE
-)
-_UNIT_PRICE_MARK = re.compile(
-    r"^\s*(?:/\s*\w{1,12}|each|ea\.?|per \w{1,12}|apiece|pro \w{1,12}|je \w{1,12}|l'unité|"
-    r"chacun|chacune|pièce|la pièce|l'heure|par \w{1,12}|cada uno|cada una|c/u|la unidad|"
-    r"la hora|por \w{1,12})",
-    re.IGNORECASE,
-)
+_UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$", re.IGNORECASE)
+_UNIT_PRICE_MARK = re.compile(rf"^\s*(?:{alternation(words('per_unit'))})", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\(\d{1,2}\))\s*")
-_QUANTITY = r"\d{1,3}(?:,\d{3})+|\d{1,5}(?:[.,]\d{1,2})?"
+_QUANTITY = r"\d{1,3}(?:[,.']\d{3})+(?![.,]\d)|\d{1,5}(?:[.,]\d{1,2})?"
 # "2 000 ex.": a count grouped with spaces, only when a unit follows it.
 _SPACED_QUANTITY = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 _LEADING_QTY = re.compile(
-    rf"^(?P<qty>{_QUANTITY})\s*(?:(?:x|×|\*)\s*|(?P<unit>{_UNITS})\.?\s+"
-    rf"(?:(?:of|de|d'|du|des|von)\s+)?|\s+)(?P<name>\S.*)$",
+    rf"^(?P<qty>{_SPACED_QUANTITY}(?=\s*(?:{_UNITS}))|{_QUANTITY})\s*(?:(?:x|×|\*)\s*"
+    rf"|(?P<unit>{_UNITS})\.?\s+(?:(?:of|de|d'|du|des|von)\s+)?|\s+)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
 # "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", a count in
@@ -76,44 +57,32 @@ _TRAILING_QTY = re.compile(
 # A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
 _INLINE_QTY = re.compile(
     rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?:{_UNITS})\.?\s+(?:of\s+)?)|\s+)"
-    r"(?P<name>[^\W\d_][^\d.,;:!?]{0,60})$",
+    r"(?P<name>[^\W\d_](?:[^.,;:!?\d]|\d(?![\d.,]*\s*(?:x|×))){0,60})$",
     re.IGNORECASE,
 )
 # "Please invoice us for 10 hours ...": the request is not part of the item's name.
 _REQUEST = re.compile(
-    r"^(?:(?:please|pls|kindly)\s+)?(?:bill|invoice|charge)(?:\s+(?:us|me|them|him|her))?"
-    r"(?:\s+for)?\s+",
+    rf"^(?:(?:please|pls|kindly)\s+)?(?:{alternation(words('request'))})"
+    r"(?:\s+(?:us|me|them|him|her))?(?:\s+for)?\s+",
     re.IGNORECASE,
 )
 _MAX_LABEL_WORDS = 5
 _UNMARKED_PRICE = re.compile(
-    rf"(?:@|×|(?<![^\W\d_])(?:at|à|a|zu je|je|por))\s?(?P<price>{NUMBER})"
+    rf"(?:@|×|{_UNIT_CONNECTORS})\s?(?P<price>{NUMBER})"
     r"(?<=[.,]\d\d)\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12})?\s*$",
     re.IGNORECASE,
 )
-
-_COLUMN_KINDS = (
-    (
-        "qty",
-        re.compile(
-            r"qty|quantit|units|hours|menge|anzahl|stück|qté|cantidad|cant\.|uds|数量|個数|時間",
-            re.I,
-        ),
-    ),
-    (
-        "price",
-        re.compile(r"price|rate|unit cost|each|preis|prix|p\.u\.|tarif|precio|単価|価格", re.I),
-    ),
-    ("amount", re.compile(r"amount|total|betrag|gesamt|summe|montant|importe|金額|小計", re.I)),
-    (
-        "name",
-        re.compile(
-            r"item|description|product|service|article|artikel|beschreibung|bezeichnung|produkt"
-            r"|leistung|position|désignation|designation|produit|prestation|descripci|artículo"
-            r"|producto|concepto|品名|商品|項目|内容|摘要|品目",
-            re.I,
-        ),
-    ),
+_NUMBER_WORDS = alternation(list(number_words()))
+# Between two items of one sentence: the first's unit mark, then "and"/","/";" and a count.
+_NEXT_ITEM = re.compile(
+    rf"\s*(?:(?:{alternation(words('per_unit'))})\s*)?[,;]?\s*"
+    rf"(?:(?:{alternation(words('conjunction'))})\s+)?(?=\d|(?:{_NUMBER_WORDS})\s)",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = re.compile(_NUMBER_WORDS, re.IGNORECASE)
+_DESCRIBING = re.compile(rf"(?:{alternation(words('describing'))})\s*$", re.IGNORECASE)
+_COLUMN_KINDS = tuple(
+    (kind, word_re(f"column_{kind}")) for kind in ("qty", "price", "amount", "name")
 )
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
 
@@ -140,11 +109,34 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             rows, index = _table_rows(lines, index + 1, columns, currency, locale)
             items.extend(FoundItem(row) for row in rows)
             continue
-        item = _item_from_line(_with_unmarked_price(lines[index], currency))
-        if item is not None:
-            items.append(item)
+        for segment in _segments(_with_unmarked_price(lines[index], currency)):
+            item = _item_from_line(segment)
+            if item is not None:
+                items.append(item)
         index += 1
     return items
+
+
+def _segments(line: ScannedLine) -> list[ScannedLine]:
+    """A sentence naming several priced items ("a dozen handles at $35 each and three
+    designs at $200 each") as one piece per item; a row's unit price and line total
+    ("$25.00 $75.00") stay together."""
+    if len(line.money) < 2 or len(line.text) > 300:
+        return [line]
+    bounds = [0]
+    for money, following in zip(line.money, line.money[1:], strict=False):
+        gap = _NEXT_ITEM.match(line.text, money.end, following.start)
+        if gap is None:
+            return [line]
+        bounds.append(gap.end())
+    bounds.append(len(line.text))
+    return [
+        ScannedLine(
+            line.text[start:end],
+            [replace(money, start=money.start - start, end=money.end - start)],
+        )
+        for money, start, end in zip(line.money, bounds, bounds[1:], strict=False)
+    ]
 
 
 def read_with_total(found: list[FoundItem], total: Decimal | None) -> list[LineItem]:
@@ -267,12 +259,15 @@ def _item_from_line(line: ScannedLine) -> FoundItem | None:
     is_label = (
         not is_request
         and bool(re.search(r"[:–—-]\s*$", prefix))
-        and len(described.split()) <= _MAX_LABEL_WORDS
+        and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
     )
+    described = _NUMBER_WORD.sub(lambda m: str(number_words()[m.group().casefold()]), described)
     described = _CONNECTOR.sub("", described)
     if not described:
         return None
-    found = _quantity_and_name(described, has_bullet or is_label or unit_price_marked)
+    found = _quantity_and_name(
+        described, has_bullet or is_label or unit_price_marked, labelled=not unit_price_marked
+    )
     if found is None:
         if not (has_bullet or is_label) or len(described.split()) > _MAX_LABEL_WORDS:
             return None
@@ -296,18 +291,30 @@ def _item_from_line(line: ScannedLine) -> FoundItem | None:
     return FoundItem(taken, replace(taken, unit_price=other_price) if ambiguous else None)
 
 
-def _quantity_and_name(described: str, itemised: bool) -> tuple[Decimal | None, str] | None:
-    """(quantity, name) from the words before a price, or None if they name no item."""
+def _quantity_and_name(
+    described: str, itemised: bool, *, labelled: bool
+) -> tuple[Decimal | None, str] | None:
+    """(quantity, name) from the words before a price, or None if they name no item. In a
+    label without a unit price, a count after "with", "of" ... describes the item."""
     leading = _LEADING_QTY.match(described)
     if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
         return parse_number(leading.group("qty")), leading.group("name")
     trailing = _TRAILING_QTY.match(described)
-    if trailing and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS:
+    if (
+        trailing
+        and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS
+        and not (labelled and _DESCRIBING.search(trailing.group("name")))
+    ):
         count = next(
             trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4") if trailing.group(g)
         )
         return parse_number(count), trailing.group("name")
     inline = _INLINE_QTY.search(described)
-    if inline and itemised and len(inline.group("name").split()) <= _MAX_LABEL_WORDS:
+    if (
+        inline
+        and itemised
+        and len(inline.group("name").split()) <= _MAX_LABEL_WORDS
+        and not (labelled and _DESCRIBING.search(described[: inline.start("qty")]))
+    ):
         return parse_number(inline.group("qty")), inline.group("name")
     return None

@@ -1,76 +1,34 @@
-"""The invoice total and currency: an explicit total ("Total", "Gesamtbetrag", "合計")
-wins over the sum of the line items; a single amount asked for stands alone."""
+"""The invoice total and currency: the amount agreed. A balance left after a deposit or
+part payment wins; then a gross total (stated as such, or net + tax = gross); then the
+last stated total; then the sum of the line items; then the one amount the email asks
+for. Amounts already paid, deposits, subtotals, net amounts, taxes and estimates are
+never the total. Words come from the lexicon (``[words] total, balance, gross, ...``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from addin_server.prefill.amounts import (
     SUPPORTED_CURRENCIES,
+    Money,
     find_plain_number,
     quantize,
-    resolve_currency,
 )
+from addin_server.prefill.lexicon import word_re
 from addin_server.prefill.line_items import ScannedLine, items_sum
 from addin_server.prefill.models import MERCHANT_DEFAULT, Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
 
-_TOTAL_WORD = re.compile(
-    r"(?<![^\W\d_])(?:grand total|total due|amount due|balance due|total amount|total|in total"
-    r"|comes to|sum of|gesamtbetrag|gesamtsumme|gesamtpreis|gesamt|summe|endbetrag|insgesamt"
-    r"|rechnungsbetrag|montant total|montant|importe total|total a pagar|monto total)"
-    r"(?![^\W\d_])|合計|総額|請求金額|総計|支払い?金額",
-    re.IGNORECASE,
-)
-_TOTAL_AFTER = re.compile(
-    r"\s?(?:(?:in total|total|insgesamt|au total|en total|in all)(?![^\W\d_])|合計)", re.I
-)
-_NOT_GRAND_TOTAL = re.compile(
-    r"sub-?total|zwischensumme|sous-total|小計|excl|before tax|net amount|netto|hors tax"
-    r"|\bHT\b|sin iva|税抜|deposit|anzahlung|acompte|anticipo|per month|monthly"
-    r"|paid|bezahlt|payé|pagado",
-    re.IGNORECASE,
-)
-_AMOUNT_WORD = re.compile(
-    r"invoice|bill|charge|price|cost|fee|deposit|pay|amount|rechnung|preis|betrag|kosten"
-    r"|anzahlung|honorar|facture|factur|prix|co[uû]t|montant|acompte|factura|precio|importe"
-    r"|coste|costo|anticipo|請求|料金|代金|金額|費用",
-    re.IGNORECASE,
-)
+Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "plain"]
+# How far before an amount its label may stand, and after it a word that qualifies it.
+_BEFORE = 60
+_AFTER = 24
 _GROUPED = re.compile(r"[.,' ]")
-_ESTIMATE = re.compile(
-    r"budget|around|approx|about|roughly|up to|circa|ca\.|etwa|ungefähr|rund|environ"
-    r"|aproximadamente|alrededor|予算|約|程度",
-    re.IGNORECASE,
-)
-# "We paid the $1,850.00 yesterday", "Wir haben die 1.200,00 € überwiesen", "8,000円を
-# お振込みしました": money already paid is not asked for (but "to be paid" is).
-_PAID_BEFORE = re.compile(
-    # Participles only: Spanish "pagamos" is also "we (will) pay".
-    r"(?<![^\W\d_])(?<!be )(?:paid|transferred|wired|remitted|payé|réglé|versé|pagado"
-    r"|transferido|abonado)(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# German puts the participle after the amount: "haben ... überwiesen" (not "werden ...").
-_PERFECT_BEFORE = re.compile(r"(?<![^\W\d_])(?:haben|hat|habe|wurden?)(?![^\W\d_])", re.I)
-_PARTICIPLE_AFTER = re.compile(
-    r"^[^.!?;]{0,40}?(?<![^\W\d_])(?:bezahlt|überwiesen|beglichen)(?![^\W\d_])", re.I
-)
-_PAID_AFTER_JA = re.compile(
-    r"^[^。!?]{0,20}?(?:支払い?済|振込済|(?:お支払い|お?振り?込み|入金)(?:いた)?しました)"
-)
-
-
-def _already_paid(before: str, after: str) -> bool:
-    return bool(
-        _PAID_BEFORE.search(before)
-        or (_PERFECT_BEFORE.search(before) and _PARTICIPLE_AFTER.search(after))
-        or _PAID_AFTER_JA.search(after)
-    )
-
-
+_PLUS = re.compile(r"^\s*(?:\+|plus\b|zzgl\.?|más|mais|più|\(?\s*\+)", re.IGNORECASE)
 _CURRENCY_MENTION = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(SUPPORTED_CURRENCIES)) + r")(?![A-Za-z])"
 )
@@ -82,88 +40,156 @@ class TotalAndCurrency:
     currency: Extracted[str]
 
 
+@dataclass(frozen=True)
+class Candidate:
+    money: Money
+    line: ScannedLine
+    kind: Kind
+
+    def extracted(self, confidence: float) -> Extracted[Decimal]:
+        source = snippet(self.line.text, self.money.start, self.money.end)
+        return Extracted(self.money.value, confidence, source)
+
+
+def _already_paid(before: str, after: str) -> bool:
+    """ "We paid the $1,850.00", "die 1.200,00 € haben wir überwiesen", "8,000円を
+    お支払いしました": money already paid is not asked for (but "to be paid" is)."""
+    after = re.split(r"[.!?。]", after, maxsplit=1)[0]
+    participle = word_re("paid_after").search(after[:40])
+    if participle is not None:
+        future = word_re("future")
+        return not (future.search(before[-25:]) or future.search(after[: participle.start()]))
+    paid = list(word_re("paid").finditer(before))
+    return bool(paid) and not word_re("future").search(before[max(0, paid[-1].start() - 8) :])
+
+
+def _asked_deposit(before: str) -> bool:
+    """ "Please invoice a 50% deposit of $2,500.00": the deposit is what is asked for."""
+    deposit = list(word_re("deposit").finditer(before))
+    return bool(deposit) and bool(word_re("request").search(before[: deposit[-1].start()]))
+
+
+def classify(before: str, after: str) -> Kind:
+    """What an amount is, from the words before it (on its line, since the previous amount)
+    and right after it."""
+    head = after[:_AFTER]
+    qualifier = head.lstrip(" ([")
+    if _already_paid(before, after):
+        return "paid"
+    if word_re("balance").search(before) or _asked_deposit(before):
+        return "balance"
+    if word_re("gross").match(qualifier) or word_re("gross").search(before[-20:]):
+        return "gross"
+    if word_re("not_total").match(qualifier) or _PLUS.match(head):
+        return "net"
+    if word_re("not_total", "deposit").search(before):
+        return "net"
+    if word_re("total").search(before) or word_re("total_after").match(head.lstrip(" ")):
+        return "total"
+    if word_re("tax").search(before[-25:]):
+        return "tax"
+    if word_re("estimate").search(before):
+        return "estimate"
+    return "plain"
+
+
+def candidates(lines: list[ScannedLine]) -> Iterator[Candidate]:
+    for line in lines:
+        previous_end = 0
+        for money in line.money:
+            before = line.text[previous_end : money.start][-_BEFORE:]
+            after = line.text[money.end : money.end + 60]
+            previous_end = money.end
+            yield Candidate(money, line, classify(before, after))
+
+
 def choose_total(
-    lines: list[ScannedLine],
-    items: list[LineItem],
-    default_currency: str,
+    lines: list[ScannedLine], items: list[LineItem], default_currency: str
 ) -> TotalAndCurrency:
-    mentioned = _mentioned_currency(lines)
-    stated = _stated_total(lines, mentioned or default_currency)
-    if stated is not None:
-        total, code, confident = stated
-        return TotalAndCurrency(total, Extracted(code, 0.9 if confident else 0.4, total.source))
-    # The currency of the amounts found, else one named without an amount, else the default.
-    first = next((line for line in lines if line.money), None)
-    if first is not None:
-        currency = Extracted(first.money[0].currency, 0.85, clip(first.text))
-    elif mentioned:
-        currency = Extracted(mentioned, 0.6, mentioned)
-    else:
-        currency = Extracted(default_currency, 0.3, MERCHANT_DEFAULT)
+    found = list(candidates(lines))
+    chosen = _agreed(found)
+    if chosen is not None:
+        total, code = chosen
+        return TotalAndCurrency(total, Extracted(code, 0.9, total.source))
+    currency = _currency(lines, found, default_currency)
     if items:
         value = quantize(items_sum(items), currency.value)
         sources = "; ".join(i.source for i in items[:3])
         return TotalAndCurrency(Extracted(value, 0.7, clip(sources)), currency)
-    asked = _single_amount(lines)
-    return TotalAndCurrency(asked, currency)
+    unmarked = _unmarked_total(lines, currency.value)
+    if unmarked is not None:
+        return TotalAndCurrency(unmarked, Extracted(currency.value, 0.4, unmarked.source))
+    return TotalAndCurrency(_single_amount(found), currency)
 
 
-def _mentioned_currency(lines: list[ScannedLine]) -> str | None:
-    for line in lines:
-        match = _CURRENCY_MENTION.search(line.text)
-        if match:
-            return resolve_currency(match.group(), "", "")
+def _agreed(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
+    """The balance, the gross, net + tax, or the last stated total."""
+    for kind in ("balance", "gross"):
+        last = next((c for c in reversed(found) if c.kind == kind), None)
+        if last is not None:
+            return last.extracted(0.9), last.money.currency
+    gross = _net_plus_tax(found)
+    if gross is not None:
+        return gross
+    last = next((c for c in reversed(found) if c.kind == "total"), None)
+    if last is not None:
+        return last.extracted(0.9), last.money.currency
     return None
 
 
-def _stated_total(
-    lines: list[ScannedLine], fallback_currency: str
-) -> tuple[Extracted[Decimal], str, bool] | None:
-    """The last amount introduced as a total (grand totals come last)."""
-    found: tuple[Extracted[Decimal], str, bool] | None = None
+def _net_plus_tax(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
+    """ "£2,000.00 + VAT £400.00 = £2,400.00": the gross, stated or not."""
+    nets = [c for c in found if c.kind == "net"]
+    taxes = [c for c in found if c.kind == "tax"]
+    for net in nets:
+        for tax in taxes:
+            if tax.money.currency != net.money.currency or tax.money.value >= net.money.value:
+                continue
+            gross = net.money.value + tax.money.value
+            stated = next((c for c in found if c.money.value == gross), None)
+            if stated is not None:
+                return stated.extracted(0.9), stated.money.currency
+            return Extracted(gross, 0.7, tax.extracted(0.7).source), net.money.currency
+    return None
+
+
+def _currency(
+    lines: list[ScannedLine], found: list[Candidate], default_currency: str
+) -> Extracted[str]:
+    """The currency of the amounts found, else one named without an amount, else the
+    merchant's default."""
+    if found:
+        first = found[0]
+        return Extracted(first.money.currency, 0.85, clip(first.line.text))
     for line in lines:
-        previous_end = 0
-        for money in line.money:
-            before = line.text[previous_end : money.start][-60:]
-            after = line.text[money.end : money.end + 12]
-            previous_end = money.end
-            if (_TOTAL_WORD.search(before) or _TOTAL_AFTER.match(after)) and not (
-                _NOT_GRAND_TOTAL.search(before)
-            ):
-                source = snippet(line.text, money.start, money.end)
-                found = (Extracted(money.value, 0.9, source), money.currency, True)
-        if not line.money:
-            word = _TOTAL_WORD.search(line.text)
-            if word and not _NOT_GRAND_TOTAL.search(line.text[: word.end()]):
-                following = line.text[word.end() : word.end() + 40]
-                plain = find_plain_number(following)
-                # A bare "Total: 3" counts things; money has decimals or thousands groups.
-                if (
-                    plain is not None
-                    and plain[0] > 0
-                    and _GROUPED.search(following[plain[1] : plain[2]])
-                ):
-                    value = quantize(plain[0], fallback_currency)
-                    source = clip(line.text)
-                    found = (Extracted(value, 0.6, source), fallback_currency, False)
+        match = _CURRENCY_MENTION.search(line.text)
+        if match:
+            return Extracted(match.group(), 0.6, match.group())
+    return Extracted(default_currency, 0.3, MERCHANT_DEFAULT)
+
+
+def _unmarked_total(lines: list[ScannedLine], currency: str) -> Extracted[Decimal] | None:
+    """ "Total: 5,850.00" in an email that names its currency elsewhere (a bare "Total: 3"
+    counts things; money has decimals or thousands groups)."""
+    found = None
+    for line in lines:
+        if line.money:
+            continue
+        word = word_re("total").search(line.text)
+        if word is None or word_re("not_total").search(line.text[: word.end()]):
+            continue
+        following = line.text[word.end() : word.end() + 40]
+        plain = find_plain_number(following)
+        if plain is not None and plain[0] > 0 and _GROUPED.search(following[plain[1] : plain[2]]):
+            found = Extracted(quantize(plain[0], currency), 0.6, clip(line.text))
     return found
 
 
-def _single_amount(lines: list[ScannedLine]) -> Extracted[Decimal] | None:
+def _single_amount(found: list[Candidate]) -> Extracted[Decimal] | None:
     """No total and no items: the one amount the email asks for, if there is one.
-    Estimates ("budget around $3,000", "approx. USD 2,170") and payments already made
-    ("we paid the $1,850.00") are not asked for."""
-    stated = []
-    for line in lines:
-        previous_end = 0
-        for money in line.money:
-            before = line.text[previous_end : money.start][-60:]
-            after = line.text[money.end : money.end + 60]
-            previous_end = money.end
-            if not _ESTIMATE.search(before) and not _already_paid(before, after):
-                stated.append((line, money, bool(_AMOUNT_WORD.search(before))))
-    for candidates, confidence in ((stated, 0.6), ([s for s in stated if s[2]], 0.5)):
-        if len({money.value for _, money, _ in candidates}) == 1:
-            line, money, _ = candidates[0]
-            return Extracted(money.value, confidence, snippet(line.text, money.start, money.end))
+    Estimates ("budget around $3,000"), payments already made, deposits, net amounts and
+    taxes are not asked for."""
+    asked = [c for c in found if c.kind == "plain"]
+    if len({c.money.value for c in asked}) == 1:
+        return asked[0].extracted(0.6)
     return None

@@ -1,0 +1,76 @@
+"""The offer a reply accepts: when the reply itself states no amount but accepts the quote
+below it ("let's go with option B", "adelante con el presupuesto", "make it 10 instead of
+12"), the amounts and items are read from the quoted offer: only the chosen option's
+lines, and with the changed quantity. Words come from the lexicon (``[words] accept,
+option``; ``[terms] quantity_instead, quantity_rather``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from addin_server.prefill.lexicon import alternation, term_re, word_re, words
+from addin_server.prefill.models import LineItem
+
+_QUOTE_MARKS = re.compile(r"^\s*(?:>\s?)+")
+_MAX_OFFER_LINES = 200
+
+
+@dataclass(frozen=True)
+class Offer:
+    text: str  # the quoted lines the reply accepts
+    quantity: tuple[Decimal, Decimal] | None = None  # (new, old) count
+
+
+def _option_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"(?:{alternation(words('option'))})\s?(?P<label>[A-Za-z0-9]{{1,2}})(?![^\W_])",
+        re.IGNORECASE,
+    )
+
+
+def _label(text: str) -> str | None:
+    match = _option_re().search(text)
+    return match["label"].upper() if match else None
+
+
+def quantity_change(text: str) -> tuple[Decimal, Decimal] | None:
+    """(new, old) from "make it 10 instead of 12" / "12 yerine 10"."""
+    for key, new_first in (("quantity_instead", True), ("quantity_rather", False)):
+        match = term_re(key).search(text)
+        if match:
+            first, second = (Decimal(g) for g in match.groups() if g is not None)
+            return (first, second) if new_first else (second, first)
+    return None
+
+
+def accepted_offer(current: str, quoted: str) -> Offer | None:
+    """The quoted offer the current text accepts, or None if it accepts none."""
+    change = quantity_change(current)
+    label = _label(current)
+    if not quoted.strip() or not (change or label or word_re("accept").search(current)):
+        return None
+    lines = [_QUOTE_MARKS.sub("", line) for line in quoted.split("\n")[:_MAX_OFFER_LINES]]
+    if label is not None:
+        chosen = [_without_label(line) for line in lines if _label(line) == label]
+        lines = chosen or lines
+    return Offer("\n".join(lines), change)
+
+
+def _without_label(line: str) -> str:
+    """ "Option B: Custom design - $3,400" -> "Custom design - $3,400"."""
+    match = _option_re().search(line)
+    if match is None:
+        return line
+    rest = line[match.end() :].lstrip(" :.)-\u2013\u2014")  # and en and em dashes
+    return f"{line[: match.start()]}{rest}"
+
+
+def with_quantity(items: list[LineItem], change: tuple[Decimal, Decimal]) -> list[LineItem]:
+    """The items with the old count replaced by the new one (the only item's, if no count
+    matches)."""
+    new, old = change
+    if any(item.quantity == old for item in items):
+        return [replace(i, quantity=new) if i.quantity == old else i for i in items]
+    return [replace(items[0], quantity=new)] if len(items) == 1 else items
