@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import click
-from werkzeug.serving import run_simple
+from flask import Flask
+from werkzeug.serving import make_server
 
 from addin_server.app import create_app
-from addin_server.config import ConfigError, bind_host, load_settings
+from addin_server.config import ConfigError, Settings, bind_host, load_settings
+from addin_server.context import SETTINGS_KEY
 from addin_server.devcert import ensure_tls_certificate, server_tls_context
 from addin_server.logs import configure_logging
 from addin_server.merchants import rotate_keys_command
@@ -85,25 +87,40 @@ def serve() -> None:
         files = ensure_tls_certificate(settings.instance_dir / "tls")
         cert, key = files.cert, files.key
         click.echo(f"Trust this CA once so Outlook accepts the certificate: {files.ca_cert}")
-    if settings.is_demo:
-        database = Database(settings.database_url)
-        migrate(database.engine)
-        database.dispose()
-        from addin_server.dev.demo_environment import start_demo  # noqa: PLC0415 (dev-only)
-
-        demo = start_demo(settings)
-        atexit.register(demo.stop)
-        settings = demo.settings
-        click.echo(f"Demo sign-in provider: {settings.authority} (pick a demo user there)")
-        click.echo(f"Demo Cybersource simulator: {settings.cybersource_sandbox_url}")
-
-    app = create_app(settings)
-    context = server_tls_context(cert, key)
+    app = _demo_app(settings) if settings.is_demo else create_app(settings)
+    settings = app.extensions[SETTINGS_KEY]
     port = settings.bind.rpartition(":")[2]
+    server = make_server(
+        bind_host(settings.bind),
+        int(port),
+        app,
+        threaded=True,
+        ssl_context=server_tls_context(cert, key),
+    )
     click.echo(f"Mode: {settings.mode}; database: {settings.database_url}")
     click.echo(f"Taskpane: {settings.public_url}/taskpane.html")
     click.echo(f"Manifest: {settings.public_url}/manifest.xml (sideload it in Outlook)")
-    run_simple(bind_host(settings.bind), int(port), app, ssl_context=context, threaded=True)
+    if settings.is_demo:
+        # The last line: where a newcomer starts.
+        click.echo(f"Try it in the browser Outlook: {settings.public_url}/dev/outlook")
+    server.serve_forever()
+
+
+def _demo_app(settings: Settings) -> Flask:
+    """Demo mode: migrate, start the loopback provider and simulator, and add /dev/outlook."""
+    database = Database(settings.database_url)
+    migrate(database.engine)
+    database.dispose()
+    from addin_server.dev.demo_environment import start_demo  # noqa: PLC0415 (dev-only)
+    from addin_server.dev.outlook import install  # noqa: PLC0415 (dev-only)
+
+    demo = start_demo(settings)
+    atexit.register(demo.stop)
+    click.echo(f"Demo sign-in provider: {demo.settings.authority} (pick a demo user there)")
+    click.echo(f"Demo Cybersource simulator: {demo.settings.cybersource_sandbox_url}")
+    app = create_app(demo.settings)
+    install(app)
+    return app
 
 
 @main.command("manifest")

@@ -1,0 +1,250 @@
+"""The browser Outlook (/dev/outlook) in headless Chromium, as a newcomer uses it: demo mode
+with its own sign-in provider and Cybersource simulator, the real taskpane beside sample
+emails, driven by the Office.js stand-in. Screenshots of each state go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, FrameLocator, Page, Route, expect
+
+from addin_server import create_app
+from addin_server.config import load_settings
+from addin_server.dev.demo_environment import start_demo
+from addin_server.dev.loopback import LoopbackServer, free_port
+from addin_server.dev.outlook import install
+from addin_server.devcert import TlsFiles, ensure_tls_certificate
+from addin_server.storage import Database, migrate
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "outlook"
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1"}
+NORTHWIND = "AAMkAD-demo-northwind-redesign"
+CATERING = "AAMkAD-demo-catering-2"
+HTML_DRAFT = "draft-northwind-followup"
+TEXT_DRAFT = "draft-licencias-text"
+SHARE = "Create and give me the link to share"
+
+
+@dataclass
+class DemoOutlook:
+    url: str
+
+
+@pytest.fixture(scope="module")
+def demo_outlook(
+    identity_tls: TlsFiles, taskpane_bundle: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoOutlook]:
+    """``addin-server serve`` in demo mode, in process: the demo provider, the simulator,
+    the seeded merchant profiles and /dev/outlook. Its certificate is the one the test
+    browser trusts (the demo reuses a valid certificate in its instance folder)."""
+    instance = tmp_path_factory.mktemp("dev-outlook")
+    shutil.copytree(identity_tls.cert.parent, instance / "tls")
+    port = free_port()
+    url = f"https://localhost:{port}"
+    overrides = {"instance_dir": instance, "public_url": url, "bind": f"127.0.0.1:{port}"}
+    settings = load_settings({}, overrides)
+    database = Database(settings.database_url)
+    migrate(database.engine)
+    database.dispose()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("REQUESTS_CA_BUNDLE", os.environ.get("REQUESTS_CA_BUNDLE", ""))
+        demo = start_demo(settings)  # points REQUESTS_CA_BUNDLE at the demo's CA
+        app = create_app(demo.settings)
+        install(app)
+        tls = ensure_tls_certificate(instance / "tls")
+        server = LoopbackServer(
+            app, port=port, ssl_context=tls.server_context(), hostname="localhost"
+        ).start()
+        yield DemoOutlook(url)
+        server.stop()
+        demo.stop()
+        app.extensions["addin.db"].dispose()
+
+
+def _loopback_only(route: Route) -> None:
+    """Nothing leaves the machine: not even Office.js from the CDN (the stand-in replaces it)."""
+    url = route.request.url
+    if urlsplit(url).hostname in LOOPBACK_HOSTS or url.startswith(("data:", "blob:", "about:")):
+        route.continue_()
+    else:
+        route.abort("blockedbyclient")
+
+
+@dataclass
+class Outlook:
+    page: Page
+    errors: list[str]
+
+    @property
+    def pane(self) -> FrameLocator:
+        return self.page.frame_locator("#addin-frame")
+
+    def select(self, item_id: str) -> None:
+        self.page.locator(f'.mail-item[data-id="{item_id}"]').click()
+
+    def open_pane(self) -> FrameLocator:
+        self.page.locator("#open-addin").click()
+        return self.pane
+
+    def screenshot(self, name: str) -> None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+OpenOutlook = Callable[..., Outlook]
+
+
+@pytest.fixture
+def open_outlook(browser: Browser, demo_outlook: DemoOutlook) -> Iterator[OpenOutlook]:
+    contexts = []
+    outlooks: list[Outlook] = []
+
+    def open_(query: str = "") -> Outlook:
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+        context.route("**/*", _loopback_only)
+        contexts.append(context)
+        page = context.new_page()
+        outlook = Outlook(page, [])
+        page.on("pageerror", lambda error: outlook.errors.append(str(error)))
+        outlooks.append(outlook)
+        page.goto(f"{demo_outlook.url}/dev/outlook{query}")
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        return outlook
+
+    yield open_
+    for context in contexts:
+        context.close()
+    for outlook in outlooks:
+        assert not outlook.errors, f"uncaught errors: {outlook.errors}"
+
+
+def sign_in(outlook: Outlook) -> FrameLocator:
+    """The pane asks; a click opens the dialog, where the demo provider knows the mailbox's
+    owner (Adele, Contoso's admin) and hands back a session."""
+    pane = outlook.pane
+    expect(pane.locator("#view-signin")).to_be_visible(timeout=15_000)
+    outlook.screenshot("sign-in")
+    with outlook.page.expect_popup() as popup:
+        pane.locator("#signin-button").click()
+    popup.value.wait_for_event("close", timeout=15_000)
+    expect(pane.locator("#view-invoice")).to_be_visible(timeout=15_000)
+    return pane
+
+
+def create(pane: FrameLocator, mode_label: str) -> str:
+    pane.get_by_label(mode_label).check()
+    pane.locator("#create-button").click()
+    expect(pane.locator("#view-result")).to_be_visible(timeout=20_000)
+    return pane.locator("#result-heading").inner_text().removeprefix("Invoice ")
+
+
+def test_the_whole_journey_from_an_email(open_outlook: OpenOutlook) -> None:
+    outlook = open_outlook()
+    outlook.select(NORTHWIND)
+    expect(outlook.page.locator(".message-subject")).to_have_text(
+        "Website redesign: please send the invoice"
+    )
+    outlook.screenshot("1-email")
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    expect(pane.locator("#field-customer-email")).to_have_value("jordan@northwind.example")
+    outlook.screenshot("2-prefilled")
+
+    number = create(pane, SHARE)
+    link = pane.locator("#result-link").input_value()
+    assert link.startswith("http")
+    outlook.screenshot("3-created")
+
+    pane.get_by_role("button", name="Reply with link").click()
+    draft = outlook.page.locator("#reply-draft")
+    expect(draft).to_be_visible()
+    expect(outlook.page.locator("#reply-to")).to_have_text(
+        "To: Jordan Lee <jordan@northwind.example>"
+    )
+    html = outlook.page.locator("#reply-body").get_attribute("data-html") or ""
+    assert f'href="{link.replace("&", "&amp;")}"' in html
+    assert f"Here is invoice {number} for $3,150.00" in html
+    reply = outlook.page.frame_locator("#reply-body")
+    expect(reply.get_by_role("link", name="Pay invoice")).to_have_attribute("href", link)
+    outlook.screenshot("4-reply-draft")
+
+    pane.get_by_role("button", name="Back to the email").click()
+    panel = pane.get_by_role("region", name="This customer")
+    expect(panel).to_contain_text("jordan@northwind.example")
+    expect(pane.locator("#existing-notice")).to_contain_text(number)
+    outlook.screenshot("5-customer-panel")
+
+    panel.get_by_role("button", name=number).click()
+    pane.get_by_role("button", name="Cancel invoice").click()
+    expect(pane.locator("#cancel-question")).to_contain_text(f"Cancel invoice {number}")
+    outlook.screenshot("6-cancel-confirmation")
+    pane.get_by_role("button", name=f"Cancel invoice {number}").click()
+    expect(pane.locator("#result-status")).to_have_text("Cancelled", timeout=15_000)
+    outlook.screenshot("7-cancelled")
+
+
+@pytest.mark.parametrize(("draft", "inserted"), [(HTML_DRAFT, "html"), (TEXT_DRAFT, "text")])
+def test_compose_inserts_the_link_into_the_visible_draft(
+    open_outlook: OpenOutlook,
+    draft: str,
+    inserted: str,
+) -> None:
+    outlook = open_outlook()
+    outlook.select(draft)
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    pane.locator("#field-description").fill("Website redesign")
+    create(pane, SHARE)
+    link = pane.locator("#result-link").input_value()
+    pane.get_by_role("button", name="Insert link").click()
+    editor = outlook.page.locator("#compose-editor")
+    if inserted == "html":
+        expect(editor.get_by_role("link", name="Pay invoice")).to_have_attribute("href", link)
+    else:
+        assert f"Pay invoice: {link}" in editor.input_value()
+    outlook.screenshot(f"compose-{inserted}")
+
+
+def test_switching_emails_while_pinned_keeps_each_draft(open_outlook: OpenOutlook) -> None:
+    outlook = open_outlook()
+    outlook.select(NORTHWIND)
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    outlook.page.locator("#pin-addin").click()
+    pane.locator("#field-customer-name").fill("Jordan L. (edited)")
+
+    outlook.select(CATERING)
+    expect(pane.locator("#field-customer-email")).to_have_value("priya@fourthcoffee.example")
+    pane.locator("#field-customer-name").fill("Priya S. (edited)")
+    outlook.screenshot("pinned-second-email")
+
+    outlook.select(NORTHWIND)
+    expect(pane.locator("#field-customer-name")).to_have_value("Jordan L. (edited)")
+    outlook.select(CATERING)
+    expect(pane.locator("#field-customer-name")).to_have_value("Priya S. (edited)")
+
+
+def test_an_unpinned_pane_closes_when_another_email_is_selected(open_outlook: OpenOutlook) -> None:
+    outlook = open_outlook()
+    outlook.select(NORTHWIND)
+    outlook.open_pane()
+    expect(outlook.pane.locator("#view-signin")).to_be_visible(timeout=15_000)
+    outlook.select(CATERING)
+    expect(outlook.page.locator("#addin")).to_be_hidden()
+
+
+def test_an_old_client_is_told_why_in_a_sentence(open_outlook: OpenOutlook) -> None:
+    outlook = open_outlook("?client=old")
+    outlook.select(NORTHWIND)
+    pane = outlook.open_pane()
+    expect(pane.locator("#view-unsupported")).to_be_visible(timeout=15_000)
+    expect(pane.locator("#unsupported-text")).to_contain_text("1.3 or later")
+    outlook.screenshot("old-client")
