@@ -11,6 +11,7 @@ from email.utils import parseaddr
 from typing import Literal
 
 from addin_server.prefill.body import is_bulk_mail, is_closing
+from addin_server.prefill.lexicon import word_re
 from addin_server.prefill.models import Address, Customer, EmailInput, Extracted, MerchantContext
 from addin_server.prefill.snippets import clip
 
@@ -242,6 +243,31 @@ def company_from_domain(address: str) -> tuple[str, float, str] | None:
     return " ".join(w.capitalize() for w in re.split(r"[-_]", name) if w), 0.3, clip(address)
 
 
+_PERSON = re.compile(r"[^\W\d_][^\W\d_'.-]*(?:[ -][^\W\d_][^\W\d_'.-]*){1,3}")
+
+
+def _is_role(display_name: str) -> bool:
+    """ "Accounts Payable", "Buchhaltung", "Store Manager": a shared mailbox, not a person."""
+    role = word_re("role_mailbox").search(display_name)
+    return role is not None and len(display_name.split()) <= 3
+
+
+def signer_name(signature: str) -> str | None:
+    """The person who signs: the first short line of two to four words after the closing
+    that is neither a role, a job title, a company nor contact details."""
+    for line in (line.strip() for line in signature.split("\n")[:6]):
+        if not line or is_closing(line):
+            continue
+        if (
+            _PERSON.fullmatch(line)
+            and not _is_role(line)
+            and not _JOB_TITLE.search(line)
+            and not _COMPANY_SUFFIX.search(line)
+        ):
+            return line
+    return None
+
+
 def build_customer(match: CustomerMatch, signature: str, text: str = "") -> Customer:
     """The customer's name and company; for an address only mentioned in ``text`` (a
     relayed web form), from the form's "Name:" and "Company:" fields."""
@@ -251,6 +277,9 @@ def build_customer(match: CustomerMatch, signature: str, text: str = "") -> Cust
     name = None
     if address.name and "@" not in address.name:
         name = Extracted(clip(address.name), match.confidence, match.source)
+    if _is_role(address.name) and match.role in ("author", "forwarded"):
+        signer = signer_name(signature or "\n".join(text.strip().split("\n")[-4:]))
+        name = Extracted(signer, 0.6, signer) if signer else name
     company: tuple[str, float, str] | None = None
     if match.role == "mentioned":
         form_name, form_company = form_fields(text)

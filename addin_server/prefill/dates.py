@@ -30,6 +30,8 @@ _DATE = re.compile(
     r"|(?:(?P<jy>\d{4})\s?[年년]\s?)?(?P<jm>\d{1,2})\s?[月월]\s?(?P<jd>\d{1,2})\s?[日일号號]"
     r"|(?<![\d./-])(?P<na>\d{1,2})(?P<sep>[./-])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2})"
     r"(?![\d./-]?\d)"
+    # "by 15/04", "bis zum 31.03.": day and month, the year the next such date falls in.
+    r"|(?<![\d./-])(?P<sa>\d{1,2})(?P<ssep>[./])(?P<sb>\d{1,2})(?P=ssep)?(?![\d/-]|\.\d)"
     rf"|{_NOT_LETTER_BEFORE}(?P<dd>\d{{1,2}})(?:st|nd|rd|th|er|e|\.|º)?\s?(?:de\s)?"
     rf"(?P<dm>{_MONTH_WORD})(?:,?\s(?:de\s)?(?P<dy>\d{{4}}))?"
     rf"|{_NOT_LETTER_BEFORE}(?P<mm>{_MONTH_WORD})\s(?P<md>\d{{1,2}})(?:st|nd|rd|th)?"
@@ -110,6 +112,12 @@ def _to_date(match: re.Match[str], sent: date, locale: str) -> date | None:
             month, day = first, second
         else:
             day, month = first, second
+    elif groups["sa"]:
+        first, second = int(groups["sa"]), int(groups["sb"])
+        year = None
+        day, month = (
+            (second, first) if groups["ssep"] == "/" and month_first(locale) else (first, second)
+        )
     elif groups["dd"]:
         day, month = int(groups["dd"]), _month(groups["dm"], locale) or 0
         year = int(groups["dy"]) if groups["dy"] else None

@@ -80,6 +80,8 @@ _NEXT_ITEM = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORD = re.compile(_NUMBER_WORDS, re.IGNORECASE)
+# "Yoga mats: $45.00 x 12": the count after the unit price.
+_TIMES_AFTER = re.compile(r"\s*(?:x|×|\*)\s*(?P<qty>\d{1,5})(?![\d.,]*\d)", re.IGNORECASE)
 _DESCRIBING = re.compile(rf"(?:{alternation(words('describing'))})\s*$", re.IGNORECASE)
 _COLUMN_KINDS = tuple(
     (kind, word_re(f"column_{kind}")) for kind in ("qty", "price", "amount", "name")
@@ -109,12 +111,39 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             rows, index = _table_rows(lines, index + 1, columns, currency, locale)
             items.extend(FoundItem(row) for row in rows)
             continue
+        fields = _item_from_fields(lines[index], currency, locale)
+        if fields is not None:
+            items.append(FoundItem(fields))
+            index += 1
+            continue
         for segment in _segments(_with_unmarked_price(lines[index], currency)):
             item = _item_from_line(segment)
             if item is not None:
                 items.append(item)
         index += 1
     return items
+
+
+_FIELD = re.compile(r"^\s*(?P<label>[^:|;]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
+
+
+def _item_from_fields(line: ScannedLine, currency: str, locale: str) -> LineItem | None:
+    """ "Item: Custom frame | Qty: 4 | Price: $120.00": labelled fields on one line."""
+    if not line.money or ("|" not in line.text and ";" not in line.text):
+        return None
+    cells: list[str] = []
+    columns: dict[str, int] = {}
+    for part in re.split(r"\s*[|;]\s*", line.text[:300]):
+        field = _FIELD.match(part)
+        if field is None:
+            continue
+        kind = next((k for k, p in _COLUMN_KINDS if p.search(field["label"])), None)
+        if kind is not None and kind not in columns:
+            columns[kind] = len(cells)
+            cells.append(field["value"])
+    if "name" not in columns or not ({"price", "amount"} & set(columns)):
+        return None
+    return _item_from_row(cells, columns, currency, locale, line.text)
 
 
 def _segments(line: ScannedLine) -> list[ScannedLine]:
@@ -265,9 +294,15 @@ def _item_from_line(line: ScannedLine) -> FoundItem | None:
     described = _CONNECTOR.sub("", described)
     if not described:
         return None
+    times = _TIMES_AFTER.match(line.text, first.end)
     found = _quantity_and_name(
         described, has_bullet or is_label or unit_price_marked, labelled=not unit_price_marked
     )
+    if times is not None and (found is None or found[0] is None):
+        found, unit_price_marked = (
+            (parse_number(times["qty"]), found[1] if found else described),
+            True,
+        )
     if found is None:
         if not (has_bullet or is_label) or len(described.split()) > _MAX_LABEL_WORDS:
             return None
@@ -309,12 +344,14 @@ def _quantity_and_name(
             trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4") if trailing.group(g)
         )
         return parse_number(count), trailing.group("name")
+    # In a label without a unit price, a count inside it describes the item ("Imagefilm
+    # 90 Sekunden - 4.300,00 €"); a sentence names its count before the priced item.
     inline = _INLINE_QTY.search(described)
     if (
         inline
         and itemised
+        and not labelled
         and len(inline.group("name").split()) <= _MAX_LABEL_WORDS
-        and not (labelled and _DESCRIBING.search(described[: inline.start("qty")]))
     ):
         return parse_number(inline.group("qty")), inline.group("name")
     return None

@@ -139,8 +139,14 @@ def _agreed(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
 
 def _net_plus_tax(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
     """ "£2,000.00 + VAT £400.00 = £2,400.00": the gross, stated or not."""
-    nets = [c for c in found if c.kind == "net"]
     taxes = [c for c in found if c.kind == "tax"]
+    # An amount followed on its line by "plus VAT ..." is net too.
+    nets = [c for c in found if c.kind == "net"] or [
+        c
+        for c in found
+        if c.kind == "plain"
+        and any(t.line is c.line and t.money.start > c.money.end for t in taxes)
+    ]
     for net in nets:
         for tax in taxes:
             if tax.money.currency != net.money.currency or tax.money.value >= net.money.value:
