@@ -214,8 +214,14 @@ def live_app(
     migrate(database.engine)
     context = identity_tls.server_context()
     server = LoopbackServer(app, port=port, ssl_context=context, hostname="localhost").start()
+    # The same claims as every later token: a changed name or username would make each
+    # request update the user row first.
     token = provider.issue_access_token(
-        MERCHANT.tid, MERCHANT.oid, audience=BROWSER_CLIENT_ID, name=MERCHANT.name
+        MERCHANT.tid,
+        MERCHANT.oid,
+        audience=BROWSER_CLIENT_ID,
+        name=MERCHANT.name,
+        username=MERCHANT.username,
     )
     with pytest.MonkeyPatch.context() as env:
         # The backend fetches the test provider's keys, whose CA only tests trust.
