@@ -18,6 +18,7 @@ from addin_server import (
     invoices,
     merchants,
     prefill,
+    ratelimits,
     security_headers,
     taskpane_site,
 )
@@ -82,4 +83,5 @@ def create_app(
             api.register_blueprint(blueprint)
         else:
             app.register_blueprint(blueprint)
+    ratelimits.init_app(app, settings)  # last: after authentication and every route
     return app

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from limits import parse_many
+
 ENV_PREFIX = "ADDIN_"
 Mode = Literal["demo", "production"]
 
@@ -70,6 +72,9 @@ class Settings:
     cybersource_connect_timeout: float = 5.0
     cybersource_read_timeout: float = 30.0
     max_request_bytes: int = 8 * 1024 * 1024
+    rate_limit_user: str = "300/minute"
+    rate_limit_costly: str = "30/minute"
+    rate_limit_merchant: str = "600/minute"
     log_level: str = "INFO"
     tls_cert: str = ""
     tls_key: str = ""
@@ -152,11 +157,22 @@ def _parse(attr: str, value: Any) -> Any:
         if not 0 < number <= 300:
             raise ValueError("must be a number of seconds between 0 and 300")
         return number
+    if attr.startswith("rate_limit_"):
+        return _rate_limit(value)
     if attr == "max_request_bytes":
         size = int(value)
         if size < 1024:
             raise ValueError("must be at least 1024")
         return size
+    return value
+
+
+def _rate_limit(value: str) -> str:
+    """A flask-limiter limit such as ``30/minute`` or ``5/second;100/hour``."""
+    try:
+        parse_many(value)
+    except ValueError as exc:
+        raise ValueError("must be a rate such as '30/minute' or '5/second;100/hour'") from exc
     return value
 
 

@@ -181,3 +181,17 @@ def test_signing_hosts_are_host_names(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_settings(env, {"cybersource_production_signing_host": "https://api.cybersource.com"})
     assert any("CYBERSOURCE_PRODUCTION_SIGNING_HOST" in p for p in raised.value.problems)
+
+
+def test_rate_limits_are_checked_at_start_up(tmp_path: Path) -> None:
+    settings = load_settings(
+        production_env(
+            ADDIN_INSTANCE_DIR=str(tmp_path), ADDIN_RATE_LIMIT_COSTLY="5/second;100/hour"
+        )
+    )
+    assert settings.rate_limit_costly == "5/second;100/hour"
+    assert settings.rate_limit_user == "300/minute"
+    problems = problems_for(production_env(ADDIN_RATE_LIMIT_USER="lots"), tmp_path)
+    assert problems == [
+        "ADDIN_RATE_LIMIT_USER: must be a rate such as '30/minute' or '5/second;100/hour'"
+    ]

@@ -25,6 +25,7 @@ from addin_server.invoices.schemas import (
     ProblemSchema,
 )
 from addin_server.invoices.service import InvoiceContext, record_for, shared_transport
+from addin_server.ratelimits import costly
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -84,6 +85,7 @@ def _context() -> InvoiceContext:
 
 
 @blp.post("")
+@costly
 @require_member
 @blp.arguments(IdempotencyHeaderSchema, location="headers")
 @blp.arguments(InvoiceCreateSchema)

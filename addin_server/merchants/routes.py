@@ -22,6 +22,7 @@ from addin_server.merchants.schemas import (
     ProfileSchema,
 )
 from addin_server.merchants.scope import list_visible, profile_for
+from addin_server.ratelimits import costly
 
 blp = ApiBlueprint(
     "merchants",
@@ -81,6 +82,7 @@ def delete_profile(profile_id: UUID) -> None:
 
 
 @blp.post("/<uuid:profile_id>/verify")
+@costly
 @blp.response(200, ProfileSchema)
 def verify_profile(profile_id: UUID) -> MerchantProfile:
     """Check the stored credentials with Cybersource again (admins)."""

@@ -26,6 +26,7 @@ from addin_server.prefill.models import (
     MerchantContext,
 )
 from addin_server.problems import ApiProblem
+from addin_server.ratelimits import costly
 
 blp = ApiBlueprint("prefill", __name__, url_prefix="/api/v1", description="Invoice pre-fill")
 
@@ -133,6 +134,7 @@ class DraftInvoiceSchema(Schema):
 
 
 @blp.post("/prefill")
+@costly
 @blp.arguments(PrefillRequestSchema)
 @blp.response(200, DraftInvoiceSchema)
 def prefill(arguments: dict[str, Any]) -> DraftInvoice:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from typing import Any
 
@@ -91,8 +92,9 @@ def _json_routes(app: Flask) -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
-        path = rule.rule.replace("<int:member_id>", "1")
-        path = path.replace("<uuid:profile_id>", str(uuid.uuid4()))
+        path = re.sub(r"<int:\w+>", "1", rule.rule)
+        path = re.sub(r"<uuid:\w+>", str(uuid.uuid4()), path)
+        path = re.sub(r"<\w+>", "x", path)
         assert "<" not in path, f"a route parameter this test does not fill: {rule.rule}"
         routes.extend((method, path) for method in sorted(rule.methods & {"POST", "PATCH", "PUT"}))
     return routes
