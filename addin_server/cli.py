@@ -17,7 +17,7 @@ from addin_server.devcert import ensure_tls_certificate, server_tls_context
 from addin_server.logs import configure_logging
 from addin_server.merchants import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
-from addin_server.taskpane_site.manifest_files import write_manifests
+from addin_server.taskpane_site import write_manifests
 
 
 class _Commands(click.Group):

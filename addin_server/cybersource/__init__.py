@@ -48,6 +48,7 @@ from addin_server.cybersource.idempotent import (
     create_invoice_once,
     find_invoice,
 )
+from addin_server.cybersource.limits import MAX_LINE_ITEMS, MAX_QUANTITY
 from addin_server.cybersource.models import (
     CreateResult,
     CreationMode,
@@ -67,6 +68,8 @@ from addin_server.cybersource.models import (
 from addin_server.cybersource.transport import RetryPolicy, Timeouts, Transport
 
 __all__ = [
+    "MAX_LINE_ITEMS",
+    "MAX_QUANTITY",
     "ActionNotAllowedError",
     "AuthenticationFailedError",
     "Authenticator",

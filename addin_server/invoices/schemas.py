@@ -13,7 +13,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from addin_server.currencies import is_known_currency
-from addin_server.cybersource.limits import MAX_LINE_ITEMS, MAX_QUANTITY
+from addin_server.cybersource import MAX_LINE_ITEMS, MAX_QUANTITY
 from addin_server.invoices.money import has_valid_places
 
 MODES = ("draft", "deliverable_draft", "send", "publish")

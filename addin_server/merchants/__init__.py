@@ -34,11 +34,12 @@ from addin_server.merchants.models import AuthScheme, MerchantProfile
 from addin_server.merchants.profiles import client_for, credentials_of, keyring_for
 from addin_server.merchants.rotation import startup_key_problems
 from addin_server.merchants.routes import blp as blueprint
-from addin_server.merchants.schemas import ProfileSchema
+from addin_server.merchants.schemas import MAX_DUE_DAYS, ProfileSchema
 from addin_server.merchants.scope import list_visible, profile_for
 from addin_server.merchants.upstream import endpoint_for, transport_for
 
 __all__ = [
+    "MAX_DUE_DAYS",
     "AuthScheme",
     "MerchantProfile",
     "blueprint",

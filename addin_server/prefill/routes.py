@@ -15,8 +15,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from addin_server.api import ApiBlueprint
 from addin_server.caller import current_user
 from addin_server.context import request_session
-from addin_server.merchants import profile_for
-from addin_server.merchants.schemas import MAX_DUE_DAYS
+from addin_server.merchants import MAX_DUE_DAYS, profile_for
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
 from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
 from addin_server.prefill.models import (
