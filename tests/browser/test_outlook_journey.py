@@ -248,3 +248,73 @@ def test_an_old_client_is_told_why_in_a_sentence(open_outlook: OpenOutlook) -> N
     expect(pane.locator("#view-unsupported")).to_be_visible(timeout=15_000)
     expect(pane.locator("#unsupported-text")).to_contain_text("1.3 or later")
     outlook.screenshot("old-client")
+
+
+# --- the Office.js stand-in itself -------------------------------------------------------
+
+PROBE = """async () => {
+  const office = window.Office;
+  const item = office.context.mailbox.item;
+  const threw = (call) => { try { call(); return null; } catch (error) { return error.name; } };
+  const sets = ["Mailbox 1.3", "Mailbox 1.8", "Mailbox 1.9", "DialogApi 1.2",
+                "IdentityAPI 1.3", "NestedAppAuth 1.1"];
+  const html = await new Promise((done) => item.body.getAsync("html", {asyncContext: 7}, done));
+  const external = await new Promise((done) =>
+    office.context.ui.displayDialogAsync("https://elsewhere.example/", done));
+  return {
+    supported: sets.filter((s) => office.context.requirements.isSetSupported(...s.split(" "))),
+    html: [html.status, html.asyncContext, html.value.includes("Homepage design")],
+    externalDialog: [external.status, external.error.code],
+    sso: await office.auth.getAccessToken({}).then(() => "token", (error) => error.code),
+    asyncReply: typeof item.displayReplyFormAsync,
+    errors: {
+      coercion: threw(() => item.body.getAsync("pdf", () => {})),
+      noArguments: threw(() => item.body.getAsync()),
+      tooMany: threw(() => item.body.getAsync("text", {}, () => {}, 1)),
+      replyForm: threw(() => item.displayReplyForm(42)),
+      setName: threw(() => office.context.requirements.isSetSupported(1)),
+      dialogSize: threw(() => office.context.ui.displayDialogAsync(location.origin, {height: 0})),
+    },
+    language: office.context.displayLanguage,
+    background: office.context.officeTheme.bodyBackgroundColor,
+  };
+}"""
+STRICT = {
+    "coercion": "Sys.ArgumentException",
+    "noArguments": "Sys.ParameterCountException",
+    "tooMany": "Sys.ParameterCountException",
+    "replyForm": "Sys.ArgumentException",
+    "setName": "Sys.ArgumentException",
+    "dialogSize": "Sys.ArgumentOutOfRangeException",
+}
+
+
+@pytest.mark.parametrize(
+    ("query", "supported", "async_reply"),
+    [
+        ("", ["Mailbox 1.3", "Mailbox 1.8", "Mailbox 1.9", "DialogApi 1.2"], "function"),
+        (
+            "?client=classic&lang=de-DE&theme=dark",
+            ["Mailbox 1.3", "Mailbox 1.8", "DialogApi 1.2"],
+            "undefined",
+        ),
+    ],
+)
+def test_the_standin_is_as_strict_and_truthful_as_office(
+    open_outlook: OpenOutlook, query: str, supported: list[str], async_reply: str
+) -> None:
+    outlook = open_outlook(query)
+    outlook.select(NORTHWIND)
+    expect(outlook.open_pane().locator("#view-signin")).to_be_visible(timeout=15_000)
+    frame = next(f for f in outlook.page.frames if f.url.endswith("/taskpane.html"))
+    probe = frame.evaluate(PROBE)
+    assert probe["supported"] == supported  # no identity API, no NAA: the dialog signs in
+    assert probe["html"] == ["succeeded", 7, True]
+    assert probe["externalDialog"] == ["failed", 12004]
+    assert probe["sso"] == 13000
+    assert probe["asyncReply"] == async_reply
+    assert probe["errors"] == STRICT
+    dark = "dark" in query
+    assert probe["language"] == ("de-DE" if dark else "en-US")
+    assert probe["background"] == ("#292929" if dark else "#FFFFFF")
+    outlook.screenshot("german-dark" if dark else "standin-web")

@@ -4,16 +4,21 @@ stand-in only when the browser Outlook frames it."""
 from __future__ import annotations
 
 import base64
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
 from addin_server import create_app
+from addin_server.dev.loopback import free_port
 from addin_server.dev.outlook import install
 
 OFFICE_JS_CDN = b"https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
@@ -115,3 +120,32 @@ def test_the_taskpane_keeps_the_real_office_js_otherwise(
     assert status == 200
     assert OFFICE_JS_CDN in page
     assert STANDIN not in page
+
+
+def test_serve_in_demo_mode_ends_by_printing_the_browser_outlook(tmp_path: Path) -> None:
+    """``./scripts/dev`` runs ``addin-server serve``: its last line is where to start."""
+    port = free_port()
+    url = f"https://localhost:{port}"
+    env = {
+        **os.environ,
+        "ADDIN_INSTANCE_DIR": str(tmp_path / "instance"),
+        "ADDIN_PUBLIC_URL": url,
+        "ADDIN_BIND": f"127.0.0.1:{port}",
+    }
+    env.pop("ADDIN_MODE", None)
+    cli = Path(sys.executable).with_name("addin-server")
+    with subprocess.Popen(
+        [str(cli), "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        try:
+            assert server.stdout is not None
+            lines = [server.stdout.readline().rstrip("\n") for _ in range(7)]
+            assert lines[-1] == f"Try it in the browser Outlook: {url}/dev/outlook", lines
+            ca = tmp_path / "instance" / "tls" / "ca.pem"
+            response = requests.get(f"{url}/dev/outlook", verify=str(ca), timeout=10)
+            assert response.status_code == 200
+            assert 'id="addin-frame"' in response.text
+        finally:
+            server.terminate()
+            rest = server.communicate(timeout=10)[0]
+    assert rest == ""  # nothing printed after it

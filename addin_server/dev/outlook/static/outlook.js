@@ -96,9 +96,9 @@ function safeFragment(html) {
 function framedHtml(frame, html, theme) {
   const colors = THEMES[theme];
   frame.srcdoc = `<!doctype html><meta charset="utf-8"><style>body{font:14px/1.5 "Segoe UI",system-ui,sans-serif;margin:0;padding:4px 2px;background:${colors.bodyBackgroundColor};color:${colors.bodyForegroundColor}}a{color:#479ef5}table{border-color:#8a8886}</style>${html}`;
-  frame.addEventListener("load", () => {
+  frame.onload = () => {
     frame.style.height = `${(frame.contentDocument?.documentElement.scrollHeight ?? 300) + 8}px`;
-  });
+  };
 }
 
 // --- the mailbox ---------------------------------------------------------------------------
@@ -252,7 +252,7 @@ function renderMessage(mailbox, options) {
     byId("reply-draft").hidden = true;
     return;
   }
-  const frame = h("iframe", { className: "message-body", title: "Message body", sandbox: "" });
+  const frame = h("iframe", { className: "message-body", title: "Message body", sandbox: "allow-same-origin" });
   article.replaceChildren(
     h("h1", { className: "message-subject" }, item.subject),
     h(
