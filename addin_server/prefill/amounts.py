@@ -49,6 +49,7 @@ NUMBER_RE = re.compile(NUMBER)
 _RUN_AFTER = re.compile(r"[^\s\d]{1,14}")
 _RUN_BEFORE = re.compile(r"[^\s\d]{1,14}$")
 _WORDS_AFTER = re.compile(r"[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){1,2}")
+_NO_CENTS = re.compile(r"(?:[.,][-\u2013\u2014]{1,2}(?![\d-]))?")
 _MINUS = ("-", "\u2212")  # hyphen-minus, minus sign
 
 
@@ -196,6 +197,9 @@ def find_money(text: str, default_currency: str, locale: str) -> list[Money]:
 
 def _money_at(text: str, match: re.Match[str], default_currency: str, locale: str) -> Money | None:
     start, end = match.span()
+    # "1 500,- Kč", "CHF 4'800.-" (or an en dash): a dash for "no cents".
+    no_cents = _NO_CENTS.match(text, end)
+    end = no_cents.end() if no_cents else end
     scale, scale_end = _scale_after(text[end : end + 20])
     after, after_end = _mark_after(text[end + scale_end : end + scale_end + 40])
     before, before_length = _mark_before(text[max(0, start - 16) : start])

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from addin_server.prefill.lexicon import first_group, term_re, word_re
+from addin_server.prefill.lexicon import first_group, term_re, with_digits, word_re
 from addin_server.prefill.lexicon.locale_data import month_first, month_names, weekday_names
 from addin_server.prefill.snippets import snippet
 
@@ -26,9 +26,9 @@ from addin_server.prefill.snippets import snippet
 _MONTH_WORD = r"[^\W\d_]{3,12}(?![^\W\d_])\.?"
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _DATE = re.compile(
-    r"(?<![\d.])(?P<iy>\d{4})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})(?![\d.]?\d)"
+    r"(?<![\d.])(?P<iy>\d{4})[-/.]\s?(?P<im>\d{1,2})[-/.]\s?(?P<id>\d{1,2})(?![\d.]?\d)"
     r"|(?:(?P<jy>\d{4})\s?[年년]\s?)?(?P<jm>\d{1,2})\s?[月월]\s?(?P<jd>\d{1,2})\s?[日일号號]"
-    r"|(?<![\d./-])(?P<na>\d{1,2})(?P<sep>[./-])(?P<nb>\d{1,2})(?P=sep)(?P<ny>\d{4}|\d{2})"
+    r"|(?<![\d./-])(?P<na>\d{1,2})(?P<sep>[./-])\s?(?P<nb>\d{1,2})(?P=sep)\s?(?P<ny>\d{4}|\d{2})"
     r"(?![\d./-]?\d)"
     # "by 15/04", "bis zum 31.03.": day and month, the year the next such date falls in.
     r"|(?<![\d./-])(?P<sa>\d{1,2})(?P<ssep>[./])(?P<sb>\d{1,2})(?P=ssep)?(?![\d/-]|\.\d)"
@@ -55,6 +55,7 @@ def find_due_date(text: str, sent: date, locale: str) -> DueDate | None:
     absolute = _absolute_due(text, sent, locale)
     if absolute is not None:
         return absolute
+    text = with_digits(text, locale)
     relative = [found for rule in _RULES if (found := _first_term(text, sent, rule)) is not None]
     if relative:
         # The first stated in the text: later mentions are usually reminders of it.
@@ -82,7 +83,8 @@ def _absolute_due(text: str, sent: date, locale: str) -> DueDate | None:
             position = match.start() + 1  # "Order 12 March": retry at the number
             continue
         before = _line_before(text, match.start())
-        after = text[match.end() : match.end() + 12]
+        # "4月15日(水)までに": a weekday in brackets may stand between the date and まで.
+        after = re.sub(r"^\s?\([^)]{1,4}\)", "", text[match.end() : match.end() + 16])
         due_words = list(word_re("due").finditer(before))
         if not due_words and not word_re("due_after").match(after.lstrip(" ")):
             continue
@@ -170,6 +172,14 @@ def _day_of_next_month(sent: date, day: int) -> date | None:
     return _valid_date(first.year, first.month, min(day, 28) if day > 31 else day, sent)
 
 
+def _next_day_of_month(sent: date, day: int) -> date | None:
+    """ "due on the 15th": this month's 15th, or next month's once it has passed."""
+    this_month = _valid_date(sent.year, sent.month, day, sent)
+    if this_month is not None and this_month >= sent:
+        return this_month
+    return _day_of_next_month(sent, day)
+
+
 def _weekday(sent: date, name: str, *, next_week: bool) -> date | None:
     number = weekday_names().get(name.rstrip(".").casefold())
     if number is None:
@@ -202,6 +212,8 @@ _RULES: tuple[_Rule, ...] = (
     ("named_month_end", _named_month_end, 0.8),
     ("on_receipt", lambda sent, _: sent, 0.8),
     ("tomorrow", lambda sent, _: add_days(sent, 1), 0.75),
+    ("one_week", lambda sent, _: add_days(sent, 7), 0.75),
+    ("day_of_month", lambda sent, d: _next_day_of_month(sent, int(d)), 0.7),
     ("in_weeks", lambda sent, n: add_days(sent, 7 * int(n)), 0.75),
     ("next_weekday", lambda sent, w: _weekday(sent, w, next_week=True), 0.75),
     ("this_weekday", lambda sent, w: _weekday(sent, w, next_week=False), 0.75),
@@ -211,6 +223,7 @@ _SHADOWED_BY = {
     "month_end": ("next_month_end", "days_after_month_end", "days_then_month_end"),
     "net_days": ("days_after_month_end", "days_then_month_end", "business_days"),
     "this_weekday": ("next_weekday",),
+    "day_of_month": ("day_of_next_month",),
 }
 
 

@@ -16,7 +16,7 @@ from addin_server.prefill.amounts import (
     parse_number,
     quantize,
 )
-from addin_server.prefill.lexicon import alternation, number_words, word_re, words
+from addin_server.prefill.lexicon import alternation, with_digits, word_re, words
 from addin_server.prefill.models import LineItem
 from addin_server.prefill.snippets import clip
 
@@ -29,13 +29,20 @@ _UNITS = alternation(words("units"))
 _PRICE_CONNECTORS = alternation(words("price_connector"))
 _UNIT_CONNECTORS = alternation(words("unit_connector"))
 # Words and signs between an item and its price: "@", "at", "à", "zu je", ":", "-" ...
+# Connector words are lower case: "Widget A at" keeps its "A". Dot leaders go too.
 _CONNECTOR = re.compile(
-    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:@|×|\*|=|:|-|–|—|,))?\s*$", re.IGNORECASE
+    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:@|×|\*|=|:|-|–|—|,|\||\.{{2,}}|_{{2,}}|…))?\s*$"
 )
 # "3 x CHF 1,200.00": a count times the price makes it the unit price.
-_UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$", re.IGNORECASE)
+_UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$")
 _UNIT_PRICE_MARK = re.compile(rf"^\s*(?:{alternation(words('per_unit'))})", re.IGNORECASE)
-_BULLET = re.compile(r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\(\d{1,2}\))\s*")
+_BULLET = re.compile(
+    r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\(\d{1,2}\)"
+    r"|(?:pos|item|nr|no|#)\.?\s?\d{1,3}[:.)]?(?=\s))\s*",
+    re.IGNORECASE,
+)
+# "Qty 5 - Mug": the count named before the item.
+_QTY_LABEL = re.compile(rf"^(?:{alternation(words('column_qty'))})\.?:?\s*(?=\d)", re.IGNORECASE)
 _QUANTITY = r"\d{1,3}(?:[,.']\d{3})+(?![.,]\d)|\d{1,5}(?:[.,]\d{1,2})?"
 # "2 000 ex.": a count grouped with spaces, only when a unit follows it.
 _SPACED_QUANTITY = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
@@ -48,10 +55,10 @@ _LEADING_QTY = re.compile(
 # its own column ("Roll-up banners     3"); a count in brackets ("(40 pages)") describes
 # the item and is not its quantity.
 _TRAILING_QTY = re.compile(
-    rf"^(?P<name>.*?[^\s(])\s*(?:(?:x|×|\*)\s*(?P<qty>\d{{1,5}})"
-    rf"|[:,–-]?\s*(?P<qty2>{_SPACED_QUANTITY}|{_QUANTITY})\s*(?:{_UNITS})\.?"
-    rf"|[:–-]\s*(?P<qty3>{_QUANTITY})"
-    rf"|(?<=\S)\s{{2,}}(?P<qty4>\d{{1,5}}))$",
+    rf"^(?P<name>.*?[^\s(])\s*(?:\(?(?:x|×|\*)\s*(?P<qty>\d{{1,5}})\)?"
+    rf"|[:,–—-]?\s*(?P<qty2>{_SPACED_QUANTITY}|{_QUANTITY})\s*(?:{_UNITS})\.?"
+    rf"|[:–—-]\s*(?P<qty3>{_QUANTITY})"
+    rf"|(?<=\S)(?:\s{{2,}}|\s*[|\t]\s*)(?P<qty4>\d{{1,5}}))$",
     re.IGNORECASE,
 )
 # A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
@@ -69,17 +76,16 @@ _REQUEST = re.compile(
 _MAX_LABEL_WORDS = 5
 _UNMARKED_PRICE = re.compile(
     rf"(?:@|×|{_UNIT_CONNECTORS})\s?(?P<price>{NUMBER})"
-    r"(?<=[.,]\d\d)\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12})?\s*$",
+    r"(?:(?<=[.,]\d\d)\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12})?"
+    r"|\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12}))\s*(?=$|[,;.]\s)",
     re.IGNORECASE,
 )
-_NUMBER_WORDS = alternation(list(number_words()))
 # Between two items of one sentence: the first's unit mark, then "and"/","/";" and a count.
 _NEXT_ITEM = re.compile(
     rf"\s*(?:(?:{alternation(words('per_unit'))})\s*)?[,;]?\s*"
-    rf"(?:(?:{alternation(words('conjunction'))})\s+)?(?=\d|(?:{_NUMBER_WORDS})\s)",
+    rf"(?:(?:{alternation(words('conjunction'))})\s+)?(?=\d|[^\W\d_]{{3,}}\s)",
     re.IGNORECASE,
 )
-_NUMBER_WORD = re.compile(_NUMBER_WORDS, re.IGNORECASE)
 # "Yoga mats: $45.00 x 12": the count after the unit price.
 _TIMES_AFTER = re.compile(r"\s*(?:x|×|\*)\s*(?P<qty>\d{1,5})(?![\d.,]*\d)", re.IGNORECASE)
 _DESCRIBING = re.compile(rf"(?:{alternation(words('describing'))})\s*$", re.IGNORECASE)
@@ -117,7 +123,7 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             index += 1
             continue
         for segment in _segments(_with_unmarked_price(lines[index], currency)):
-            item = _item_from_line(segment)
+            item = _item_from_line(segment, locale)
             if item is not None:
                 items.append(item)
         index += 1
@@ -271,7 +277,7 @@ def _with_unmarked_price(line: ScannedLine, currency: str) -> ScannedLine:
     return ScannedLine(line.text, [money])
 
 
-def _item_from_line(line: ScannedLine) -> FoundItem | None:
+def _item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
     if not line.money or len(line.text) > 300:
         return None
     first = line.money[0]
@@ -287,11 +293,12 @@ def _item_from_line(line: ScannedLine) -> FoundItem | None:
     )
     is_label = (
         not is_request
-        and bool(re.search(r"[:–—-]\s*$", prefix))
+        and bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
         and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
     )
-    described = _NUMBER_WORD.sub(lambda m: str(number_words()[m.group().casefold()]), described)
-    described = _CONNECTOR.sub("", described)
+    described = _QTY_LABEL.sub("", with_digits(described, locale))
+    while (stripped := _CONNECTOR.sub("", described)) != described:
+        described = stripped
     if not described:
         return None
     times = _TIMES_AFTER.match(line.text, first.end)
@@ -314,7 +321,9 @@ def _item_from_line(line: ScannedLine) -> FoundItem | None:
     quantity = quantity or Decimal(1)
     # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
     # after it ("$25.00 $75.00") make the first one the unit price.
-    marked = unit_price_marked or quantity == 1 or len(line.money) >= 2
+    # "2x Shirt — R$ 39,90" prices each shirt; "4 x Banner = $100.00" states the total.
+    counted = bool(re.match(r"\d+\s*[x×]", described)) and not re.search(r"=\s*$", prefix)
+    marked = unit_price_marked or counted or quantity == 1 or len(line.money) >= 2
     split = quantize(first.value / quantity, first.currency)
     # Unmarked, a line total divides into whole cents: "250   CHF 14.20" is 250 at 14.20,
     # not at 0.0568; the other reading is kept for the stated total to settle.

@@ -80,6 +80,9 @@ def classify(before: str, after: str) -> Kind:
         return "balance"
     if word_re("gross").match(qualifier) or word_re("gross").search(before[-20:]):
         return "gross"
+    # "£1,000 + VAT @ 20% = £1,200": the result of adding the tax.
+    if before.rstrip().endswith("=") and word_re("tax").search(before):
+        return "gross"
     if word_re("not_total").match(qualifier) or _PLUS.match(head):
         return "net"
     if word_re("not_total", "deposit").search(before):
@@ -129,12 +132,12 @@ def _agreed(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
         if last is not None:
             return last.extracted(0.9), last.money.currency
     gross = _net_plus_tax(found)
-    if gross is not None:
+    if gross is not None and gross[0].confidence >= 0.9:
         return gross
     last = next((c for c in reversed(found) if c.kind == "total"), None)
     if last is not None:
         return last.extracted(0.9), last.money.currency
-    return None
+    return gross
 
 
 def _net_plus_tax(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
@@ -193,9 +196,9 @@ def _unmarked_total(lines: list[ScannedLine], currency: str) -> Extracted[Decima
 
 def _single_amount(found: list[Candidate]) -> Extracted[Decimal] | None:
     """No total and no items: the one amount the email asks for, if there is one.
-    Estimates ("budget around $3,000"), payments already made, deposits, net amounts and
-    taxes are not asked for."""
-    asked = [c for c in found if c.kind == "plain"]
+    Estimates ("budget around $3,000"), payments already made, deposits and taxes are not
+    asked for; a net amount is, when nothing else is ("£1,200 + VAT")."""
+    asked = [c for c in found if c.kind == "plain"] or [c for c in found if c.kind == "net"]
     if len({c.money.value for c in asked}) == 1:
         return asked[0].extracted(0.6)
     return None

@@ -12,9 +12,10 @@ Phrases are literal text, matched case-insensitively; a space matches any run of
 A phrase ending in ``*`` is a stem (``deliver*`` matches "delivery"). Words of spaced
 scripts match whole words only; Chinese, Japanese and Korean phrases match anywhere.
 Templates add placeholders, each read as one capture group: ``{n}`` a count of days,
-``{d}`` a day of the month (``10th``, ``10.``), ``{w}`` a weekday name, ``{m}`` a month
-name (both checked against ``locale_data`` by the caller), ``{p}`` a percentage and
-``{any}`` a short stretch of text (not captured).
+``{d}`` a day of the month (``10th``, ``10.``), ``{o}`` one with an ordinal suffix
+(``15th``), ``{w}`` a weekday name, ``{m}`` a month name (both checked against
+``locale_data`` by the caller), ``{p}`` a percentage and ``{any}`` a short stretch of
+text (not captured).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _PLACEHOLDERS = {
     "{n}": r"(\d{1,3})",
     "{d}": r"(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?",
+    "{o}": r"(\d{1,2})(?:st|nd|rd|th)",
     "{w}": r"([^\W\d_]{2,12}\.?)",
     "{m}": r"([^\W\d_]{3,12}\.?)",
     "{p}": r"\d{1,2}(?:[.,]\d{1,2})?\s?%",
@@ -83,9 +85,23 @@ def terms(key: str) -> tuple[str, ...]:
 
 
 @cache
-def number_words() -> dict[str, int]:
-    """ "two" -> 2, "zwei" -> 2, "a dozen" -> 12, ... in every language."""
-    return {k: v for lang in reversed(languages()) for k, v in lang.numbers.items()}
+def number_words(locale: str) -> dict[str, int]:
+    """English number words ("two", "a dozen") and those of the locale's language ("zwei"):
+    only those, as one language's number is another's word (Italian "due")."""
+    language = locale.replace("_", "-").split("-")[0].lower()
+    chosen = [lang for lang in languages() if lang.code in ("en", language)]
+    return {k: v for lang in reversed(chosen) for k, v in lang.numbers.items()}
+
+
+@cache
+def number_word_re(locale: str) -> re.Pattern[str]:
+    return re.compile(alternation(list(number_words(locale))), re.IGNORECASE)
+
+
+def with_digits(text: str, locale: str) -> str:
+    """Number words as digits: "within thirty days" -> "within 30 days"."""
+    words = number_words(locale)
+    return number_word_re(locale).sub(lambda m: str(words[m.group().casefold()]), text)
 
 
 @cache
