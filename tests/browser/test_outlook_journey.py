@@ -24,7 +24,9 @@ from addin_server.storage import Database, migrate
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" / "outlook"
+PROJECT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots" / "outlook"
+AXE_JS = PROJECT / "taskpane" / "node_modules" / "axe-core" / "axe.min.js"
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1"}
 NORTHWIND = "AAMkAD-demo-northwind-redesign"
 CATERING = "AAMkAD-demo-catering-2"
@@ -94,6 +96,15 @@ class Outlook:
         self.page.locator("#open-addin").click()
         return self.pane
 
+    def accessibility_violations(self) -> list[str]:
+        """axe-core's violations of any impact on the browser Outlook's own page."""
+        # Through the debugger protocol: the page's CSP forbids inline scripts, and stays so.
+        self.page.evaluate(AXE_JS.read_text("utf-8") + "\n;undefined")
+        results = self.page.evaluate(
+            "async () => await axe.run(document, {resultTypes: ['violations']})"
+        )
+        return [f"{v['id']} ({v['impact']}): {v['help']}" for v in results["violations"]]
+
     def screenshot(self, name: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
@@ -152,6 +163,7 @@ def test_the_whole_journey_from_an_email(open_outlook: OpenOutlook) -> None:
     expect(outlook.page.locator(".message-subject")).to_have_text(
         "Website redesign: please send the invoice"
     )
+    assert outlook.accessibility_violations() == []
     outlook.screenshot("1-email")
     outlook.open_pane()
     pane = sign_in(outlook)
@@ -317,4 +329,5 @@ def test_the_standin_is_as_strict_and_truthful_as_office(
     dark = "dark" in query
     assert probe["language"] == ("de-DE" if dark else "en-US")
     assert probe["background"] == ("#292929" if dark else "#FFFFFF")
+    assert outlook.accessibility_violations() == []
     outlook.screenshot("german-dark" if dark else "standin-web")
