@@ -18,6 +18,10 @@ from addin_server.config import Settings
 log = logging.getLogger(__name__)
 KEY_PREFIX = "addin:"
 _WARN_EVERY_SECONDS = 60.0
+# Every Redis call is time-boxed; one that fails marks Redis down for a few seconds, so a hung
+# Redis costs each process one time-out per interval instead of one per request.
+REDIS_TIMEOUT_SECONDS = 0.25
+REDIS_RETRY_SECONDS = 5.0
 
 
 class SharedCache(Protocol):
@@ -30,20 +34,37 @@ class SharedCache(Protocol):
 
 
 class RedisCache:
-    """``SharedCache`` on Redis. An unreachable Redis degrades to per-worker behaviour
-    (reads miss, writes are dropped, every claim succeeds) instead of failing requests."""
+    """``SharedCache`` on Redis. An unreachable, failing or hung Redis degrades to per-worker
+    behaviour (reads miss, writes are dropped, every claim succeeds) instead of failing or
+    stalling requests."""
 
-    def __init__(self, client: redis.Redis, prefix: str = KEY_PREFIX) -> None:
+    def __init__(
+        self,
+        client: redis.Redis,
+        prefix: str = KEY_PREFIX,
+        *,
+        retry_seconds: float = REDIS_RETRY_SECONDS,
+    ) -> None:
         self._client = client
         self._prefix = prefix
+        self._retry_seconds = retry_seconds
         self._warned_at = float("-inf")
+        self._down_until = float("-inf")
 
     @classmethod
     def from_url(cls, url: str, prefix: str = KEY_PREFIX) -> RedisCache:
-        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
         return cls(client, prefix)
 
+    @property
+    def available(self) -> bool:
+        return time.monotonic() >= self._down_until
+
     def get(self, key: str) -> bytes | None:
+        if not self.available:
+            return None
         try:
             value = self._client.get(self._prefix + key)
         except redis.RedisError as exc:
@@ -52,12 +73,16 @@ class RedisCache:
         return value if isinstance(value, bytes) else None
 
     def set(self, key: str, value: bytes, ttl: float) -> None:
+        if not self.available:
+            return
         try:
             self._client.set(self._prefix + key, value, px=max(1, int(ttl * 1000)))
         except redis.RedisError as exc:
             self._unavailable(exc)
 
     def claim(self, key: str, ttl: float) -> bool:
+        if not self.available:
+            return True
         try:
             claimed = self._client.set(
                 self._prefix + key, b"1", nx=True, px=max(1, int(ttl * 1000))
@@ -72,6 +97,7 @@ class RedisCache:
 
     def _unavailable(self, exc: redis.RedisError) -> None:
         now = time.monotonic()
+        self._down_until = now + self._retry_seconds
         if now - self._warned_at >= _WARN_EVERY_SECONDS:
             self._warned_at = now
             log.warning("shared cache unavailable", extra={"error_type": type(exc).__name__})

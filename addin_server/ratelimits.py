@@ -27,6 +27,7 @@ from flask_limiter import Limiter, RateLimitExceeded
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, RedisStorage, Storage
 
+from addin_server.cache import REDIS_RETRY_SECONDS, REDIS_TIMEOUT_SECONDS
 from addin_server.config import Settings
 from addin_server.problems import ApiProblem, problem_response
 
@@ -35,9 +36,6 @@ log = logging.getLogger(__name__)
 
 _COSTLY_ATTR = "_addin_costly"
 FAILOVER_SCHEME = "addin-failover+"
-# A Redis that does not answer within this is treated as down for ``_REDIS_RETRY_SECONDS``.
-REDIS_TIMEOUT_SECONDS = 0.25
-_REDIS_RETRY_SECONDS = 5.0
 _MAX_PROFILE_ID_CHARS = 36
 
 
@@ -75,7 +73,7 @@ class FailoverRedisStorage(Storage):
             try:
                 return getattr(self._redis, name)(*args)
             except (redis.RedisError, StorageError) as exc:
-                self._down_until = time.monotonic() + _REDIS_RETRY_SECONDS
+                self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
                 log.warning(
                     "rate limit storage unavailable: counting per process",
                     extra={"error_type": type(exc).__name__},

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -28,6 +29,12 @@ HTTP_TIMEOUT = (5.0, 10.0)
 
 class SigningKeysUnavailable(Exception):
     """The authority's metadata or keys could not be fetched (not the caller's fault)."""
+
+
+@dataclass(frozen=True)
+class _KeySet:
+    keys: dict[str, PyJWK]
+    fetched_at: float | None
 
 
 class SigningKeys:
@@ -50,31 +57,53 @@ class SigningKeys:
         self._ttl = ttl
         self._min_refresh_interval = min_refresh_interval
         self._clock = clock
-        self._lock = threading.Lock()
-        self._keys: dict[str, PyJWK] = {}
-        self._fetched_at: float | None = None
+        self._lock = threading.Lock()  # guards the refresh decision only, never held over I/O
+        self._key_set = _KeySet({}, None)  # replaced whole, so readers need no lock
         self._attempted_at: float | None = None
+        self._in_flight = threading.Event()
+        self._in_flight.set()
 
     def get(self, kid: str) -> PyJWK | None:
-        """The RSA signing key ``kid``, or None when the authority does not publish it."""
-        with self._lock:
-            now = self._clock()
-            if self._needs_keys(kid, now):
-                self._adopt_shared(now)
-            may_fetch = (
-                self._attempted_at is None or now - self._attempted_at >= self._min_refresh_interval
-            )
-            if self._needs_keys(kid, now) and may_fetch:
-                self._attempted_at = now
-                if self._claim_refresh():
-                    self._refresh(now)
-            if not self._keys:
-                raise SigningKeysUnavailable("no signing keys could be loaded yet")
-            return self._keys.get(kid)
+        """The RSA signing key ``kid``, or None when the authority does not publish it.
+
+        A known key costs no lock and no I/O. Otherwise the shared cache is read (time-boxed)
+        and, at most once per ``min_refresh_interval`` per process, the authority is asked;
+        other threads go on with the keys they have (waiting only if there are none yet).
+        """
+        now = self._clock()
+        if not self._needs_keys(kid, now):
+            return self._key_set.keys[kid]
+        self._adopt_shared(now)
+        if self._needs_keys(kid, now):
+            self._refresh_once(now)
+        keys = self._key_set.keys
+        if not keys:
+            raise SigningKeysUnavailable("no signing keys could be loaded yet")
+        return keys.get(kid)
 
     def _needs_keys(self, kid: str, now: float) -> bool:
-        stale = self._fetched_at is None or now - self._fetched_at >= self._ttl
-        return stale or kid not in self._keys
+        key_set = self._key_set
+        stale = key_set.fetched_at is None or now - key_set.fetched_at >= self._ttl
+        return stale or kid not in key_set.keys
+
+    def _refresh_once(self, now: float) -> None:
+        with self._lock:
+            due = (
+                self._attempted_at is None or now - self._attempted_at >= self._min_refresh_interval
+            )
+            if due:
+                self._attempted_at = now
+                self._in_flight.clear()
+            in_flight = self._in_flight
+        if not due:
+            if not self._key_set.keys:  # starting up: wait for the fetch under way
+                in_flight.wait(timeout=sum(HTTP_TIMEOUT))
+            return
+        try:
+            if self._claim_refresh():
+                self._refresh(now)
+        finally:
+            in_flight.set()
 
     def _claim_refresh(self) -> bool:
         if self._shared is None:
@@ -94,8 +123,7 @@ class SigningKeys:
         except (ValueError, TypeError):
             return
         if keys:
-            self._keys = keys
-            self._fetched_at = now
+            self._key_set = _KeySet(keys, now)
 
     def _refresh(self, now: float) -> None:
         try:
@@ -106,8 +134,7 @@ class SigningKeys:
             # Keep serving the keys we have (if any); the next attempt waits for the rate limit.
             log.warning("signing key refresh failed", extra={"error_type": type(exc).__name__})
             return
-        self._keys = keys
-        self._fetched_at = now
+        self._key_set = _KeySet(keys, now)
         if self._shared is not None:
             self._shared.set(self._shared_keys, json.dumps(document).encode(), self._ttl)
         log.info("signing keys loaded", extra={"kids": sorted(keys)})
