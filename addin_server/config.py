@@ -71,6 +71,7 @@ class Settings:
     cybersource_production_in_signing_host: str = ""
     cybersource_connect_timeout: float = 5.0
     cybersource_read_timeout: float = 30.0
+    cybersource_deadline: float = 40.0
     max_request_bytes: int = 8 * 1024 * 1024
     rate_limit_user: str = "300/minute"
     rate_limit_costly: str = "30/minute"
@@ -152,7 +153,7 @@ def _parse(attr: str, value: Any) -> Any:
         return parse_encryption_keys(value)
     if attr == "allowed_tenants":
         return tuple(t.strip().lower() for t in value.split(",") if t.strip())
-    if attr in ("cybersource_connect_timeout", "cybersource_read_timeout"):
+    if attr in ("cybersource_connect_timeout", "cybersource_read_timeout", "cybersource_deadline"):
         number = float(value)
         if not 0 < number <= 300:
             raise ValueError("must be a number of seconds between 0 and 300")

@@ -30,7 +30,11 @@ def endpoint_for(environment: Environment, settings: Settings) -> Endpoint:
 
 
 def timeouts_for(settings: Settings) -> Timeouts:
-    return Timeouts(settings.cybersource_connect_timeout, settings.cybersource_read_timeout)
+    return Timeouts(
+        settings.cybersource_connect_timeout,
+        settings.cybersource_read_timeout,
+        settings.cybersource_deadline,
+    )
 
 
 def transport_for(settings: Settings) -> Transport:

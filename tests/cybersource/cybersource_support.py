@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -21,3 +22,22 @@ def make_loose_p12(
     return pkcs12.serialize_key_and_certificates(
         None, key, None, list(certificates), BestAvailableEncryption(password.encode())
     )
+
+
+@dataclass
+class RecordingSleep:
+    """A transport's ``sleep`` that only notes the delays asked for."""
+
+    delays: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.delays.append(seconds)
+
+
+class NoAuth:
+    """Signs nothing: for servers that only check the transport."""
+
+    merchant_id = "m"
+
+    def headers(self, request: object) -> dict[str, str]:
+        return {}

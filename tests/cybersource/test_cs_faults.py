@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from cybersource_support import MERCHANT_ID
+from cybersource_support import MERCHANT_ID, RecordingSleep
 
 from addin_server.cybersource import (
     CreationMode,
@@ -71,14 +71,6 @@ class MemoryIntents:
 
     def mark_unknown(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
         self.events.append(("unknown", type(error).__name__))
-
-
-@dataclass
-class RecordingSleep:
-    delays: list[float] = field(default_factory=list)
-
-    def __call__(self, seconds: float) -> None:
-        self.delays.append(seconds)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from cybersource_support import NoAuth
 
 from addin_server.cybersource import NotFoundError, RetryPolicy, Transport, UpstreamUnavailableError
 from addin_server.cybersource.errors import CybersourceError
@@ -67,13 +68,6 @@ def server() -> Iterator[KeepAliveServer]:
     yield server
     server.shutdown()
     server.server_close()
-
-
-class NoAuth:
-    merchant_id = "m"
-
-    def headers(self, request: object) -> dict[str, str]:
-        return {}
 
 
 def test_transport_reuses_one_connection_for_answers_of_every_kind(
