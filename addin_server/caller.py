@@ -63,13 +63,18 @@ def forbidden(detail: str) -> ApiProblem:
     return ApiProblem(403, detail, problem_type="/problems/forbidden")
 
 
-def unauthenticated(error: str | None = "invalid_token") -> ApiProblem:
+def unauthenticated(
+    error: str | None = "invalid_token",
+    *,
+    problem_type: str = "/problems/unauthenticated",
+    detail: str = "Sign in again: the access token is missing or not valid.",
+) -> ApiProblem:
     challenge = f'Bearer error="{error}"' if error else "Bearer"
     return ApiProblem(
         401,
-        "Sign in again: the access token is missing or not valid.",
+        detail,
         title="Unauthorized",
-        problem_type="/problems/unauthenticated",
+        problem_type=problem_type,
         headers={"WWW-Authenticate": challenge},
     )
 

@@ -20,7 +20,13 @@ from addin_server.caller import PUBLIC_ATTR, set_current_user, unauthenticated
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
 from addin_server.identity.signing_keys import SigningKeys, SigningKeysUnavailable
-from addin_server.identity.tokens import InvalidToken, VerifiedIdentity, authenticate
+from addin_server.identity.tokens import (
+    InvalidToken,
+    SessionExpired,
+    TenantNotAllowed,
+    VerifiedIdentity,
+    authenticate,
+)
 from addin_server.identity.users import sign_in
 from addin_server.problems import ApiProblem
 
@@ -62,6 +68,26 @@ def _is_public(app: Flask) -> bool:
     return bool(getattr(view, PUBLIC_ATTR, False))
 
 
+def _rejection(exc: InvalidToken) -> ApiProblem:
+    """A 401 whose ``type`` says which rejection it is where the user can act on it (the
+    taskpane explains each in its own words); other reasons stay generic."""
+    if isinstance(exc, TenantNotAllowed) and exc.personal:
+        return unauthenticated(
+            problem_type="/problems/personal-accounts-not-allowed",
+            detail="Personal Microsoft accounts cannot use this add-in here.",
+        )
+    if isinstance(exc, TenantNotAllowed):
+        return unauthenticated(
+            problem_type="/problems/tenant-not-allowed",
+            detail="Your organisation is not allowed to use this add-in.",
+        )
+    if isinstance(exc, SessionExpired):
+        return unauthenticated(
+            problem_type="/problems/session-expired", detail="Your session has ended."
+        )
+    return unauthenticated()
+
+
 def _authenticate_request(app: Flask) -> None:
     if not request.path.startswith("/api/") or _is_public(app):
         return
@@ -78,7 +104,7 @@ def _authenticate_request(app: Flask) -> None:
     except InvalidToken as exc:
         # The reason quotes token fields (kid, iss): bounded, as the token is attacker-sized.
         log.warning("access token rejected", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
-        raise unauthenticated() from None
+        raise _rejection(exc) from None
     except SigningKeysUnavailable as exc:
         log.warning("signing keys unavailable", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
         raise ApiProblem(503, "Sign-in cannot be checked right now; try again shortly.") from None

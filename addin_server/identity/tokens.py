@@ -50,6 +50,18 @@ class InvalidToken(Exception):
     """The bearer token is not acceptable; ``str(exc)`` is the reason (never the token)."""
 
 
+class TenantNotAllowed(InvalidToken):
+    """A valid token of a tenant ``ADDIN_ALLOWED_TENANTS`` does not admit."""
+
+    def __init__(self, tid: str) -> None:
+        super().__init__(f"tenant {tid} is not allowed")
+        self.personal = tid == PERSONAL_ACCOUNTS_TENANT
+
+
+class SessionExpired(InvalidToken):
+    """A backend session token that has run out or was revoked: sign in again."""
+
+
 @dataclass(frozen=True)
 class VerifiedIdentity:
     """Who a valid token speaks for. ``session_id`` is set for backend session tokens."""
@@ -137,7 +149,7 @@ def validate_entra_token(token: str, settings: Settings, keys: SigningKeys) -> V
     if claims["iss"] != expected_issuer:
         raise InvalidToken(f"issuer {claims['iss']!r} is not {expected_issuer!r}")
     if not tenant_allowed(tid, settings.allowed_tenants):
-        raise InvalidToken(f"tenant {tid} is not allowed")
+        raise TenantNotAllowed(tid)
     scopes = claims.get("scp")
     if not isinstance(scopes, str) or settings.api_scope not in scopes.split():
         raise InvalidToken(f"scope {settings.api_scope!r} missing")
@@ -217,15 +229,19 @@ def validate_session_token(token: str, settings: Settings, session: Session) -> 
             leeway=LEEWAY_SECONDS,
             options={"require": _SESSION_CLAIMS},
         )
+    except jwt.ExpiredSignatureError as exc:
+        raise SessionExpired(f"session token {type(exc).__name__}: {exc}") from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"session token {type(exc).__name__}: {exc}") from exc
     if claims["exp"] - claims["iat"] > SESSION_LIFETIME_SECONDS:
         raise InvalidToken("session token lifetime too long")
-    if not is_guid(claims["tid"]) or not tenant_allowed(claims["tid"], settings.allowed_tenants):
-        raise InvalidToken(f"tenant {claims['tid']} is not allowed")
+    if not is_guid(claims["tid"]):
+        raise InvalidToken("tid is not a GUID")
+    if not tenant_allowed(claims["tid"], settings.allowed_tenants):
+        raise TenantNotAllowed(claims["tid"])
     jti = str(claims["jti"])
     if session.get(RevokedSession, jti) is not None:
-        raise InvalidToken("session token revoked")
+        raise SessionExpired("session token revoked")
     return _identity(claims, session_id=jti)
 
 

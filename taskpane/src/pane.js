@@ -238,6 +238,9 @@ export function createPane({ office, auth, api, t, locale, storage }) {
   async function changeMerchant() {
     const profile = merchantById(byId("merchant-select").value);
     if (!draft) return;
+    // The account applies at once: a Create clicked before its defaults arrive uses it.
+    draft.merchantProfileId = profile.id;
+    save();
     const mine = generation;
     try {
       const email = await readCurrentItem(office);
@@ -247,8 +250,6 @@ export function createPane({ office, auth, api, t, locale, storage }) {
       save();
       showForm();
     } catch (error) {
-      draft.merchantProfileId = profile.id;
-      save();
       formError(explain(error));
     }
   }

@@ -225,6 +225,23 @@ def test_bad_session_tokens_are_rejected(
     assert identity_row_counts(app) == (0, 0, 0)
 
 
+SESSION_PROBLEM_TYPES = {
+    "expired": "/problems/session-expired",
+    "tenant not allowed": "/problems/tenant-not-allowed",
+    "signed with another key": "/problems/unauthenticated",
+}
+
+
+@pytest.mark.parametrize(("name", "problem_type"), SESSION_PROBLEM_TYPES.items())
+def test_session_token_rejections_say_which_they_are(
+    app: Flask, client: FlaskClient, forger: Forger, name: str, problem_type: str
+) -> None:
+    token = BAD_SESSION_TOKENS[name](app, forger.tenant_a)
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 401
+    assert response.get_json()["type"] == problem_type
+
+
 def test_revoked_session_token_is_rejected_and_nothing_changes(
     app: Flask, client: FlaskClient, forger: Forger
 ) -> None:
@@ -233,6 +250,7 @@ def test_revoked_session_token_is_rejected_and_nothing_changes(
     counts = identity_row_counts(app)
     response = client.get("/api/v1/me", headers=bearer(token))
     assert response.status_code == 401
+    assert response.get_json()["type"] == "/problems/session-expired"
     assert identity_row_counts(app) == counts
 
 

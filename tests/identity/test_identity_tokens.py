@@ -121,6 +121,30 @@ def test_rejected_with_401_and_nothing_stored(
     assert identity_row_counts(app) == (0, 0, 0)
 
 
+# Rejections the user can act on carry their own problem type (the taskpane explains each);
+# every other reason stays the generic one, which says nothing about the token.
+PROBLEM_TYPES: dict[str, tuple[Forge, str]] = {
+    "tenant not allowed": (other_tenant(TENANT_C), "/problems/tenant-not-allowed"),
+    "personal account not allowed": (
+        other_tenant(PERSONAL_ACCOUNTS_TENANT),
+        "/problems/personal-accounts-not-allowed",
+    ),
+    "expired": (REJECTED["expired"], "/problems/unauthenticated"),
+    "wrong issuer": (REJECTED["wrong issuer"], "/problems/unauthenticated"),
+}
+
+
+@ON_SQLITE
+@pytest.mark.parametrize(("forge", "problem_type"), PROBLEM_TYPES.values(), ids=PROBLEM_TYPES)
+def test_rejections_the_user_can_act_on_have_their_own_type(
+    client: FlaskClient, forger: Forger, forge: Forge, problem_type: str
+) -> None:
+    response = client.get("/api/v1/me", headers=bearer(forge(forger)))
+    assert response.status_code == 401
+    assert response.get_json()["type"] == problem_type
+    assert response.headers["WWW-Authenticate"] == INVALID_TOKEN_CHALLENGE
+
+
 @ON_SQLITE
 @pytest.mark.parametrize(
     "authorization", [None, "", "Bearer", "Bearer   ", "Basic dXNlcjpwYXNz"], ids=repr
