@@ -44,6 +44,7 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     prefill.blueprint,
     invoices.blueprint,
     invoices.customers_blueprint,
+    invoices.currencies_blueprint,
 )
 
 

@@ -3,13 +3,15 @@
 Public surface: ``reconcile_pending`` (settle records a crash left ``creating`` or a lost
 answer left ``unknown``), ``InvoiceRecord``, ``IntentState``, ``allocate_invoice_number``,
 ``DatabaseIntentStore``, ``present`` (a record as the API shows it). Routes: ``blueprint``
-(``/api/v1/invoices``) and ``customers_blueprint`` (``/api/v1/customers``).
+(``/api/v1/invoices``), ``customers_blueprint`` (``/api/v1/customers``) and
+``currencies_blueprint`` (``/api/v1/currencies``).
 """
 
 from addin_server.invoices.intents import DatabaseIntentStore, reconcile_pending
 from addin_server.invoices.models import IntentState, InvoiceNumberCounter, InvoiceRecord
 from addin_server.invoices.numbering import allocate_invoice_number
 from addin_server.invoices.routes import blp as blueprint
+from addin_server.invoices.routes import currencies_blp as currencies_blueprint
 from addin_server.invoices.routes import customers_blp as customers_blueprint
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "InvoiceRecord",
     "allocate_invoice_number",
     "blueprint",
+    "currencies_blueprint",
     "customers_blueprint",
     "reconcile_pending",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,7 +56,9 @@ from addin_server.storage import utcnow
 # A number already taken at Cybersource (e.g. made in the Business Center with the same
 # prefix) costs one fresh number; more than this many in a row means a misconfigured prefix.
 MAX_NUMBER_COLLISIONS = 3
-_SAMPLE_NUMBER = "X"
+# Until the claim is won the record holds a placeholder (unique, never sent: prefixes are
+# letters, digits and dashes), so requests that lose the race do not use up a number.
+PLACEHOLDER_MARK = "~"
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,8 @@ def create_invoice(
     if existing is None:
         record = _new_record(ctx, profile, data, idempotency_key, digest)
         _check_for_cybersource(record)
-        record.invoice_number = _next_number(ctx, profile)
         if insert_claim(ctx.db, record):
+            record.invoice_number = _next_number(ctx, profile)  # saved before it is sent
             return _create(ctx, profile, record, number_sent_before=False)
         existing = _by_key(ctx, idempotency_key)  # a concurrent request claimed it first
         if existing is None:
@@ -109,7 +112,7 @@ def _new_record(
     record = InvoiceRecord(
         tenant_id=ctx.caller.tenant_id,
         merchant_profile_id=profile.id,
-        invoice_number=_SAMPLE_NUMBER,
+        invoice_number=PLACEHOLDER_MARK + secrets.token_hex(12),
         state=IntentState.CREATING,
         attempt=1,
         idempotency_key=key,
@@ -132,6 +135,10 @@ def _check_for_cybersource(record: InvoiceRecord) -> None:
 
 def _next_number(ctx: InvoiceContext, profile: MerchantProfile) -> str:
     return allocate_invoice_number(ctx.db, profile.id, profile.invoice_number_prefix)
+
+
+def _never_sent(record: InvoiceRecord) -> bool:
+    return record.invoice_number.startswith(PLACEHOLDER_MARK)
 
 
 def _replay(
@@ -188,8 +195,11 @@ def _settle_and_create(
     ctx: InvoiceContext, profile: MerchantProfile, record: InvoiceRecord
 ) -> CreateOutcome:
     """A lost answer or a dead request: look the number up; create it (same number) if
-    Cybersource does not have it."""
+    Cybersource does not have it. A request that died before numbering sent nothing."""
     _claim(ctx, record)
+    if _never_sent(record):
+        record.invoice_number = _next_number(ctx, profile)
+        return _create(ctx, profile, record, number_sent_before=False)
     store = DatabaseIntentStore(ctx.db, record.id)
     with ctx.client(profile) as client:
         try:

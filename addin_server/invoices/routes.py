@@ -12,8 +12,10 @@ from addin_server.api import ApiBlueprint
 from addin_server.caller import current_user, require_member
 from addin_server.context import current_db, current_settings, request_session
 from addin_server.invoices import actions, creation, customers
+from addin_server.invoices.currency_list import invoice_currencies
 from addin_server.invoices.presenting import present
 from addin_server.invoices.schemas import (
+    CurrencyListSchema,
     CustomerInvoicesSchema,
     CustomerQuerySchema,
     IdempotencyHeaderSchema,
@@ -34,6 +36,12 @@ blp = ApiBlueprint(
     __name__,
     url_prefix="/api/v1/invoices",
     description="Create invoices exactly once in four modes; send, publish, update, cancel.",
+)
+currencies_blp = ApiBlueprint(
+    "currencies",
+    __name__,
+    url_prefix="/api/v1/currencies",
+    description="The ISO 4217 currencies invoices may be in, with their minor units.",
 )
 customers_blp = ApiBlueprint(
     "customers",
@@ -148,7 +156,15 @@ _action_view("refresh", "Read the invoice again from Cybersource (settles an unk
 @require_member
 @customers_blp.arguments(CustomerQuerySchema, location="query")
 @customers_blp.response(200, CustomerInvoicesSchema)
+@_problems(400, 403)
 def customer_invoices(query: dict[str, str], email: str) -> dict[str, Any]:
     """This customer's invoices, totals per currency, and those made from this email."""
     panel = customers.customer_invoices(_context(), email, query)
     return {**panel, "invoices": [present(record) for record in panel["invoices"]]}
+
+
+@currencies_blp.get("")
+@currencies_blp.response(200, CurrencyListSchema)
+def list_currencies() -> dict[str, Any]:
+    """One ISO 4217 table: code, minor units (0 for JPY) and English name."""
+    return {"currencies": invoice_currencies()}

@@ -12,8 +12,8 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from addin_server.currencies import is_known_currency
 from addin_server.cybersource import MAX_LINE_ITEMS, MAX_QUANTITY
+from addin_server.invoices.currency_list import is_invoice_currency
 from addin_server.invoices.money import has_valid_places
 
 MODES = ("draft", "deliverable_draft", "send", "publish")
@@ -39,7 +39,7 @@ def _money(description: str = "", **kwargs: Any) -> fields.Decimal:
 
 
 def _check_currency(value: str) -> None:
-    if not is_known_currency(value):
+    if not is_invoice_currency(value):
         raise ValidationError("Must be an ISO 4217 currency code such as EUR.")
 
 
@@ -104,7 +104,7 @@ class InvoiceFieldsSchema(Schema):
     @validates_schema
     def _check_amounts(self, data: dict[str, Any], **_kwargs: Any) -> None:
         currency = data.get("currency")
-        if not currency or not is_known_currency(currency):
+        if not currency or not is_invoice_currency(currency):
             return
         errors: dict[str, Any] = {}
         for name in ("total", "minimum_partial_amount"):
