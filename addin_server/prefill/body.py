@@ -97,8 +97,9 @@ def is_auto_reply(subject: str, current: str) -> bool:
 
 
 def is_bulk_mail(current: str) -> bool:
-    """Mailing lists and newsletters carry an unsubscribe link: nothing in them is billed."""
-    return bool(word_re("bulk").search(current[-5000:]))
+    """Mailing lists and newsletters carry an unsubscribe link and name no customer: nothing
+    in them is billed (a shop's order notice names its buyer)."""
+    return bool(word_re("bulk").search(current[-5000:])) and "@" not in current[:20_000]
 
 
 def is_forward_subject(subject: str) -> bool:

@@ -76,7 +76,9 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     )
 
     sent = email_date(email.item_date, email.time_zone)
-    due = None if auto_reply else find_due_date(current, sent, email.locale)
+    # Nothing to bill, nothing due: a date in a thank-you or a chat is no payment term.
+    nothing = money.total is None and not items
+    due = None if auto_reply or nothing else find_due_date(current, sent, email.locale)
     if due is None and offer is not None:
         due = find_due_date(offer.text, sent, email.locale)
     due_date = (

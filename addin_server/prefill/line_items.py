@@ -16,7 +16,7 @@ from addin_server.prefill.amounts import (
     parse_number,
     quantize,
 )
-from addin_server.prefill.lexicon import alternation, with_digits, word_re, words
+from addin_server.prefill.lexicon import alternation, is_unspaced, with_digits, word_re, words
 from addin_server.prefill.models import LineItem
 from addin_server.prefill.snippets import clip
 
@@ -26,12 +26,15 @@ _MAX_NAME_CHARS = 120
 
 SUMMARY_LINE = word_re("summary", "tax", "discount", "balance")
 _UNITS = alternation(words("units"))
-_PRICE_CONNECTORS = alternation(words("price_connector"))
+_PRICE_CONNECTORS = alternation([w for w in words("price_connector") if not is_unspaced(w[0])])
+# "圓形貼紙 1,000張, 每張 3 元": Chinese and Japanese connectors need no space before them.
+_UNSPACED_CONNECTORS = alternation([w for w in words("price_connector") if is_unspaced(w[0])])
 _UNIT_CONNECTORS = alternation(words("unit_connector"))
 # Words and signs between an item and its price: "@", "at", "à", "zu je", ":", "-" ...
 # Connector words are lower case: "Widget A at" keeps its "A". Dot leaders go too.
 _CONNECTOR = re.compile(
-    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:@|×|\*|=|:|-|–|—|,|\||\.{{2,}}|_{{2,}}|…))?\s*$"
+    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:{_UNSPACED_CONNECTORS})"
+    rf"|\s*(?:@|×|\*|=|:|-|–|—|,|\||\.{{2,}}|_{{2,}}|…))?\s*$"
 )
 # "3 x CHF 1,200.00": a count times the price makes it the unit price.
 _UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$")
@@ -75,7 +78,7 @@ _REQUEST = re.compile(
 )
 _MAX_LABEL_WORDS = 5
 _UNMARKED_PRICE = re.compile(
-    rf"(?:@|×|{_UNIT_CONNECTORS})\s?(?P<price>{NUMBER})"
+    rf"(?:@|×|(?<=\d )x|{_UNIT_CONNECTORS})\s?(?P<price>{NUMBER})"
     r"(?:(?<=[.,]\d\d)\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12})?"
     r"|\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12}))\s*(?=$|[,;.]\s)",
     re.IGNORECASE,
@@ -88,6 +91,7 @@ _NEXT_ITEM = re.compile(
 )
 # "Yoga mats: $45.00 x 12": the count after the unit price.
 _TIMES_AFTER = re.compile(r"\s*(?:x|×|\*)\s*(?P<qty>\d{1,5})(?![\d.,]*\d)", re.IGNORECASE)
+_PURPOSE = re.compile(rf"(?:{alternation(words('purpose'))})\s", re.IGNORECASE)
 _DESCRIBING = re.compile(rf"(?:{alternation(words('describing'))})\s*$", re.IGNORECASE)
 _COLUMN_KINDS = tuple(
     (kind, word_re(f"column_{kind}")) for kind in ("qty", "price", "amount", "name")
@@ -210,6 +214,9 @@ def _table_columns(line: ScannedLine) -> dict[str, int] | None:
             if kind not in columns and len(cell) <= 30 and pattern.search(cell):
                 columns[kind] = position
                 break
+    if "name" not in columns and "qty" in columns and len(cells) >= 3:
+        # "# | Qty | Price", "Pos. | Menge | Preis": the first other column names the item.
+        columns["name"] = next(i for i in range(len(cells)) if i not in columns.values())
     if "name" in columns and ("price" in columns or "amount" in columns):
         return columns
     return None
@@ -342,7 +349,11 @@ def _quantity_and_name(
     label without a unit price, a count after "with", "of" ... describes the item."""
     leading = _LEADING_QTY.match(described)
     if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
-        return parse_number(leading.group("qty")), leading.group("name")
+        name = leading.group("name")
+        # "200 cajas para tartas": the unit word is the item ("boxes for cakes").
+        if leading.group("unit") and _PURPOSE.match(name):
+            name = f"{leading.group('unit')} {name}"
+        return parse_number(leading.group("qty")), name
     trailing = _TRAILING_QTY.match(described)
     if (
         trailing

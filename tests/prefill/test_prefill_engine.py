@@ -157,7 +157,7 @@ def test_nothing_to_bill_falls_back_to_the_merchant_defaults() -> None:
 
 def test_due_date_counts_from_the_mailbox_time_zone() -> None:
     late_evening_utc = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)  # already March 3 in Tokyo
-    message = email("net 10", item_date=late_evening_utc, time_zone="Asia/Tokyo")
+    message = email("$100, net 10", item_date=late_evening_utc, time_zone="Asia/Tokyo")
     assert prefill_invoice(message, MerchantContext()).due_date.value == date(2026, 3, 13)
 
 

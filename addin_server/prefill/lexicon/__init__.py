@@ -49,7 +49,7 @@ class Language:
     terms: dict[str, tuple[str, ...]]
     numbers: dict[str, int]
     scales: dict[str, int]
-    currency: dict[str, str]
+    currency: dict[str, str | list[str]]
     preferred: dict[str, str]
 
 
@@ -111,7 +111,7 @@ def scales() -> dict[str, int]:
 
 
 @cache
-def extra_currency_marks() -> dict[str, str]:
+def extra_currency_marks() -> dict[str, str | list[str]]:
     return {k: v for lang in reversed(languages()) for k, v in lang.currency.items()}
 
 

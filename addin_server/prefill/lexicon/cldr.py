@@ -112,8 +112,11 @@ def currency_marks(locales: list[Locale]) -> dict[str, list[str]]:
             for count in (1, 2, 5):
                 marks[get_currency_name(code, count, locale).casefold()].add(code)
     for mark, meaning in extra_currency_marks().items():
-        key = mark if meaning in MINOR_UNITS or not mark.isalpha() else mark.casefold()
-        marks[key] |= {meaning} if meaning in MINOR_UNITS else marks[meaning]
+        # A code, several codes ("元" is also the Taiwan and Hong Kong dollar), or another mark.
+        meanings = meaning if isinstance(meaning, list) else [meaning]
+        codes = {m for m in meanings if m in MINOR_UNITS}
+        key = mark if codes or not mark.isalpha() else mark.casefold()
+        marks[key] |= codes or marks[meanings[0]]
     return {mark: sorted(codes) for mark, codes in sorted(marks.items()) if mark and codes}
 
 
