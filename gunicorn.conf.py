@@ -6,6 +6,9 @@ ADDIN_TLS_KEY); GUNICORN_WORKERS overrides the worker count.
 
 import multiprocessing
 import os
+from pathlib import Path
+
+from prometheus_client import multiprocess
 
 bind = os.environ.get("ADDIN_BIND", "127.0.0.1:3000")
 # Calls to Cybersource block a worker for up to the read timeout: threads keep others moving.
@@ -22,6 +25,14 @@ max_requests_jitter = 200
 preload_app = False
 forwarded_allow_ips = os.environ.get("ADDIN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# gunicorn answers these itself, in plain text, before the app sees the request: a request
+# line over 8190 bytes is a 414, more than 100 header fields or one over 20000 bytes a 431.
+# A session or Entra token is at most 16 KB (the app refuses larger ones with a 401 problem),
+# so the field size leaves room for it; a reverse proxy in front usually has lower limits.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 20000
+
 certfile = os.environ.get("ADDIN_TLS_CERT") or None
 keyfile = os.environ.get("ADDIN_TLS_KEY") or None
 
@@ -33,3 +44,18 @@ access_log_format = (
     '{"logger": "gunicorn.access", "remote": "%(h)s", "method": "%(m)s", "path": "%(U)s", '
     '"status": %(s)s, "bytes": "%(B)s", "duration_ms": %(M)s, "request_id": "%({x-request-id}o)s"}'
 )
+
+
+# /metrics adds up every worker's counts when PROMETHEUS_MULTIPROC_DIR names a folder the
+# workers can write (emptied here at start; the files of a worker that exits are dropped).
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for leftover in Path(folder).glob("*.db"):
+            leftover.unlink()
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)

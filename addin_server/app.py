@@ -17,7 +17,9 @@ from addin_server import (
     input_limits,
     invoices,
     merchants,
+    metrics,
     prefill,
+    proxy,
     ratelimits,
     security_headers,
     taskpane_site,
@@ -58,7 +60,7 @@ def create_app(
     settings = config if isinstance(config, Settings) else load_settings(environ, config)
     configure_logging(
         settings.log_level,
-        secrets=[settings.secret_key, settings.client_secret]
+        secrets=[settings.secret_key, settings.client_secret, settings.metrics_token]
         + [base64.b64encode(k.key).decode("ascii") for k in settings.encryption_keys],
     )
 
@@ -71,6 +73,8 @@ def create_app(
     app.extensions[DATABASE_KEY] = Database(settings.database_url)
     app.teardown_appcontext(close_request_session)
 
+    proxy.init_app(app, settings)
+    metrics.init_app(app)  # first: its timer covers every other hook
     install_request_logging(app)
     security_headers.init_app(app, settings)
     register_error_handlers(app)

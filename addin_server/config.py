@@ -22,6 +22,12 @@ from urllib.parse import urlsplit
 from limits import parse_many
 
 ENV_PREFIX = "ADDIN_"
+IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+LOOPBACK_NETWORKS: tuple[IpNetwork, ...] = (
+    ipaddress.ip_network("127.0.0.0/8"),
+    ipaddress.ip_network("::1/128"),
+)
+_MIN_METRICS_TOKEN_CHARS = 16
 Mode = Literal["demo", "production"]
 
 # Secrets that appear in tutorials and .env.example files: never accepted in production.
@@ -76,6 +82,9 @@ class Settings:
     rate_limit_user: str = "300/minute"
     rate_limit_costly: str = "30/minute"
     rate_limit_merchant: str = "600/minute"
+    metrics_allow: tuple[IpNetwork, ...] = LOOPBACK_NETWORKS
+    trusted_proxies: int = 0
+    metrics_token: str = field(default="", repr=False)
     log_level: str = "INFO"
     tls_cert: str = ""
     tls_key: str = ""
@@ -158,6 +167,13 @@ def _parse(attr: str, value: Any) -> Any:
         if not 0 < number <= 300:
             raise ValueError("must be a number of seconds between 0 and 300")
         return number
+    if attr == "trusted_proxies":
+        hops = int(value)
+        if not 0 <= hops <= 5:
+            raise ValueError("must be the number of proxies in front of the app, 0 to 5")
+        return hops
+    if attr == "metrics_allow":
+        return parse_networks(value)
     if attr.startswith("rate_limit_"):
         return _rate_limit(value)
     if attr == "max_request_bytes":
@@ -166,6 +182,15 @@ def _parse(attr: str, value: Any) -> Any:
             raise ValueError("must be at least 1024")
         return size
     return value
+
+
+def parse_networks(value: str) -> tuple[IpNetwork, ...]:
+    """``10.0.0.0/8, 192.168.1.7`` -> networks (an address alone is a network of one)."""
+    try:
+        items = [item.strip() for item in value.split(",")]
+        return tuple(ipaddress.ip_network(item) for item in items if item)
+    except ValueError as exc:
+        raise ValueError(f"not a list of networks such as 10.0.0.0/8: {exc}") from exc
 
 
 def _rate_limit(value: str) -> str:
@@ -283,6 +308,8 @@ def validate(settings: Settings) -> list[str]:
             bad("ALLOWED_TENANTS", f"{tenant!r}: use tenant GUIDs, 'organizations' or 'common'")
     if settings.client_id and not is_guid(settings.client_id):
         bad("CLIENT_ID", "must be the application (client) id, a GUID")
+    if settings.metrics_token and len(settings.metrics_token) < _MIN_METRICS_TOKEN_CHARS:
+        bad("METRICS_TOKEN", f"is weak: use at least {_MIN_METRICS_TOKEN_CHARS} random characters")
     if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         bad("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
     for name, url in (

@@ -65,7 +65,13 @@ from addin_server.cybersource.models import (
     LineItem,
     TaxDetails,
 )
-from addin_server.cybersource.transport import RetryPolicy, Timeouts, Transport
+from addin_server.cybersource.transport import (
+    RetryPolicy,
+    Timeouts,
+    Transport,
+    UpstreamCall,
+    observe_calls,
+)
 
 __all__ = [
     "MAX_LINE_ITEMS",
@@ -113,6 +119,7 @@ __all__ = [
     "TaxDetails",
     "Timeouts",
     "Transport",
+    "UpstreamCall",
     "UpstreamTimeoutError",
     "UpstreamUnavailableError",
     "ValidationFailedError",
@@ -122,4 +129,5 @@ __all__ = [
     "generic_field_name",
     "load_p12_key",
     "naming_fields",
+    "observe_calls",
 ]

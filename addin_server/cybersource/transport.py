@@ -71,6 +71,33 @@ class RawResponse:
     body: bytes
 
 
+@dataclass(frozen=True)
+class UpstreamCall:
+    """One attempt of a call to Cybersource, as observers see it: ``status`` is None when no
+    answer came (``error`` then names why: ``timeout`` or ``connection``)."""
+
+    method: str
+    host: str
+    status: int | None
+    seconds: float
+    error: str | None = None
+
+
+_observers: list[Callable[[UpstreamCall], None]] = []
+
+
+def observe_calls(observer: Callable[[UpstreamCall], None]) -> None:
+    """Have ``observer`` called after every attempt of every transport (metrics); once each."""
+    if observer not in _observers:
+        _observers.append(observer)
+
+
+def _notify(method: str, url: str, started: float, status: int | None, error: str | None) -> None:
+    call = UpstreamCall(method, urlsplit(url).netloc, status, time.perf_counter() - started, error)
+    for observer in _observers:
+        observer(call)
+
+
 class _Deadline:
     def __init__(self, seconds: float, clock: Callable[[], float]) -> None:
         self._clock = clock
@@ -128,21 +155,25 @@ class Transport:
         attempts = self.retry.attempts if retryable else 1
         for attempt in range(attempts):
             last_attempt = attempt == attempts - 1
+            started = time.perf_counter()
             try:
                 response = self._attempt(method, url, body, headers_for_attempt(), deadline)
             except requests.Timeout as exc:
+                _notify(method, url, started, None, "timeout")
                 if last_attempt or deadline.left <= 0:
                     raise UpstreamTimeoutError(
                         f"no answer from Cybersource in time: {exc}"
                     ) from exc
                 wait = self.retry.delay(attempt, self._jitter())
             except requests.RequestException as exc:
+                _notify(method, url, started, None, "connection")
                 if last_attempt:
                     raise UpstreamUnavailableError(
                         f"connection to Cybersource failed: {exc}"
                     ) from exc
                 wait = self.retry.delay(attempt, self._jitter())
             else:
+                _notify(method, url, started, response.status, None)
                 if last_attempt or response.status not in self.retry.retry_statuses:
                     return response
                 asked = retry_after_seconds(response.headers.get("Retry-After"))
