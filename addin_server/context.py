@@ -1,4 +1,16 @@
-"""Per-app and per-request objects, looked up through Flask's current app."""
+"""Per-app and per-request objects, looked up through Flask's current app.
+
+Who commits a transaction, everywhere:
+
+- A service function (the plain function a route calls for one action, e.g.
+  ``merchants.profiles.create_profile``, ``identity.users.add_member``) commits its work
+  itself, once it is complete; on a failure it rolls back or raises before committing.
+- Helpers that take the caller's session (``audit.record_event``, ``identity.users.set_role``,
+  ``identity.grant_admin_for_first_profile``) only add to it: their rows commit or roll back
+  with the change they belong to.
+- Routes never commit. The request's session (``request_session``) is rolled back and closed
+  when the request ends, so whatever a failed request left uncommitted is discarded whole.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +35,7 @@ def current_db() -> Database:
 
 
 def request_session() -> Session:
-    """The request's session; rolled back and closed when the request ends. Logic commits."""
+    """The request's session; rolled back and closed when the request ends. Services commit."""
     if "db_session" not in g:
         g.db_session = current_db().sessionmaker()
     session: Session = g.db_session

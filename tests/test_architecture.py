@@ -278,3 +278,16 @@ def test_production_app_loads_nothing_from_dev(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == []
+
+
+def test_routes_never_commit() -> None:
+    """The commit rule (``addin_server.context``): services commit, routes never do."""
+    commits = [
+        f"{module_name(path)}:{node.lineno}"
+        for path in sorted(SOURCE.rglob("routes.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "commit"
+    ]
+    assert commits == [], f"routes commit at {commits}: move each commit into its service"

@@ -120,10 +120,8 @@ def refresh_session() -> dict[str, Any]:
         raise ApiProblem(400, "Only session tokens from the sign-in dialog are renewed here.")
     if identity.signed_in_at + SESSION_MAX_AGE_SECONDS - time.time() < _MIN_RENEWED_SECONDS:
         raise unauthenticated()
-    session = request_session()
     issued = issue_session_token(current_settings(), identity)
-    revoke_session(session, identity)
-    session.commit()
+    revoke_session(request_session(), identity)
     return {"token": issued.token, "expires_in": issued.expires_in}
 
 
@@ -131,9 +129,7 @@ def refresh_session() -> dict[str, Any]:
 @blp.response(204)
 def revoke_current_session() -> Response:
     """Sign out: the session token used for this call stops working."""
-    session = request_session()
-    revoke_session(session, current_identity())
-    session.commit()
+    revoke_session(request_session(), current_identity())
     return Response(status=204)
 
 
@@ -166,7 +162,6 @@ def post_member(body: dict[str, Any]) -> dict[str, Any]:
     member = add_member(
         session, current_user(), role=body["role"], email=body["email"], user_id=body["user_id"]
     )
-    session.commit()
     user = session.get(User, member.user_id) if member.user_id else None
     return _member_dict(member, user)
 
@@ -176,7 +171,5 @@ def post_member(body: dict[str, Any]) -> dict[str, Any]:
 @require_admin
 def delete_member(member_id: int) -> Response:
     """Take a colleague's role away."""
-    session = request_session()
-    remove_member(session, current_user(), member_id)
-    session.commit()
+    remove_member(request_session(), current_user(), member_id)
     return Response(status=204)

@@ -21,7 +21,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from addin_server.config import Settings, is_guid
@@ -247,17 +247,13 @@ def validate_session_token(token: str, settings: Settings, session: Session) -> 
 
 def revoke_session(session: Session, identity: VerifiedIdentity) -> None:
     """Revoke the session token ``identity`` came from (no-op for Entra tokens); purges
-    revocations that have expired anyway. The caller commits."""
+    revocations that have expired anyway. Commits."""
     session.execute(delete(RevokedSession).where(RevokedSession.expires_at < utcnow()))
-    if identity.session_id is None:
-        return
-    exists = session.scalar(
-        select(RevokedSession.jti).where(RevokedSession.jti == identity.session_id)
-    )
-    if exists is None:
+    if identity.session_id is not None and session.get(RevokedSession, identity.session_id) is None:
         session.add(
             RevokedSession(
                 jti=identity.session_id,
                 expires_at=datetime.fromtimestamp(identity.expires_at + LEEWAY_SECONDS, UTC),
             )
         )
+    session.commit()

@@ -128,7 +128,7 @@ def _resolve_role(
 
 
 def set_role(session: Session, user: CurrentUser, role: Role) -> CurrentUser:
-    """Store ``role`` for ``user`` in their tenant. The caller commits."""
+    """Store ``role`` for ``user`` in their tenant, in the calling service's transaction."""
     _set_membership(session, user.tenant_id, user_id=user.user_id, role=role, actor=user)
     return replace(user, role=role)
 
@@ -161,14 +161,14 @@ def add_member(
     user_id: int | None = None,
 ) -> TenantMember:
     """Give a colleague (by email, or by user id once they have signed in) a role in the
-    actor's tenant; an existing entry gets the new role. The caller commits."""
+    actor's tenant; an existing entry gets the new role. Commits."""
     if actor.is_personal:
         raise ApiProblem(409, "A personal Microsoft account cannot have other members.")
     if user_id is not None:
         colleague = session.get(User, user_id)
         if colleague is None or colleague.tenant_id != actor.tenant_id:
             raise ApiProblem(404, "No such user in your organisation.")
-    return _set_membership(
+    member = _set_membership(
         session,
         actor.tenant_id,
         email=email.strip().lower() if email else None,
@@ -176,6 +176,8 @@ def add_member(
         role=role,
         actor=actor,
     )
+    session.commit()
+    return member
 
 
 def _set_membership(
@@ -211,7 +213,7 @@ def _set_membership(
 
 def remove_member(session: Session, actor: CurrentUser, member_id: int) -> None:
     """Remove a membership of the actor's tenant; refuses to remove the last admin entry.
-    The caller commits."""
+    Commits."""
     member = session.get(TenantMember, member_id)
     if member is None or member.tenant_id != actor.tenant_id:
         raise ApiProblem(404, "No such member.")
@@ -224,4 +226,4 @@ def remove_member(session: Session, actor: CurrentUser, member_id: int) -> None:
         if admins == 1:
             raise ApiProblem(409, "This is the last admin of your organisation; add another first.")
     session.delete(member)
-    session.flush()
+    session.commit()
