@@ -1,8 +1,12 @@
 """Cybersource Invoicing client: every invoicing operation, three authentication schemes.
 
-Layers (as in stripe-python): ``transport`` (sessions, timeouts, retries of reads),
-``auth`` (signers that see the exact bytes sent), ``requestor`` (signing, headers, typed
-errors), ``services`` (invoices, invoice settings), held by ``CybersourceClient``.
+Layers (as in stripe-python): ``transport`` (sessions, per-attempt timeouts and a deadline
+per call, retries of reads honouring ``Retry-After``), ``auth`` (signers that see the exact
+bytes sent), ``requestor`` (signing, headers, typed errors), ``services`` (invoices, invoice
+settings), held by ``CybersourceClient``. The client knows nothing of the application: it is
+given credentials, an ``Endpoint`` (base URL, signing host) and ``Timeouts``. It raises
+``CybersourceError`` subclasses, never HTTP problems (``addin_server.upstream_problems``
+turns them into problems; ``naming_fields`` says what the caller calls Cybersource's fields).
 ``idempotent.create_invoice_once`` creates an invoice exactly once across lost answers.
 The sandbox simulator is in ``addin_server.dev.simulator``.
 """

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cybersource_support import MERCHANT_ID
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -24,6 +25,7 @@ from addin_server.cybersource import (
     FieldNames,
     InvoiceDraft,
     LineItem,
+    P12Credentials,
     RetryPolicy,
     Timeouts,
     Transport,
@@ -158,6 +160,31 @@ def test_rejected_credentials_tell_the_user_to_ask_an_admin(
     assert response.status_code == 502
     assert response.json["type"] == "/problems/merchant-credentials-rejected"
     assert "re-verify the merchant profile" in response.json["detail"]
+
+
+def test_stored_credentials_that_cannot_be_used_are_rejected_credentials(
+    upstream_app: Any, simulator: Any, p12_bytes: bytes
+) -> None:
+    """A P12 whose password no longer opens it fails before any call, with the same advice."""
+
+    def call_with_a_broken_p12(_client: CybersourceClient) -> object:
+        credentials = P12Credentials(MERCHANT_ID, p12_bytes, "not-the-password")
+        with CybersourceClient(auth_for(credentials), simulator.url) as client:
+            return client.invoices.get("P-1")
+
+    response = answer(upstream_app, call_with_a_broken_p12)
+    assert response.status_code == 502
+    assert response.json["type"] == "/problems/merchant-credentials-rejected"
+    assert response.json["cybersource"]["status"] is None
+
+
+def test_an_answer_nobody_expected_is_a_bad_gateway(upstream_app: Any, simulator: Any) -> None:
+    simulator.knobs(faults=[{"kind": "status", "status": 418, "method": "GET"}])
+    response = answer(upstream_app, lambda client: client.invoices.get("P-1"))
+    assert response.status_code == 502
+    assert response.json["type"] == "/problems/upstream-error"
+    assert response.json["cybersource"]["status"] == 418
+    assert "Retry-After" not in response.headers
 
 
 @pytest.mark.parametrize(
