@@ -49,6 +49,7 @@ NUMBER_RE = re.compile(NUMBER)
 _RUN_AFTER = re.compile(r"[^\s\d]{1,14}")
 _RUN_BEFORE = re.compile(r"[^\s\d]{1,14}$")
 _WORDS_AFTER = re.compile(r"[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){1,2}")
+_THREE_DECIMALS = re.compile(r"\d{1,3}[.,]\d{3}")
 _NO_CENTS = re.compile(r"(?:[.,][-\u2013\u2014]{1,2}(?![\d-]))?")
 _MINUS = ("-", "\u2212")  # hyphen-minus, minus sign
 
@@ -215,6 +216,8 @@ def _money_at(text: str, match: re.Match[str], default_currency: str, locale: st
     currency = resolve_currency(mark, default_currency, locale)
     if not currency:
         return None
+    if MINOR_UNITS.get(currency) == 3 and _THREE_DECIMALS.fullmatch(match.group()):
+        value = Decimal(match.group().replace(",", "."))  # "KWD 12.500" is twelve and a half
     money_start = start - before_length
     # "-$50.00", "$ -50.00", "\u2212 50 €": a discount or a credit.
     if text[max(0, money_start - 1) : money_start] in _MINUS or text[start - 1 : start] in _MINUS:

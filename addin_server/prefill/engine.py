@@ -17,6 +17,7 @@ from addin_server.prefill.body import (
 from addin_server.prefill.customer import build_customer, find_customer
 from addin_server.prefill.dates import add_days, find_due_date
 from addin_server.prefill.html_text import html_to_text
+from addin_server.prefill.language import reading_locale
 from addin_server.prefill.line_items import (
     MAX_LINE_ITEMS,
     ScannedLine,
@@ -35,7 +36,11 @@ from addin_server.prefill.models import (
 from addin_server.prefill.offer import Offer, accepted_offer, with_quantity
 from addin_server.prefill.references import find_references
 from addin_server.prefill.snippets import clip
-from addin_server.prefill.totals import TotalAndCurrency, choose_total
+from addin_server.prefill.totals import (
+    TotalAndCurrency,
+    choose_total,
+    is_payment_confirmation,
+)
 
 # Largest body accepted, in characters after JSON decoding (the route answers 413 above it).
 MAX_BODY_CHARS = 5 * 1024 * 1024
@@ -71,16 +76,18 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     )
     quoted = parts.quoted[:QUOTED_LIMIT_CHARS]
     auto_reply = is_auto_reply(subject, current) or is_bulk_mail(current)
+    locale = reading_locale(email.locale, f"{subject}\n{current}")
     money, items, offer = _money_and_items(
-        "" if auto_reply else current, quoted, default_currency, email.locale
+        "" if auto_reply else current, quoted, default_currency, locale
     )
 
     sent = email_date(email.item_date, email.time_zone)
-    # Nothing to bill, nothing due: a date in a thank-you or a chat is no payment term.
-    nothing = money.total is None and not items
-    due = None if auto_reply or nothing else find_due_date(current, sent, email.locale)
+    # A payment confirmation bills nothing: its date is when it was paid, not a due date.
+    lines = _scan(current, default_currency, locale)
+    paid = money.total is None and not items and is_payment_confirmation(lines)
+    due = None if auto_reply or paid else find_due_date(current, sent, locale)
     if due is None and offer is not None:
-        due = find_due_date(offer.text, sent, email.locale)
+        due = find_due_date(offer.text, sent, locale)
     due_date = (
         Extracted(due.value, due.confidence, due.source)
         if due is not None

@@ -106,6 +106,12 @@ def candidates(lines: list[ScannedLine]) -> Iterator[Candidate]:
             yield Candidate(money, line, classify(before, after))
 
 
+def is_payment_confirmation(lines: list[ScannedLine]) -> bool:
+    """Every amount in the text is one already paid ("we transferred the $780.00")."""
+    found = list(candidates(lines))
+    return bool(found) and all(c.kind == "paid" for c in found)
+
+
 def choose_total(
     lines: list[ScannedLine], items: list[LineItem], default_currency: str
 ) -> TotalAndCurrency:

@@ -1,0 +1,226 @@
+# ruff: noqa: RUF001 - multilingual text: full-width commas, dashes and multiplication signs are meant
+"""The amount agreed, money as people write it, items in prose and tables, the offer a
+reply accepts, the email's own language, and empty drafts: one parametrised rule each."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from addin_server.prefill import Address, DraftInvoice, EmailInput, MerchantContext, prefill_invoice
+from addin_server.prefill.amounts import find_money
+from addin_server.prefill.language import detect_language
+from addin_server.prefill.models import MERCHANT_DEFAULT
+
+
+def draft(
+    body: str, locale: str = "en-US", currency: str = "USD", **fields: object
+) -> DraftInvoice:
+    email = EmailInput(
+        body=body,
+        from_address=Address("buyer@customer.example", "Buyer"),
+        to=(Address("billing@merchant.example"),),
+        mailbox_owner="billing@merchant.example",
+        item_date=datetime(2026, 3, 2, 10, tzinfo=UTC),
+        locale=locale,
+        **fields,  # type: ignore[arg-type]
+    )
+    return prefill_invoice(email, MerchantContext(default_currency=currency))
+
+
+def items(found: DraftInvoice) -> list[tuple[str, Decimal, Decimal]]:
+    return [(i.name, i.quantity, i.unit_price) for i in found.line_items]
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "default", "value", "currency"),
+    [
+        ("1.234,56 €", "de-DE", "EUR", "1234.56", "EUR"),
+        ("CHF 1'234.50", "de-CH", "CHF", "1234.50", "CHF"),
+        ("₹12,34,567.00", "en-IN", "INR", "1234567.00", "INR"),
+        ("$1.2k", "en-US", "USD", "1200.00", "USD"),
+        ("15万円", "ja-JP", "JPY", "150000", "JPY"),
+        ("3.5万元", "zh-CN", "CNY", "35000.00", "CNY"),
+        ("₹3 lakh", "en-IN", "INR", "300000.00", "INR"),
+        ("1 250 Kč", "cs-CZ", "CZK", "1250.00", "CZK"),
+        ("500 zł", "pl-PL", "PLN", "500.00", "PLN"),
+        ("4 500 kr", "sv-SE", "SEK", "4500.00", "SEK"),
+        ("4 500 kr", "nb-NO", "NOK", "4500.00", "NOK"),
+        ("R 1 250,00", "en-ZA", "ZAR", "1250.00", "ZAR"),
+        ("R$ 1.250,00", "pt-BR", "BRL", "1250.00", "BRL"),
+        ("$300", "en-SG", "SGD", "300.00", "SGD"),
+        ("$300", "en-US", "EUR", "300.00", "USD"),
+        ("¥8,600", "zh-CN", "USD", "8600.00", "CNY"),
+        ("¥8,600", "ja-JP", "USD", "8600", "JPY"),
+        ("5000 Hong Kong dollars", "en-US", "USD", "5000.00", "HKD"),
+        ("150,000원", "ko-KR", "KRW", "150000", "KRW"),
+        ("1 500,- Kč", "cs-CZ", "CZK", "1500.00", "CZK"),
+        ("KWD 12.500", "en-AE", "KWD", "12.500", "KWD"),
+    ],
+)
+def test_numbers_and_currencies_as_people_write_them(
+    text: str, locale: str, default: str, value: str, currency: str
+) -> None:
+    [money] = find_money(text, default, locale)
+    assert (money.value, money.currency) == (Decimal(value), currency)
+
+
+@pytest.mark.parametrize(
+    ("locale", "body", "total"),
+    [
+        (
+            "en-US",
+            "The job came to $4,800.00. We paid a $1,500.00 deposit; please invoice the "
+            "remaining balance of $3,300.00.",
+            "3300.00",
+        ),
+        (
+            "de-DE",
+            "Gesamt 9.600,00 €, die Anzahlung von 3.000,00 € haben wir überwiesen. "
+            "Bitte den Restbetrag von 6.600,00 € abrechnen.",
+            "6600.00",
+        ),
+        (
+            "fr-FR",
+            "Montant 5 400,00 € TTC, acompte versé 1 620,00 €, "
+            "merci de facturer le solde de 3 780,00 €.",
+            "3780.00",
+        ),
+        ("en-GB", "Kitchen fitting £2,000.00 + VAT £400.00 = £2,400.00.", "2400.00"),
+        ("de-DE", "4.200,00 € netto zzgl. 19 % MwSt. 798,00 €, also 4.998,00 € brutto.", "4998.00"),
+        ("nb-NO", "12 500 kr eks. mva, 15 625 kr inkl. mva.", "15625.00"),
+        ("cs-CZ", "cena 8 500 Kč bez DPH, tj. 10 285 Kč vč. DPH", "10285.00"),
+        ("en-AE", "Fee AED 3,500 for the shoot, plus VAT 5% (AED 175).", "3675.00"),
+        ("en-US", "Please invoice a 50% deposit of $2,500.00 on the $5,000.00 project.", "2500.00"),
+        ("en-US", "Subtotal $100\nShipping $10\nTax $8.80\nTotal $118.80", "118.80"),
+        ("en-US", "Budget around $3,000, the fee is $2,400.", "2400.00"),
+    ],
+)
+def test_the_amount_agreed(locale: str, body: str, total: str) -> None:
+    found = draft(body, locale).total
+    assert found is not None
+    assert found.value == Decimal(total)
+
+
+@pytest.mark.parametrize(
+    ("locale", "body", "expected"),
+    [
+        (
+            "en-US",
+            "We'd like a dozen tap handles at $35 each and three label designs at $200 each.",
+            [("tap handles", 12, "35.00"), ("label designs", 3, "200.00")],
+        ),
+        ("en-US", "Yoga mats: $45.00 x 12", [("Yoga mats", 12, "45.00")]),
+        ("en-US", "Item: Frame | Qty: 4 | Price: $120.00", [("Frame", 4, "120.00")]),
+        ("en-US", "Mug | 5 | $12.00 | $60.00", [("Mug", 5, "12.00")]),
+        ("en-GB", "Flowers (x3) £25.00", [("Flowers", 3, "25.00")]),
+        ("de-DE", "Schraube M8, 3 Stück, je 0,50 €", [("Schraube M8", 3, "0.50")]),
+        ("it-IT", "- 100 pz Apribottiglie a 2,50 €", [("Apribottiglie", 100, "2.50")]),
+        ("es-ES", "200 cajas para tartas - 1,20 €/ud", [("cajas para tartas", 200, "1.20")]),
+        ("zh-TW", "1. 圓形貼紙 1,000張，每張 3 元", [("圓形貼紙", 1000, "3.00")]),
+        ("ja-JP", "・クッキー缶 10個 × 1,200円", [("クッキー缶", 10, "1200")]),
+        (
+            "en-US",
+            "Custom design with 8 pages - $3,400.00",
+            [("Custom design with 8 pages", 1, "3400.00")],
+        ),
+        ("en-US", "Subtotal: $100.00\nDiscount: -$10.00\nVAT: $18.00", []),
+    ],
+)
+def test_items_as_people_list_them(
+    locale: str, body: str, expected: list[tuple[str, int, str]]
+) -> None:
+    assert items(draft(body, locale)) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
+
+
+QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrote:\n"
+
+
+@pytest.mark.parametrize(
+    ("reply", "quoted", "total", "expected"),
+    [
+        (
+            "Let's go with option B.",
+            "> Option A: Basic site - $1,800.00\n> Option B: Custom site - $3,400.00",
+            "3400.00",
+            [("Custom site", 1, "3400.00")],
+        ),
+        (
+            "Please make it 10 instead of 12.",
+            "> 12 x Team shirt @ $22.50 = $270.00",
+            "225.00",
+            [("Team shirt", 10, "22.50")],
+        ),
+        (
+            "Wir nehmen Variante 2.",
+            "> Variante 1: Film 60 Sekunden – 2.900,00 €\n"
+            "> Variante 2: Film mit Drohne – 4.300,00 €",
+            "4300.00",
+            [("Film mit Drohne", 1, "4300.00")],
+        ),
+        (
+            "Approved, thanks.",
+            "> - 2 x Van wrap @ $2,400.00\n> Total: $4,800.00",
+            "4800.00",
+            [("Van wrap", 2, "2400.00")],
+        ),
+    ],
+)
+def test_the_quoted_offer_a_reply_accepts(
+    reply: str, quoted: str, total: str, expected: list[tuple[str, int, str]]
+) -> None:
+    found = draft(reply + QUOTE + quoted)
+    assert found.total is not None
+    assert found.total.value == Decimal(total)
+    assert items(found) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
+
+
+@pytest.mark.parametrize(
+    ("body", "subject"),
+    [
+        (
+            "I am out of the office until Monday, March 30. For orders over $5,000 call us.",
+            "Automatic reply: Invoice",
+        ),
+        ("Ich bin bis zum 3. August nicht im Büro.", "Automatische Antwort: Rechnung"),
+        ("Spring sale! Cards from $19.99, order by Friday. Unsubscribe", "Spring sale"),
+        ("Thank you, paid! We transferred the $780.00 this morning.", "Re: Invoice"),
+        ("Tack, vi har betalat fakturan på 3 750 kr idag.", "Sv: Faktura"),
+        ("Payment of $2,150.00 was sent on April 8 by ACH.", "Re: Invoice 1182"),
+    ],
+)
+def test_nothing_to_bill_gives_an_empty_draft(body: str, subject: str) -> None:
+    found = draft(body, subject=subject)
+    assert found.total is None
+    assert found.line_items == ()
+    assert found.due_date.source == MERCHANT_DEFAULT
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Dzień dobry, proszę o fakturę za projekt. Pozdrawiam", "pl"),
+        ("Hej, vi takker for tilbudet og bestiller plakater. Hilsen Ola", "nb"),
+        ("Guten Tag, bitte senden Sie uns die Rechnung für die Arbeiten. Vielen Dank", "de"),
+        ("您好，我們要訂購花束，請於月底前付款，謝謝。", "zh-TW"),
+        ("您好，我们要订购茶叶，请在月底前付款，谢谢。", "zh-CN"),
+        ("お世話になっております。ご請求をお願いいたします。", "ja"),
+        ("안녕하세요, 청구서를 보내 주세요. 감사합니다.", "ko"),
+        ("Invoice?", None),
+    ],
+)
+def test_the_email_language_is_read_from_its_text(text: str, language: str | None) -> None:
+    assert detect_language(text) == language
+
+
+def test_an_email_in_another_language_than_the_mailbox_reads_its_own_region() -> None:
+    found = draft(
+        "Hei, vi bestiller 3 stk plakater à 1 200 kr. Betaling innen 10 dager. Hilsen Ola",
+        "en-GB",
+        "GBP",
+    )
+    assert found.currency.value == "NOK"
+    assert found.total is not None
+    assert found.total.value == Decimal("3600.00")
