@@ -19,6 +19,7 @@ from addin_server.cache import shared_cache_for
 from addin_server.caller import PUBLIC_ATTR, set_current_user, unauthenticated
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
+from addin_server.identity.signed_in_cache import SignedInCache
 from addin_server.identity.signing_keys import SigningKeys, SigningKeysUnavailable
 from addin_server.identity.tokens import (
     InvalidToken,
@@ -45,6 +46,7 @@ class IdentityRuntime:
 
     signing_keys: SigningKeys
     msal_http_cache: dict[str, Any] = field(default_factory=dict)
+    signed_in: SignedInCache = field(default_factory=SignedInCache)
 
 
 def metadata_url(settings: Settings) -> str:
@@ -108,7 +110,11 @@ def _authenticate_request(app: Flask) -> None:
     except SigningKeysUnavailable as exc:
         log.warning("signing keys unavailable", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
         raise ApiProblem(503, "Sign-in cannot be checked right now; try again shortly.") from None
-    user = sign_in(session, identity)
+    runtime = identity_runtime(app)
+    user = runtime.signed_in.get(identity)
+    if user is None:
+        user = sign_in(session, identity)
+        runtime.signed_in.put(identity, user)
     g.identity = identity
     set_current_user(user)
 
