@@ -276,3 +276,18 @@ def test_a_logo_that_is_no_image_is_refused(call: Call) -> None:
     body = {"invoiceSettingsInformation": {"merchantLogo": base64.b64encode(b"text").decode()}}
     response = call("PUT", f"{SETTINGS}?productType=INVOICING", body)
     assert_refused(response, 400, "INVALID_IMAGE", ["invoiceSettingsInformation.merchantLogo"])
+
+
+def test_the_list_links_to_the_next_and_previous_pages(call: Call) -> None:
+    for number in ("INV-1", "INV-2", "INV-3"):
+        created(call, invoice(number))
+    middle = call("GET", f"{INVOICES}?offset=1&limit=1&status=draft").json()
+    assert {name: link["href"] for name, link in middle["_links"].items()} == {
+        "self": "/v2/invoices/?offset=1&limit=1&status=draft",
+        "next": "/v2/invoices/?offset=2&limit=1&status=draft",
+        "previous": "/v2/invoices/?offset=0&limit=1&status=draft",
+    }
+    assert [item["id"] for item in middle["invoices"]] == ["INV-2"]
+    assert middle["totalInvoices"] == 3
+    whole = call("GET", f"{INVOICES}?offset=0&limit=5").json()
+    assert set(whole["_links"]) == {"self"}

@@ -100,7 +100,8 @@ def answers(simulator: RunningSimulator, call: Any) -> Iterator[tuple[str, str, 
     simulator.knobs()
     fail_next("POST")
     yield INVOICES, "post", call("POST", INVOICES, invoice("INV-3"))
-    for query in ("?offset=0&limit=10", "?offset=0&limit=10&status=BOGUS", "?offset=50&limit=5"):
+    queries = ("?offset=0&limit=10", "?offset=1&limit=1", "?status=BOGUS&offset=0&limit=1")
+    for query in (*queries, "?offset=50&limit=5"):
         yield INVOICES, "get", call("GET", INVOICES + query)
     fail_next("GET")
     yield INVOICES, "get", call("GET", INVOICES + "?offset=0&limit=10")

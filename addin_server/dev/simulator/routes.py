@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, request
 
 from addin_server.cybersource.limits import MAX_PAGE_SIZE
@@ -40,7 +42,7 @@ def register_invoices(app: Flask, simulator: Simulator) -> None:
         total, page = book.list(_merchant_id(), offset, limit, status)
         return json_response(
             {
-                "_links": {"self": {"href": _list_href(offset, limit, status), "method": "GET"}},
+                "_links": _list_links(offset, limit, total, status),
                 "submitTimeUtc": utc_timestamp(simulator.clock()),
                 "totalInvoices": total,
                 "invoices": [summary_json(stored) for stored in page],
@@ -91,6 +93,15 @@ def _email_failed(stored: StoredInvoice) -> dict[str, str]:
     }
 
 
-def _list_href(offset: int, limit: int, status: str | None) -> str:
-    href = f"/v2/invoices/?offset={offset}&limit={limit}"
-    return f"{href}&status={status.lower()}" if status else href
+def _list_links(offset: int, limit: int, total: int, status: str | None) -> dict[str, Any]:
+    """``self``, and ``next``/``previous`` where there are more (the spec's list example)."""
+    pages = {"self": offset}
+    if offset + limit < total:
+        pages["next"] = offset + limit
+    if offset > 0:
+        pages["previous"] = max(offset - limit, 0)
+    suffix = f"&status={status.lower()}" if status else ""
+    return {
+        name: {"href": f"/v2/invoices/?offset={start}&limit={limit}{suffix}", "method": "GET"}
+        for name, start in pages.items()
+    }
