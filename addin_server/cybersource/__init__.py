@@ -51,6 +51,7 @@ from addin_server.cybersource.idempotent import (
     OutcomeUnknownError,
     create_invoice_once,
     find_invoice,
+    payload_digest,
 )
 from addin_server.cybersource.limits import MAX_LINE_ITEMS, MAX_QUANTITY
 from addin_server.cybersource.models import (
@@ -134,4 +135,5 @@ __all__ = [
     "load_p12_key",
     "naming_fields",
     "observe_calls",
+    "payload_digest",
 ]

@@ -132,7 +132,7 @@ def _resync(ctx: InvoiceContext, client: CybersourceClient, record: InvoiceRecor
         invoice = client.invoices.get(record.invoice_number)
     except CybersourceError:
         return
-    DatabaseIntentStore(ctx.db, record.id).mark_created(
+    DatabaseIntentStore(ctx.db, record).mark_created(
         client.merchant_id, record.invoice_number, invoice
     )
 

@@ -15,6 +15,7 @@ past its lease -> taken over, settled by look-up, created with the same number i
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -33,6 +34,7 @@ from addin_server.cybersource import (
     ValidationFailedError,
     create_invoice_once,
     find_invoice,
+    payload_digest,
 )
 from addin_server.invoices.intents import (
     DatabaseIntentStore,
@@ -41,7 +43,7 @@ from addin_server.invoices.intents import (
     take_over,
 )
 from addin_server.invoices.models import IntentState, InvoiceRecord
-from addin_server.invoices.numbering import allocate_invoice_number
+from addin_server.invoices.numbering import number_record
 from addin_server.invoices.service import (
     InvoiceContext,
     apply_fields,
@@ -84,7 +86,7 @@ def create_invoice(
         record = _new_record(ctx, profile, data, idempotency_key, digest)
         _check_for_cybersource(record)
         if insert_claim(ctx.db, record):
-            record.invoice_number = _next_number(ctx, profile)  # saved before it is sent
+            _number(ctx, profile, record)
             return _create(ctx, profile, record, number_sent_before=False)
         existing = _by_key(ctx, idempotency_key)  # a concurrent request claimed it first
         if existing is None:
@@ -93,13 +95,18 @@ def create_invoice(
 
 
 def _by_key(ctx: InvoiceContext, key: str) -> InvoiceRecord | None:
-    with ctx.db.session() as session:
-        return session.scalars(
-            select(InvoiceRecord).where(
-                InvoiceRecord.tenant_id == ctx.caller.tenant_id,
-                InvoiceRecord.idempotency_key == key,
-            )
-        ).one_or_none()
+    """The record holding ``key``, read afresh and detached: claims write it on their own
+    transactions, never through the request's session."""
+    record = ctx.session.scalars(
+        select(InvoiceRecord)
+        .where(
+            InvoiceRecord.tenant_id == ctx.caller.tenant_id, InvoiceRecord.idempotency_key == key
+        )
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if record is not None:
+        ctx.session.expunge(record)
+    return record
 
 
 def _new_record(
@@ -133,8 +140,15 @@ def _check_for_cybersource(record: InvoiceRecord) -> None:
         raise to_raise(error) from error
 
 
-def _next_number(ctx: InvoiceContext, profile: MerchantProfile) -> str:
-    return allocate_invoice_number(ctx.db, profile.id, profile.invoice_number_prefix)
+def _number(ctx: InvoiceContext, profile: MerchantProfile, record: InvoiceRecord) -> None:
+    """The merchant's next number onto the record, saved before anything is sent."""
+    draft = draft_of(record)
+    number_record(
+        ctx.db,
+        record,
+        profile.invoice_number_prefix,
+        lambda number: payload_digest(dataclasses.replace(draft, invoice_number=number)),
+    )
 
 
 def _never_sent(record: InvoiceRecord) -> bool:
@@ -185,9 +199,9 @@ def _retry_failed(
         record.request_digest = digest
         _check_for_cybersource(record)
     _claim(ctx, record)
-    record.invoice_number = _next_number(ctx, profile)
     with ctx.db.session() as session:
         session.merge(record)
+    _number(ctx, profile, record)
     return _create(ctx, profile, record, number_sent_before=False)
 
 
@@ -198,9 +212,9 @@ def _settle_and_create(
     Cybersource does not have it. A request that died before numbering sent nothing."""
     _claim(ctx, record)
     if _never_sent(record):
-        record.invoice_number = _next_number(ctx, profile)
+        _number(ctx, profile, record)
         return _create(ctx, profile, record, number_sent_before=False)
-    store = DatabaseIntentStore(ctx.db, record.id)
+    store = DatabaseIntentStore(ctx.db, record)
     with ctx.client(profile) as client:
         try:
             invoice = find_invoice(client, record.invoice_number)
@@ -236,7 +250,7 @@ def _create_numbered(
     record: InvoiceRecord,
     number_sent_before: bool,
 ) -> str | None:
-    store = DatabaseIntentStore(ctx.db, record.id)
+    store = DatabaseIntentStore(ctx.db, record)
     for collision in range(MAX_NUMBER_COLLISIONS + 1):
         try:
             result = create_invoice_once(
@@ -247,19 +261,20 @@ def _create_numbered(
             # again (unless another request already did) and move to the next number.
             if collision == MAX_NUMBER_COLLISIONS or not take_over(ctx.db, record):
                 raise
-            record.invoice_number = _next_number(ctx, profile)
+            _number(ctx, profile, record)
+            store = DatabaseIntentStore(ctx.db, record)
             continue
         return result.warning
     raise AssertionError("unreachable")
 
 
 def _done(ctx: InvoiceContext, record: InvoiceRecord, warning: str | None) -> CreateOutcome:
-    with ctx.db.session() as session:
-        stored = session.get_one(InvoiceRecord, record.id)
-        if warning:
-            stored.warning = (
-                f"Created, but Cybersource could not email it. Send it again. ({warning})"
-            )[:300]
+    """The record as saved, with the email warning if any; audited in the same commit."""
+    stored = ctx.session.get_one(InvoiceRecord, record.id, populate_existing=True)
+    if warning:
+        stored.warning = (
+            f"Created, but Cybersource could not email it. Send it again. ({warning})"
+        )[:300]
     ctx.audit(AuditAction.INVOICE_CREATED, stored, outcome="created", mode=stored.mode)
     return CreateOutcome(stored, created_now=True)
 

@@ -74,21 +74,30 @@ def take_over(db: Database, record: InvoiceRecord) -> bool:
 
 
 class DatabaseIntentStore:
-    """The Cybersource client's ``IntentStore`` for one claimed record."""
+    """The Cybersource client's ``IntentStore`` for one claimed record (``record``: as this
+    request last saved it; an intent it already holds is not written again)."""
 
-    def __init__(self, db: Database, record_id: int) -> None:
+    def __init__(self, db: Database, record: InvoiceRecord) -> None:
         self._db = db
-        self._record_id = record_id
+        self._record_id = record.id
+        self._currency = record.currency
+        self._saved = (record.invoice_number, record.payload_digest)
 
     def record_intent(self, merchant_id: str, invoice_number: str, payload_digest: str) -> None:
-        self._update(invoice_number=invoice_number, payload_digest=payload_digest)
+        if (invoice_number, payload_digest) != self._saved:
+            self._update(invoice_number=invoice_number, payload_digest=payload_digest)
+            self._saved = (invoice_number, payload_digest)
 
     def mark_created(self, merchant_id: str, invoice_number: str, invoice: Invoice) -> None:
-        with self._db.session() as session:
-            record = session.get_one(InvoiceRecord, self._record_id)
-            record.state = IntentState.CREATED
-            record.failure_reason = None
-            apply_invoice(record, invoice)
+        values: dict[str, object] = {
+            "state": IntentState.CREATED,
+            "failure_reason": None,
+            "cybersource_status": invoice.status.value,
+            "payment_link": invoice.payment_link,
+        }
+        if invoice.currency == self._currency:
+            values["balance_minor"] = to_minor(invoice.balance_amount, self._currency)
+        self._update(**values)
 
     def mark_failed(self, merchant_id: str, invoice_number: str, error: CybersourceError) -> None:
         self._update(state=IntentState.FAILED, failure_reason=_reason(error))
@@ -120,7 +129,7 @@ def settle(
     """Look an unsettled record's number up: created if Cybersource has it; failed if it does
     not and the last try is older than ``settled_after``. True if the record is now settled.
     Raises ``UpstreamUnavailableError`` if Cybersource cannot tell."""
-    intents = DatabaseIntentStore(db, record.id)
+    intents = DatabaseIntentStore(db, record)
     invoice = find_invoice(client, record.invoice_number)
     if invoice is not None:
         intents.mark_created(client.merchant_id, record.invoice_number, invoice)
