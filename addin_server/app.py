@@ -18,6 +18,7 @@ from addin_server import (
     invoices,
     merchants,
     metrics,
+    outages,
     prefill,
     proxy,
     ratelimits,
@@ -78,6 +79,7 @@ def create_app(
     install_request_logging(app)
     security_headers.init_app(app, settings)
     register_error_handlers(app)
+    outages.init_app(app)
     register_upstream_problems(app)  # Cybersource failures as problems, in one place
     identity.init_app(app, settings)  # before init_api: authentication runs first
     merchants.init_app(app, settings)  # refuses to start if a stored secret's key is missing

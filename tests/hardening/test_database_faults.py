@@ -1,0 +1,85 @@
+"""PostgreSQL connections killed (pg_terminate_backend, as in a restart or failover): between
+requests the pool replaces them; under a request the answer is a 503 problem, nothing is
+half-written, and the retry does the work once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+
+# PostgreSQL only: SQLite has no server to lose.
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+]
+
+
+@pytest.fixture
+def admin_engine(postgres_database: str) -> Iterator[Engine]:
+    engine = create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+    yield engine
+    engine.dispose()
+
+
+def _terminate_app_connections(admin: Engine) -> int:
+    with admin.connect() as connection:
+        return len(
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).all()
+        )
+
+
+def test_connections_killed_between_requests_are_replaced(
+    client: FlaskClient, auth_headers: dict[str, str], admin_engine: Engine
+) -> None:
+    assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
+    assert _terminate_app_connections(admin_engine) >= 1
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
+
+
+def _kill_on_statement(app: Flask, admin: Engine, marker: str) -> list[bool]:
+    """Terminate the app's own connection when it is about to run a statement containing
+    ``marker`` (once): the connection dies in the middle of the request's transaction."""
+    fired: list[bool] = []
+    engine = app.extensions["addin.db"].engine
+
+    def kill(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if marker in statement and not fired:
+            fired.append(True)
+            pid = cursor.connection.info.backend_pid
+            with admin.connect() as connection:
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    event.listen(engine, "before_cursor_execute", kill)
+    return fired
+
+
+def test_connection_killed_under_a_write_is_a_503_and_the_retry_writes_once(
+    app: Flask, client: FlaskClient, auth_headers: dict[str, str], admin_engine: Engine
+) -> None:
+    assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
+    fired = _kill_on_statement(app, admin_engine, "INSERT INTO tenant_members")
+    body = {"email": "new.colleague@example.com", "role": "member"}
+    response = client.post("/api/v1/tenant/members", json=body, headers=auth_headers)
+    assert fired == [True]
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["type"] == "/problems/database-unavailable"
+    assert response.headers["Retry-After"] == "2"
+    members = client.get("/api/v1/tenant/members", headers=auth_headers).get_json()
+    assert [m for m in members if m["email"] == body["email"]] == []  # nothing half-written
+    retried = client.post("/api/v1/tenant/members", json=body, headers=auth_headers)
+    assert retried.status_code == 201
+    members = client.get("/api/v1/tenant/members", headers=auth_headers).get_json()
+    assert len([m for m in members if m["email"] == body["email"]]) == 1
