@@ -33,6 +33,7 @@ CATERING = "AAMkAD-demo-catering-2"
 HTML_DRAFT = "draft-northwind-followup"
 TEXT_DRAFT = "draft-licencias-text"
 SHARE = "Create and give me the link to share"
+HOSTILE_NAME = "Jordan <b>Lee</b> & Co"
 
 
 @dataclass
@@ -169,6 +170,7 @@ def test_the_whole_journey_from_an_email(open_outlook: OpenOutlook) -> None:
     pane = sign_in(outlook)
     expect(pane.locator("#field-customer-email")).to_have_value("jordan@northwind.example")
     outlook.screenshot("2-prefilled")
+    pane.locator("#field-customer-name").fill(HOSTILE_NAME)  # everything the reply shows is escaped
 
     number = create(pane, SHARE)
     link = pane.locator("#result-link").input_value()
@@ -184,8 +186,11 @@ def test_the_whole_journey_from_an_email(open_outlook: OpenOutlook) -> None:
     html = outlook.page.locator("#reply-body").get_attribute("data-html") or ""
     assert f'href="{link.replace("&", "&amp;")}"' in html
     assert f"Here is invoice {number} for $3,150.00" in html
+    assert "Hello Jordan &lt;b&gt;Lee&lt;/b&gt; &amp; Co," in html
+    assert "<b>Lee</b>" not in html
     reply = outlook.page.frame_locator("#reply-body")
     expect(reply.get_by_role("link", name="Pay invoice")).to_have_attribute("href", link)
+    expect(reply.locator("body")).to_contain_text(f"Hello {HOSTILE_NAME},")  # shown as text
     outlook.screenshot("4-reply-draft")
 
     pane.get_by_role("button", name="Back to the email").click()
