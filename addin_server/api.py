@@ -10,15 +10,17 @@ from typing import Any, TypeVar
 
 import flask_smorest
 from flask import Flask, request
+from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
-from addin_server.problems import handle_http_exception
+from addin_server.problems import PROBLEM_MIMETYPE, handle_http_exception
 
 F = TypeVar("F", bound=Callable[..., Any])
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 _ACCEPTED_ATTR = "_addin_accepts"
 API_KEY = "addin.api"
+SUCCESS_MIMETYPE = "application/json"
 
 
 class _Parser(FlaskParser):
@@ -30,9 +32,30 @@ class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
 
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as every ``/api/`` error."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.List(fields.Dict(), required=True)
+    request_id = fields.String(allow_none=True)
+
+
 class _Api(flask_smorest.Api):
+    ERROR_SCHEMA = ProblemSchema
+
     def handle_http_exception(self, error: HTTPException) -> Any:
         return handle_http_exception(error)
+
+    def _register_responses(self) -> None:
+        # The error responses flask-smorest documents are problems (their content type too).
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_MIMETYPE
+        try:
+            super()._register_responses()
+        finally:
+            self.DEFAULT_RESPONSE_CONTENT_TYPE = SUCCESS_MIMETYPE
 
 
 def accepts(*mimetypes: str) -> Callable[[F], F]:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import current_app
 
-from addin_server.api import ApiBlueprint
+from addin_server.api import ApiBlueprint, ProblemSchema
 from addin_server.caller import current_user, require_member
 from addin_server.context import current_db, current_settings, request_session
 from addin_server.invoices import actions, creation, customers
@@ -24,7 +24,6 @@ from addin_server.invoices.schemas import (
     InvoiceListQuerySchema,
     InvoicePageSchema,
     InvoiceSchema,
-    ProblemSchema,
 )
 from addin_server.invoices.service import InvoiceContext, record_for, shared_transport
 from addin_server.ratelimits import costly

@@ -259,14 +259,3 @@ class CurrencySchema(Schema):
 
 class CurrencyListSchema(Schema):
     currencies = fields.List(fields.Nested(CurrencySchema))
-
-
-class ProblemSchema(Schema):
-    """RFC 9457 problem details, as every ``/api/`` error."""
-
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.List(fields.Dict())
-    request_id = fields.String(allow_none=True)
