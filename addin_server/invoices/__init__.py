@@ -1,13 +1,15 @@
 """Invoices created through the add-in: the Invoices API, numbering and exactly-once records.
 
-Public surface: ``reconcile_pending`` (settle records a crash left ``creating`` or a lost
-answer left ``unknown``), ``InvoiceRecord``, ``IntentState``, ``allocate_invoice_number``,
-``DatabaseIntentStore``, ``present`` (a record as the API shows it). Routes: ``blueprint``
+Public surface: ``reconcile_pending`` (settle one profile's records a crash left
+``creating`` or a lost answer left ``unknown``), ``reconcile_all`` (every profile's; the CLI
+command ``reconcile_invoices_command``), ``InvoiceRecord``, ``IntentState``,
+``allocate_invoice_number``, ``DatabaseIntentStore``. Routes: ``blueprint``
 (``/api/v1/invoices``), ``customers_blueprint`` (``/api/v1/customers``) and
 ``currencies_blueprint`` (``/api/v1/currencies``).
 """
 
-from addin_server.invoices.intents import DatabaseIntentStore, reconcile_pending
+from addin_server.invoices.cli import reconcile_invoices_command
+from addin_server.invoices.intents import DatabaseIntentStore, reconcile_all, reconcile_pending
 from addin_server.invoices.models import IntentState, InvoiceNumberCounter, InvoiceRecord
 from addin_server.invoices.numbering import allocate_invoice_number
 from addin_server.invoices.routes import blp as blueprint
@@ -23,5 +25,7 @@ __all__ = [
     "blueprint",
     "currencies_blueprint",
     "customers_blueprint",
+    "reconcile_all",
+    "reconcile_invoices_command",
     "reconcile_pending",
 ]
