@@ -267,6 +267,20 @@ def test_an_old_client_is_told_why_in_a_sentence(open_outlook: OpenOutlook) -> N
     outlook.screenshot("old-client")
 
 
+def test_the_mailbox_can_be_another_demo_users(open_outlook: OpenOutlook) -> None:
+    """The dialog passes the owner's address as login_hint: the provider signs them in."""
+    outlook = open_outlook("?user=megan")
+    outlook.select(NORTHWIND)
+    expect(outlook.page.locator(".message-head")).to_contain_text(
+        "To: Megan Bowen <megan@fabrikam.example>"
+    )
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    expect(pane.locator("#account-name")).to_have_text("Megan Bowen (Fabrikam admin)")
+    expect(pane.locator("#field-customer-email")).to_have_value("jordan@northwind.example")
+    outlook.screenshot("megan-fabrikam")
+
+
 # --- the Office.js stand-in itself -------------------------------------------------------
 
 PROBE = """async () => {

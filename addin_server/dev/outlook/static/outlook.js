@@ -12,6 +12,14 @@ const THEMES = {
   dark: { bodyBackgroundColor: "#292929", bodyForegroundColor: "#FFFFFF", controlBackgroundColor: "#1F1F1F", controlForegroundColor: "#FFFFFF" },
 };
 const LANGUAGES = ["en-US", "de-DE"];
+// Whose mailbox this is: the demo sign-in provider's users (the dialog passes the owner's
+// address as login_hint, so the provider signs that user in).
+const OWNERS = {
+  adele: { displayName: "Adele Vance", emailAddress: "adele@contoso.example" },
+  alex: { displayName: "Alex Wilber", emailAddress: "alex@contoso.example" },
+  megan: { displayName: "Megan Bowen", emailAddress: "megan@fabrikam.example" },
+  pat: { displayName: "Pat Doe", emailAddress: "pat@outlook.example" },
+};
 const byId = (id) => document.getElementById(id);
 
 function h(tag, attributes = {}, ...children) {
@@ -31,6 +39,7 @@ function readOptions() {
   const query = new URLSearchParams(window.location.search);
   const pick = (name, allowed, fallback) => (allowed.includes(query.get(name)) ? query.get(name) : fallback);
   return {
+    user: pick("user", Object.keys(OWNERS), "adele"),
     client: pick("client", Object.keys(CLIENTS), "web"),
     lang: pick("lang", LANGUAGES, "en-US"),
     theme: pick("theme", Object.keys(THEMES), "light"),
@@ -103,7 +112,15 @@ function framedHtml(frame, html, theme) {
 
 // --- the mailbox ---------------------------------------------------------------------------
 
-function createMailbox(data, options) {
+/** The sample mailbox as the chosen owner's: their name wherever the sample's owner was. */
+function ownedBy(data, owner) {
+  const swap = (address) => (address.emailAddress === data.owner.emailAddress ? { ...owner } : address);
+  const items = data.items.map((item) => ({ ...item, from: swap(item.from), to: item.to.map(swap), cc: item.cc.map(swap) }));
+  return { owner: { ...data.owner, ...owner }, items };
+}
+
+function createMailbox(sample, options) {
+  const data = ownedBy(sample, OWNERS[options.user]);
   const items = data.items;
   const find = (id) => items.find((item) => item.id === id);
   const replies = new Map(); // item id -> {html, all}
