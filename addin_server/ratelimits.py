@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ import redis
 from flask import Flask, Response, g, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, RedisStorage, Storage
+from limits.storage import RedisStorage, Storage
 
 from addin_server.cache import REDIS_RETRY_SECONDS, REDIS_TIMEOUT_SECONDS
 from addin_server.config import Settings
@@ -36,7 +37,69 @@ log = logging.getLogger(__name__)
 
 _COSTLY_ATTR = "_addin_costly"
 FAILOVER_SCHEME = "addin-failover+"
+LOCAL_SCHEME = "addin-local://"
+_SWEEP_EVERY = 1000
 _MAX_PROFILE_ID_CHARS = 36
+
+
+class LocalCounters(Storage):
+    """Fixed-window counters in this process's memory, behind one lock.
+
+    Used without Redis and while Redis is unusable. (``limits``' own memory storage starts a
+    timer thread every 10 ms while it holds counters: a thread per few requests under load.)
+    Expired windows are dropped as they are met and in a sweep every ``_SWEEP_EVERY`` calls.
+    """
+
+    STORAGE_SCHEME = [LOCAL_SCHEME.removesuffix("://")]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **_: Any) -> None:
+        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        self._lock = threading.Lock()
+        self._counters: dict[str, tuple[int, float]] = {}  # key -> (count, expires at)
+        self._calls = 0
+
+    @property
+    def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
+        return ValueError
+
+    def _live(self, key: str, now: float) -> tuple[int, float] | None:
+        entry = self._counters.get(key)
+        if entry is not None and entry[1] <= now:
+            del self._counters[key]
+            return None
+        return entry
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        now = time.time()
+        with self._lock:
+            self._calls += 1
+            if self._calls % _SWEEP_EVERY == 0:
+                self._counters = {k: v for k, v in self._counters.items() if v[1] > now}
+            count, expires_at = self._live(key, now) or (0, now + expiry)
+            self._counters[key] = (count + amount, expires_at)
+            return count + amount
+
+    def get(self, key: str) -> int:
+        with self._lock:
+            entry = self._live(key, time.time())
+        return entry[0] if entry else 0
+
+    def get_expiry(self, key: str) -> float:
+        with self._lock:
+            entry = self._live(key, time.time())
+        return entry[1] if entry else time.time()
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int | None:
+        with self._lock:
+            cleared, self._counters = len(self._counters), {}
+        return cleared
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._counters.pop(key, None)
 
 
 class FailoverRedisStorage(Storage):
@@ -57,7 +120,7 @@ class FailoverRedisStorage(Storage):
             socket_timeout=REDIS_TIMEOUT_SECONDS,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         )
-        self._memory = MemoryStorage()
+        self._memory = LocalCounters()
         self._down_until = 0.0
 
     @property
@@ -127,7 +190,7 @@ def merchant_profile_key() -> str:
 
 
 def storage_uri(settings: Settings) -> str:
-    return FAILOVER_SCHEME + settings.redis_url if settings.redis_url else "memory://"
+    return FAILOVER_SCHEME + settings.redis_url if settings.redis_url else LOCAL_SCHEME
 
 
 def _not_api() -> bool:

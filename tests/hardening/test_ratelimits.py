@@ -13,7 +13,7 @@ from flask import Flask, request
 from flask.testing import FlaskClient
 
 from addin_server import create_app
-from addin_server.ratelimits import REDIS_TIMEOUT_SECONDS, merchant_profile_key
+from addin_server.ratelimits import REDIS_TIMEOUT_SECONDS, LocalCounters, merchant_profile_key
 
 PREFILL = {"body": "Please invoice 2 widgets at $5 each."}
 
@@ -141,3 +141,17 @@ def test_without_a_working_redis_limits_hold_per_process_and_requests_do_not_sta
     assert second.post("/api/v1/prefill", json=PREFILL, headers=alice.headers).status_code == 200
     # One time-out per process marks Redis down for a while; later calls do not wait on it.
     assert time.monotonic() - started < 20 * REDIS_TIMEOUT_SECONDS + 5
+
+
+def test_local_counters_count_within_a_window_and_start_again_after_it() -> None:
+    counters = LocalCounters()
+    assert [counters.incr("k", 1) for _ in range(3)] == [1, 2, 3]
+    assert counters.get("k") == 3
+    assert counters.get_expiry("k") > time.time()
+    assert counters.incr("other", 60) == 1
+    time.sleep(1.05)
+    assert counters.get("k") == 0
+    assert counters.incr("k", 1) == 1
+    assert counters.get("other") == 1
+    counters.clear("other")
+    assert counters.get("other") == 0
