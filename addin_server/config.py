@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -273,88 +273,108 @@ def bind_host(bind: str) -> str:
     return host or bind
 
 
-def _signing_host_problems(settings: Settings) -> list[str]:
-    hosts = (
-        ("SANDBOX", settings.cybersource_sandbox_signing_host),
-        ("PRODUCTION", settings.cybersource_production_signing_host),
-        ("PRODUCTION_IN", settings.cybersource_production_in_signing_host),
-    )
-    return [
-        f"{ENV_PREFIX}CYBERSOURCE_{name}_SIGNING_HOST: must be a host name such as "
-        "apitest.cybersource.com (no scheme or path)"
-        for name, host in hosts
-        if host and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host)
-    ]
+Problems = Iterator[tuple[str, str]]  # (variable without prefix, why)
 
 
 def validate(settings: Settings) -> list[str]:
     """Every problem with ``settings``, each naming its variable."""
-    problems: list[str] = []
+    checks = (
+        _address_problems,
+        _identity_problems,
+        _cybersource_problems,
+        _operations_problems,
+        _demo_problems if settings.is_demo else _production_secret_problems,
+    )
+    return [f"{ENV_PREFIX}{name}: {why}" for check in checks for name, why in check(settings)]
 
-    def bad(name: str, why: str) -> None:
-        problems.append(f"{ENV_PREFIX}{name}: {why}")
 
+def _address_problems(settings: Settings) -> Problems:
     public = urlsplit(settings.public_url)
     if public.scheme != "https" or not public.hostname:
-        bad("PUBLIC_URL", "must be an https:// URL (Outlook only loads add-ins over HTTPS)")
+        yield "PUBLIC_URL", "must be an https:// URL (Outlook only loads add-ins over HTTPS)"
     if not re.fullmatch(r"(\[[0-9A-Fa-f:]+\]|[^\s:\[\]]*):\d{1,5}", settings.bind):
-        bad("BIND", "must be host:port, e.g. 127.0.0.1:3000")
+        yield "BIND", "must be host:port, e.g. 127.0.0.1:3000"
     if not settings.database_url.startswith(("sqlite:", "postgresql")):
-        bad("DATABASE_URL", "must be a sqlite:/// or postgresql+psycopg:// URL")
+        yield "DATABASE_URL", "must be a sqlite:/// or postgresql+psycopg:// URL"
+
+
+def _identity_problems(settings: Settings) -> Problems:
     if not settings.authority.startswith("https://"):
-        bad("AUTHORITY", "must be an https:// URL")
+        yield "AUTHORITY", "must be an https:// URL"
     for tenant in settings.allowed_tenants:
         if tenant not in ("organizations", "common") and not is_guid(tenant):
-            bad("ALLOWED_TENANTS", f"{tenant!r}: use tenant GUIDs, 'organizations' or 'common'")
+            yield "ALLOWED_TENANTS", f"{tenant!r}: use tenant GUIDs, 'organizations' or 'common'"
     if settings.client_id and not is_guid(settings.client_id):
-        bad("CLIENT_ID", "must be the application (client) id, a GUID")
-    if settings.metrics_token and len(settings.metrics_token) < _MIN_METRICS_TOKEN_CHARS:
-        bad("METRICS_TOKEN", f"is weak: use at least {_MIN_METRICS_TOKEN_CHARS} random characters")
-    if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        bad("LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR")
-    for name, url in (
-        ("CYBERSOURCE_SANDBOX_URL", settings.cybersource_sandbox_url),
-        ("CYBERSOURCE_PRODUCTION_URL", settings.cybersource_production_url),
-        ("CYBERSOURCE_PRODUCTION_IN_URL", settings.cybersource_production_in_url),
+        yield "CLIENT_ID", "must be the application (client) id, a GUID"
+
+
+def _cybersource_problems(settings: Settings) -> Problems:
+    for name, url, host in (
+        ("SANDBOX", settings.cybersource_sandbox_url, settings.cybersource_sandbox_signing_host),
+        (
+            "PRODUCTION",
+            settings.cybersource_production_url,
+            settings.cybersource_production_signing_host,
+        ),
+        (
+            "PRODUCTION_IN",
+            settings.cybersource_production_in_url,
+            settings.cybersource_production_in_signing_host,
+        ),
     ):
         parts = urlsplit(url)
         loopback_http = parts.scheme == "http" and _is_loopback_host(parts.hostname or "")
         if not (parts.scheme == "https" or loopback_http) or not parts.hostname:
-            bad(name, "must be an https:// URL (plain http only on loopback)")
-    problems.extend(_signing_host_problems(settings))
+            yield f"CYBERSOURCE_{name}_URL", "must be an https:// URL (plain http only on loopback)"
+        if host and not re.fullmatch(r"[A-Za-z0-9.-]+(:\d{1,5})?", host):
+            yield (
+                f"CYBERSOURCE_{name}_SIGNING_HOST",
+                "must be a host name such as apitest.cybersource.com (no scheme or path)",
+            )
 
-    if settings.is_demo:
-        loopback_only = "demo mode is only allowed on loopback"
-        if not _is_loopback_host(public.hostname or ""):
-            bad("MODE", f"{loopback_only}: ADDIN_PUBLIC_URL must be on localhost")
-        if not _is_loopback_host(bind_host(settings.bind)):
-            bad("MODE", f"{loopback_only}: ADDIN_BIND must be 127.0.0.1 or localhost")
-        return problems
 
-    # Production: every secret present and strong.
+def _operations_problems(settings: Settings) -> Problems:
+    if settings.metrics_token and len(settings.metrics_token) < _MIN_METRICS_TOKEN_CHARS:
+        yield "METRICS_TOKEN", f"is weak: use at least {_MIN_METRICS_TOKEN_CHARS} random characters"
+    if settings.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        yield "LOG_LEVEL", "must be DEBUG, INFO, WARNING or ERROR"
+
+
+def _demo_problems(settings: Settings) -> Problems:
+    loopback_only = "demo mode is only allowed on loopback"
+    if not _is_loopback_host(urlsplit(settings.public_url).hostname or ""):
+        yield "MODE", f"{loopback_only}: ADDIN_PUBLIC_URL must be on localhost"
+    if not _is_loopback_host(bind_host(settings.bind)):
+        yield "MODE", f"{loopback_only}: ADDIN_BIND must be 127.0.0.1 or localhost"
+
+
+def _production_secret_problems(settings: Settings) -> Problems:
+    """Production: every secret present and strong."""
     secret = settings.secret_key
     if not secret:
-        bad("SECRET_KEY", "is required in production")
+        yield "SECRET_KEY", "is required in production"
     elif (
         len(secret) < _MIN_SECRET_KEY_CHARS
         or secret.lower() in _PLACEHOLDER_SECRETS
         or len(set(secret)) < 12
     ):
-        bad("SECRET_KEY", f"is weak: use at least {_MIN_SECRET_KEY_CHARS} random characters")
+        yield "SECRET_KEY", f"is weak: use at least {_MIN_SECRET_KEY_CHARS} random characters"
     if not settings.encryption_keys:
-        bad("ENCRYPTION_KEYS", "is required in production ('key-id:base64 of 32 random bytes')")
+        yield "ENCRYPTION_KEYS", "is required in production ('key-id:base64 of 32 random bytes')"
     for key in settings.encryption_keys:
         if len(set(key.key)) < 8:
-            bad("ENCRYPTION_KEYS", f"key {key.key_id!r} is weak: use 32 random bytes")
+            yield "ENCRYPTION_KEYS", f"key {key.key_id!r} is weak: use 32 random bytes"
     if not settings.client_id:
-        bad("CLIENT_ID", "is required in production")
+        yield "CLIENT_ID", "is required in production"
     if not settings.client_secret:
-        bad("CLIENT_SECRET", "is required in production (fallback sign-in dialog)")
+        yield "CLIENT_SECRET", "is required in production (fallback sign-in dialog)"
     elif len(settings.client_secret) < 16:
-        bad("CLIENT_SECRET", "is weak or truncated: paste the whole client secret value")
+        yield "CLIENT_SECRET", "is weak or truncated: paste the whole client secret value"
     if not settings.allowed_tenants:
-        bad("ALLOWED_TENANTS", "is required in production: tenant ids, 'organizations' or 'common'")
-    return problems
+        yield (
+            "ALLOWED_TENANTS",
+            "is required in production: tenant ids, 'organizations' or 'common'",
+        )
 
 
 def is_guid(value: object) -> bool:

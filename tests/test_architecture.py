@@ -291,3 +291,26 @@ def test_routes_never_commit() -> None:
         and node.func.attr == "commit"
     ]
     assert commits == [], f"routes commit at {commits}: move each commit into its service"
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+_MIGRATIONS = SOURCE / "storage" / "migrations" / "versions"  # schema as data, read whole
+
+
+def test_modules_and_functions_stay_small() -> None:
+    too_long = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            too_long.append(f"{module_name(path)}: {len(text.splitlines())} lines")
+        if path.is_relative_to(_MIGRATIONS):
+            continue
+        too_long.extend(
+            f"{module_name(path)}.{node.name}: {node.end_lineno - node.lineno + 1} lines"
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.end_lineno is not None
+            and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+        )
+    assert too_long == [], "split these (ARCHITECTURE.md):\n" + "\n".join(too_long)
