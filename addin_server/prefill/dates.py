@@ -50,8 +50,16 @@ class DueDate:
     source: str
 
 
+# Payment terms stand near the top of a request, in sentences: only this much of it, and
+# only lines of at most this length, are read for dates (bounded work on any input).
+MAX_DUE_TEXT_CHARS = 8_000
+MAX_DUE_LINE_CHARS = 1_000
+
+
 def find_due_date(text: str, sent: date, locale: str) -> DueDate | None:
     """The due date the text asks for, counted from the email's date ``sent``."""
+    lines = text[:MAX_DUE_TEXT_CHARS].split("\n")
+    text = "\n".join(line if len(line) <= MAX_DUE_LINE_CHARS else "" for line in lines)
     absolute = _absolute_due(text, sent, locale)
     if absolute is not None:
         return absolute

@@ -56,6 +56,8 @@ SCAN_LIMIT_CHARS = 64 * 1024
 QUOTED_LIMIT_CHARS = 20_000
 # Longer lines are read up to here for amounts and items (a line is a sentence or a row).
 MAX_LINE_CHARS = 2_000
+# ... and at most this many lines (a request of more is a list no one wrote by hand).
+MAX_LINES = 2_000
 _INLINE_IMAGE = re.compile(r"data:[\w/+.-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}")
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fwd?|wg|tr|rv|enc|antw|転送|返信)\s?:\s*)+", re.I)
 
@@ -77,13 +79,12 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     quoted = parts.quoted[:QUOTED_LIMIT_CHARS]
     auto_reply = is_auto_reply(subject, current) or is_bulk_mail(current)
     locale = reading_locale(email.locale, f"{subject}\n{current}")
-    money, items, offer = _money_and_items(
+    money, items, offer, lines = _money_and_items(
         "" if auto_reply else current, quoted, default_currency, locale
     )
 
     sent = email_date(email.item_date, email.time_zone)
     # A payment confirmation bills nothing: its date is when it was paid, not a due date.
-    lines = _scan(current, default_currency, locale)
     paid = money.total is None and not items and is_payment_confirmation(lines)
     due = None if auto_reply or paid else find_due_date(current, sent, locale)
     if due is None and offer is not None:
@@ -120,16 +121,18 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
 def _scan(text: str, currency: str, locale: str) -> list[ScannedLine]:
     return [
         ScannedLine(line, find_money(line, currency, locale))
-        for line in (full_line[:MAX_LINE_CHARS] for full_line in text.split("\n"))
+        for line in (
+            full_line[:MAX_LINE_CHARS] for full_line in text.split("\n", MAX_LINES)[:MAX_LINES]
+        )
     ]
 
 
 def _money_and_items(
     current: str, quoted: str, default_currency: str, locale: str
-) -> tuple[TotalAndCurrency, list[LineItem], Offer | None]:
+) -> tuple[TotalAndCurrency, list[LineItem], Offer | None, list[ScannedLine]]:
     """The total, currency and items of the request; of the quoted offer it accepts when
-    the request itself names no amount."""
-    lines = _scan(current, default_currency, locale)
+    the request itself names no amount. Also the request's scanned lines."""
+    request = lines = _scan(current, default_currency, locale)
     offer = None
     if not any(line.money for line in lines):
         offer = accepted_offer(current, quoted)
@@ -143,7 +146,7 @@ def _money_and_items(
         items = with_quantity(items, offer.quantity)
         total = quantize(items_sum(items), money.currency.value)
         money = TotalAndCurrency(Extracted(total, 0.7, clip(current)), money.currency)
-    return money, items, offer
+    return money, items, offer, request
 
 
 def clean_text(text: str) -> str:

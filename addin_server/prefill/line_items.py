@@ -22,6 +22,7 @@ from addin_server.prefill.snippets import clip
 
 # Cybersource accepts at most 30 line items; the rest are folded into the description.
 MAX_LINE_ITEMS = 30
+MAX_ITEMS_READ = 100
 _MAX_NAME_CHARS = 120
 
 SUMMARY_LINE = word_re("summary", "tax", "discount", "balance")
@@ -113,9 +114,11 @@ class FoundItem:
 
 
 def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> list[FoundItem]:
+    """Every item of the request, up to ``MAX_ITEMS_READ`` (bounded work: items past 30 are
+    only folded into the description)."""
     items: list[FoundItem] = []
     index = 0
-    while index < len(lines):
+    while index < len(lines) and len(items) < MAX_ITEMS_READ:
         columns = _table_columns(lines[index])
         if columns is not None:
             rows, index = _table_rows(lines, index + 1, columns, currency, locale)

@@ -27,6 +27,8 @@ Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "p
 # How far before an amount its label may stand, and after it a word that qualifies it.
 _BEFORE = 60
 _AFTER = 24
+# Totals come last: of a text with more amounts than this, the last ones are weighed.
+MAX_CANDIDATES = 400
 _GROUPED = re.compile(r"[.,' ]")
 _PLUS = re.compile(r"^\s*(?:\+|plus\b|zzgl\.?|más|mais|più|\(?\s*\+)", re.IGNORECASE)
 _CURRENCY_MENTION = re.compile(
@@ -97,7 +99,14 @@ def classify(before: str, after: str) -> Kind:
 
 
 def candidates(lines: list[ScannedLine]) -> Iterator[Candidate]:
-    for line in lines:
+    with_money = [line for line in lines if line.money]
+    kept, count = [], 0
+    for line in reversed(with_money):
+        count += len(line.money)
+        if count > MAX_CANDIDATES:
+            break
+        kept.append(line)
+    for line in reversed(kept):
         previous_end = 0
         for money in line.money:
             before = line.text[previous_end : money.start][-_BEFORE:]

@@ -30,9 +30,10 @@ _DIR = Path(__file__).resolve().parent
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _PLACEHOLDERS = {
-    "{n}": r"(\d{1,3})",
-    "{d}": r"(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?",
-    "{o}": r"(\d{1,2})(?:st|nd|rd|th)",
+    # A count never starts inside a longer number: a run of digits fails at its first step.
+    "{n}": r"(?<!\d)(\d{1,3})(?!\d)",
+    "{d}": r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?",
+    "{o}": r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)",
     "{w}": r"([^\W\d_]{2,12}\.?)",
     "{m}": r"([^\W\d_]{3,12}\.?)",
     "{p}": r"\d{1,2}(?:[.,]\d{1,2})?\s?%",
@@ -124,8 +125,8 @@ def is_unspaced(char: str) -> bool:
     return "\u1100" <= char <= "\u11ff" or "\u2e80" <= char <= "\ud7af" or char >= "\uf900"
 
 
-def phrase_regex(phrase: str) -> str:
-    """One phrase or template as a regular expression (see the module's docstring)."""
+def _parts(phrase: str) -> tuple[str, bool, bool]:
+    """A phrase's body and whether it needs a word boundary before and after it."""
     stem = phrase.endswith("*")
     text = phrase.rstrip("*").strip()
     parts: list[str] = []
@@ -135,13 +136,16 @@ def phrase_regex(phrase: str) -> str:
         parts.append(_PLACEHOLDERS[match.group()])
         position = match.end()
     parts.append(_literal(text[position:]))
-    body = "".join(parts)
     first, last = text[:1], text[-1:]
-    if first.isalpha() and not is_unspaced(first):
-        body = _NOT_LETTER_BEFORE + body
-    if last.isalpha() and not is_unspaced(last) and not stem:
-        body += _NOT_LETTER_AFTER
-    return body
+    before = first.isalpha() and not is_unspaced(first)
+    after = last.isalpha() and not is_unspaced(last) and not stem
+    return "".join(parts), before, after
+
+
+def phrase_regex(phrase: str) -> str:
+    """One phrase or template as a regular expression (see the module's docstring)."""
+    body, before, after = _parts(phrase)
+    return f"{_NOT_LETTER_BEFORE if before else ''}{body}{_NOT_LETTER_AFTER if after else ''}"
 
 
 def _literal(text: str) -> str:
@@ -149,9 +153,19 @@ def _literal(text: str) -> str:
 
 
 def alternation(phrases: tuple[str, ...] | list[str]) -> str:
-    """Longest phrases first, so that "total due" wins over "total"."""
-    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
-    return "|".join(f"(?:{phrase_regex(p)})" for p in ordered) or r"(?!x)x"
+    """Longest phrases first, so that "total due" wins over "total". Phrases that share
+    their boundary checks are grouped, so each check runs once per position, not once
+    per phrase."""
+    groups: dict[tuple[bool, bool], list[str]] = {}
+    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
+        body, before, after = _parts(phrase)
+        groups.setdefault((before, after), []).append(body)
+    alternatives = [
+        f"{_NOT_LETTER_BEFORE if before else ''}(?:{'|'.join(bodies)})"
+        f"{_NOT_LETTER_AFTER if after else ''}"
+        for (before, after), bodies in sorted(groups.items(), reverse=True)
+    ]
+    return "|".join(alternatives) or r"(?!x)x"
 
 
 @cache
