@@ -45,6 +45,10 @@ def check_config() -> None:
     settings = load_settings()
     backend = settings.database_url.split(":")[0]
     click.echo(f"configuration OK (mode={settings.mode}, database={backend})")
+    own = settings.client_id or "(none configured)"
+    click.echo(f"tokens accepted from our own app {own} and the Office clients:")
+    for client in settings.office_client_ids:
+        click.echo(f"  - {client}")
 
 
 @main.group()

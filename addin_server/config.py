@@ -34,6 +34,14 @@ Mode = Literal["demo", "production"]
 _PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "dev", "development", "test"}
 _MIN_SECRET_KEY_CHARS = 32
 ENCRYPTION_KEY_BYTES = 32
+# The Office clients that request tokens for our API with legacy Office SSO (getAccessToken):
+# Office (umbrella), Office desktop, Office on the web, Outlook on the web.
+OFFICE_CLIENT_IDS = (
+    "ea5a67f6-b6f3-4338-b240-c655ddc3cc8e",
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c",
+    "93d53678-613d-4013-afc1-62e9e444a0a5",
+    "bc59ab01-8403-45c6-8796-ac3ef710b3e3",
+)
 
 
 class ConfigError(Exception):
@@ -64,6 +72,7 @@ class Settings:
     client_secret: str = field(default="", repr=False)
     authority: str = "https://login.microsoftonline.com"
     allowed_tenants: tuple[str, ...] = ()
+    office_client_ids: tuple[str, ...] = OFFICE_CLIENT_IDS
     api_scope: str = "access_as_user"
     app_id_uri: str = ""
     redis_url: str = ""
@@ -104,6 +113,12 @@ class Settings:
         if self.app_id_uri:
             audiences.append(self.app_id_uri)
         return tuple(a for a in audiences if a)
+
+    @property
+    def accepted_client_apps(self) -> tuple[str, ...]:
+        """Applications whose tokens for our API we accept (``azp``/``appid``): our own (NAA,
+        the sign-in dialog) and the Office clients of legacy Office SSO."""
+        return tuple(a for a in (self.client_id, *self.office_client_ids) if a)
 
 
 # Environment variable name (without prefix) -> field name, for every field read from env.
@@ -160,7 +175,7 @@ def _parse(attr: str, value: Any) -> Any:
         return Path(value)
     if attr == "encryption_keys":
         return parse_encryption_keys(value)
-    if attr == "allowed_tenants":
+    if attr in ("allowed_tenants", "office_client_ids"):
         return tuple(t.strip().lower() for t in value.split(",") if t.strip())
     if attr in ("cybersource_connect_timeout", "cybersource_read_timeout", "cybersource_deadline"):
         number = float(value)
@@ -306,22 +321,15 @@ def _identity_problems(settings: Settings) -> Problems:
             yield "ALLOWED_TENANTS", f"{tenant!r}: use tenant GUIDs, 'organizations' or 'common'"
     if settings.client_id and not is_guid(settings.client_id):
         yield "CLIENT_ID", "must be the application (client) id, a GUID"
+    for client in settings.office_client_ids:
+        if not is_guid(client):
+            yield "OFFICE_CLIENT_IDS", f"{client!r}: use application (client) id GUIDs"
 
 
 def _cybersource_problems(settings: Settings) -> Problems:
-    for name, url, host in (
-        ("SANDBOX", settings.cybersource_sandbox_url, settings.cybersource_sandbox_signing_host),
-        (
-            "PRODUCTION",
-            settings.cybersource_production_url,
-            settings.cybersource_production_signing_host,
-        ),
-        (
-            "PRODUCTION_IN",
-            settings.cybersource_production_in_url,
-            settings.cybersource_production_in_signing_host,
-        ),
-    ):
+    for name in ("SANDBOX", "PRODUCTION", "PRODUCTION_IN"):
+        url = getattr(settings, f"cybersource_{name.lower()}_url")
+        host = getattr(settings, f"cybersource_{name.lower()}_signing_host")
         parts = urlsplit(url)
         loopback_http = parts.scheme == "http" and _is_loopback_host(parts.hostname or "")
         if not (parts.scheme == "https" or loopback_http) or not parts.hostname:

@@ -8,8 +8,10 @@ from dataclasses import fields
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from addin_server.config import ConfigError, Settings, load_settings
+from addin_server.cli import main
+from addin_server.config import OFFICE_CLIENT_IDS, ConfigError, Settings, load_settings
 from addin_server.storage.database import normalise_url
 
 GOOD_KEY = base64.b64encode(secrets.token_bytes(32)).decode()
@@ -194,4 +196,24 @@ def test_rate_limits_are_checked_at_start_up(tmp_path: Path) -> None:
     problems = problems_for(production_env(ADDIN_RATE_LIMIT_USER="lots"), tmp_path)
     assert problems == [
         "ADDIN_RATE_LIMIT_USER: must be a rate such as '30/minute' or '5/second;100/hour'"
+    ]
+
+
+def test_check_config_names_the_client_apps_whose_tokens_are_accepted(tmp_path: Path) -> None:
+    env = production_env(
+        ADDIN_INSTANCE_DIR=str(tmp_path), ADDIN_OFFICE_CLIENT_IDS=OFFICE_CLIENT_IDS[0].upper()
+    )
+    result = CliRunner().invoke(main, ["check-config"], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"our own app {CLIENT}" in result.output
+    assert f"  - {OFFICE_CLIENT_IDS[0]}\n" in result.output
+    assert OFFICE_CLIENT_IDS[1] not in result.output
+    assert load_settings(env).accepted_client_apps == (CLIENT, OFFICE_CLIENT_IDS[0])
+
+
+def test_office_client_ids_must_be_guids(tmp_path: Path) -> None:
+    problems = problems_for(production_env(ADDIN_OFFICE_CLIENT_IDS="office,outlook"), tmp_path)
+    assert problems == [
+        "ADDIN_OFFICE_CLIENT_IDS: 'office': use application (client) id GUIDs",
+        "ADDIN_OFFICE_CLIENT_IDS: 'outlook': use application (client) id GUIDs",
     ]

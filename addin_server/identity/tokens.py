@@ -153,7 +153,16 @@ def validate_entra_token(token: str, settings: Settings, keys: SigningKeys) -> V
     scopes = claims.get("scp")
     if not isinstance(scopes, str) or settings.api_scope not in scopes.split():
         raise InvalidToken(f"scope {settings.api_scope!r} missing")
+    _check_client_app(claims, settings)
     return _identity(claims)
+
+
+def _check_client_app(claims: dict[str, Any], settings: Settings) -> None:
+    """Only tokens our own app or an Office client requested (``azp`` in v2, ``appid`` in
+    v1): a token for our API that any other application obtained is refused."""
+    client = claims.get("azp" if claims.get("ver") == "2.0" else "appid")
+    if not isinstance(client, str) or client.lower() not in settings.accepted_client_apps:
+        raise InvalidToken(f"requested by another application: {str(client)[:40]!r}")
 
 
 def _identity(claims: dict[str, Any], session_id: str | None = None) -> VerifiedIdentity:

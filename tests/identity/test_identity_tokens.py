@@ -7,6 +7,7 @@ import hmac
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import jwt
 import pytest
@@ -25,6 +26,8 @@ from identity_support import (
     identity_row_counts,
 )
 
+from addin_server import create_app
+from addin_server.config import OFFICE_CLIENT_IDS
 from addin_server.identity.tokens import PERSONAL_ACCOUNTS_TENANT
 
 Forge = Callable[[Forger], str]
@@ -86,6 +89,11 @@ REJECTED: dict[str, Forge] = {
     "wrong audience": lambda f: f.sign(aud="https://graph.microsoft.com"),
     "v2 token with App ID URI audience": lambda f: f.sign(aud=f.app_id_uri),
     "token for another app": lambda f: f.sign(aud=OTHER_CLIENT_ID, azp=OTHER_CLIENT_ID),
+    "our API's token requested by another app": lambda f: f.sign(azp=OTHER_CLIENT_ID),
+    "no azp": lambda f: f.sign(azp=None),
+    "v1 token requested by another app": lambda f: f.provider.issue_access_token(
+        f.tenant_a, OID, version=1, audience=f.client_id, client_id=OTHER_CLIENT_ID
+    ),
     "wrong issuer": lambda f: f.sign(iss=f"https://evil.example/{f.tenant_a}/v2.0"),
     "v1 issuer on a v2 token": lambda f: f.sign(iss=f"https://sts.windows.net/{f.tenant_a}/"),
     "issuer of another tenant than tid": lambda f: f.sign(iss=f.provider.issuer(f.tenant_b)),
@@ -169,6 +177,7 @@ def test_accepted_token_versions(
         OID,
         version=version,
         audience=forger.app_id_uri if app_id_uri_audience else forger.client_id,
+        client_id=forger.client_id,  # appid: the app that asked, whatever the audience
         name="Ada",
         username="ada@b.example",
     )
@@ -205,3 +214,29 @@ def test_access_log_names_the_user_by_tenant_and_oid(
         client.get("/api/v1/me", headers=bearer(forger.sign()))
     users = [getattr(r, "user", None) for r in caplog.records if r.name == "addin_server.access"]
     assert users == [f"{forger.tenant_a}/{OID}"]
+
+
+@ON_SQLITE
+@pytest.mark.parametrize("version", [2, 1], ids=["v2 azp", "v1 appid"])
+@pytest.mark.parametrize("client_id", OFFICE_CLIENT_IDS)
+def test_tokens_requested_by_office_clients_are_accepted(
+    client: FlaskClient, forger: Forger, version: int, client_id: str
+) -> None:
+    """Legacy Office SSO: Office requests the token for our API on the add-in's behalf."""
+    token = forger.provider.issue_access_token(
+        forger.tenant_a, OID, version=version, audience=forger.client_id, client_id=client_id
+    )
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+@ON_SQLITE
+def test_the_office_client_list_is_configurable(app_config: dict[str, Any], forger: Forger) -> None:
+    only_web = "bc59ab01-8403-45c6-8796-ac3ef710b3e3"
+    client = create_app({**app_config, "office_client_ids": (only_web,)}).test_client()
+
+    def status(client_id: str) -> int:
+        token = forger.sign(azp=client_id)
+        return client.get("/api/v1/me", headers=bearer(token)).status_code
+
+    assert (status(only_web), status(forger.client_id)) == (200, 200)
+    assert status(OFFICE_CLIENT_IDS[1]) == 401
