@@ -3,11 +3,17 @@
 ``prefill_invoice(email, context)`` is the whole engine; ``blueprint`` serves it as
 ``POST /api/v1/prefill``.
 
+Language knowledge is data: one lexicon file per language (``lexicon/<code>.toml``: total,
+balance, due and unit words, payment-term templates, number words) and CLDR month, weekday,
+number and currency names from Babel (``lexicon/cldr.json``). The email's own language
+(``language``) picks the locale it is read in when it is not the mailbox's.
+
 Limits (``engine``): bodies above ``MAX_BODY_CHARS`` (5 MiB of text) are refused
 (``BodyTooLargeError``; the route answers 413). Below it the work is bounded: the first
 512 KiB of HTML markup is converted, the first 256 KiB of text is split into request,
-signature and history, and the first 64 KiB of the request is read for amounts, items,
-dates and references.
+signature and history, the first 64 KiB (2,000 lines) of the request is read for amounts,
+items and references, its first 8,000 characters for dates; at most 100 items are read
+and the last 400 amounts weighed for the total.
 """
 
 from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
