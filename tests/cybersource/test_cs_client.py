@@ -61,6 +61,12 @@ def test_endpoints_come_from_settings() -> None:
     assert (endpoint.base_url, endpoint.host) == ("https://proxy.internal", "api.cybersource.com")
 
 
+def test_transport_from_settings_keeps_the_configured_deadline() -> None:
+    transport = transport_for(Settings(cybersource_connect_timeout=2.0, cybersource_deadline=12.0))
+    assert transport.timeouts == Timeouts(connect=2.0, read=30.0, total=12.0)
+    transport.close()
+
+
 def test_client_for_merchant_uses_endpoint_and_timeouts(simulator: Any, test_merchant: Any) -> None:
     with CybersourceClient.for_merchant(
         test_merchant.shared_secret, Endpoint(simulator.url), timeouts=Timeouts(read=7.0)
