@@ -15,7 +15,9 @@ Idempotency-Key), mode ``publish``, two line items:
    idempotency claim, number, intent records, the same Cybersource call, audit, answer).
 
 Prints p50/p99 (and mean) of both runs and their difference: the time our server adds per
-create at that concurrency. A warm-up of ``--warmup`` creates per run is not counted.
+create at that concurrency; also the throughput through our server and its CPU time per
+create (gunicorn's processes, from /proc), which is what the added time is made of once the
+workers' threads are all busy. A warm-up of ``--warmup`` creates per run is not counted.
 
     .venv/bin/python scripts/bench_invoices.py [--users 20] [--requests 600] [--workers 2]
 """
@@ -79,12 +81,12 @@ def _serve_simulator(merchant_json: str, port: int) -> None:
 
 
 @contextmanager
-def _process(args: list[str], env: dict[str, str] | None = None) -> Iterator[None]:
+def _process(args: list[str], env: dict[str, str] | None = None) -> Iterator[int]:
     process = subprocess.Popen(
         args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        yield
+        yield process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -106,6 +108,18 @@ def _database() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its descendants so far (Linux /proc)."""
+    proc = Path("/proc") / str(pid)
+    try:
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        children = (proc / "task" / str(pid) / "children").read_text().split()
+    except OSError:
+        return 0.0  # gone (a worker restarted): its time is lost to both sides alike
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _wait_until_up(url: str) -> None:
@@ -322,7 +336,7 @@ def main() -> None:
             "gunicorn.conf.py",
             "addin_server:create_app()",
         ]
-        with _process(simulator_cmd), _process(gunicorn_cmd, env):
+        with _process(simulator_cmd), _process(gunicorn_cmd, env) as gunicorn_pid:
             _wait_until_up(simulator_url + "/__sim/knobs")
             _wait_until_up(app_url + "/healthz")
             tokens = [
@@ -341,7 +355,10 @@ def main() -> None:
             _run(args.users, args.warmup, direct)
             _run(args.users, args.warmup, api)
             alone = _stats(_run(args.users, args.requests, direct))
+            cpu_before, started = _cpu_seconds(gunicorn_pid), time.perf_counter()
             ours = _stats(_run(args.users, args.requests, api))
+            elapsed = time.perf_counter() - started
+            server_cpu_ms = (_cpu_seconds(gunicorn_pid) - cpu_before) / args.requests * 1000
         server.stop()
     print(
         f"{args.requests} creates, {args.users} concurrent users, "
@@ -353,6 +370,10 @@ def main() -> None:
     added = {name: ours[name] - alone[name] for name in ours}
     for label, figures in (("added by our server", added),):
         print(f"{label:24}{figures['p50']:>10.1f}{figures['p99']:>10.1f}{figures['mean']:>10.1f}")
+    print(
+        f"through our server: {args.requests / elapsed:.1f} creates/s; "
+        f"server CPU {server_cpu_ms:.1f} ms per create (gunicorn master and workers)"
+    )
 
 
 if __name__ == "__main__":

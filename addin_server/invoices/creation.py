@@ -19,8 +19,7 @@ import dataclasses
 import hashlib
 import json
 import math
-import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +42,7 @@ from addin_server.invoices.intents import (
     take_over,
 )
 from addin_server.invoices.models import IntentState, InvoiceRecord
-from addin_server.invoices.numbering import number_record
+from addin_server.invoices.numbering import format_invoice_number, number_record
 from addin_server.invoices.service import (
     InvoiceContext,
     apply_fields,
@@ -58,9 +57,6 @@ from addin_server.storage import utcnow
 # A number already taken at Cybersource (e.g. made in the Business Center with the same
 # prefix) costs one fresh number; more than this many in a row means a misconfigured prefix.
 MAX_NUMBER_COLLISIONS = 3
-# Until the claim is won the record holds a placeholder (unique, never sent: prefixes are
-# letters, digits and dashes), so requests that lose the race do not use up a number.
-PLACEHOLDER_MARK = "~"
 
 
 @dataclass(frozen=True)
@@ -85,8 +81,8 @@ def create_invoice(
     if existing is None:
         record = _new_record(ctx, profile, data, idempotency_key, digest)
         _check_for_cybersource(record)
-        if insert_claim(ctx.db, record):
-            _number(ctx, profile, record)
+        prefix = profile.invoice_number_prefix
+        if insert_claim(ctx.db, record, prefix, _digest_with(record)):
             return _create(ctx, profile, record, number_sent_before=False)
         existing = _by_key(ctx, idempotency_key)  # a concurrent request claimed it first
         if existing is None:
@@ -119,7 +115,7 @@ def _new_record(
     record = InvoiceRecord(
         tenant_id=ctx.caller.tenant_id,
         merchant_profile_id=profile.id,
-        invoice_number=PLACEHOLDER_MARK + secrets.token_hex(12),
+        invoice_number=format_invoice_number(profile.invoice_number_prefix, 0),  # for checks
         state=IntentState.CREATING,
         attempt=1,
         idempotency_key=key,
@@ -140,19 +136,15 @@ def _check_for_cybersource(record: InvoiceRecord) -> None:
         raise to_raise(error) from error
 
 
-def _number(ctx: InvoiceContext, profile: MerchantProfile, record: InvoiceRecord) -> None:
-    """The merchant's next number onto the record, saved before anything is sent."""
+def _digest_with(record: InvoiceRecord) -> Callable[[str], str]:
+    """The digest of the body Cybersource gets for the record under a given number."""
     draft = draft_of(record)
-    number_record(
-        ctx.db,
-        record,
-        profile.invoice_number_prefix,
-        lambda number: payload_digest(dataclasses.replace(draft, invoice_number=number)),
-    )
+    return lambda number: payload_digest(dataclasses.replace(draft, invoice_number=number))
 
 
-def _never_sent(record: InvoiceRecord) -> bool:
-    return record.invoice_number.startswith(PLACEHOLDER_MARK)
+def _number(ctx: InvoiceContext, profile: MerchantProfile, record: InvoiceRecord) -> None:
+    """The merchant's next number onto a claimed record, saved before anything is sent."""
+    number_record(ctx.db, record, profile.invoice_number_prefix, _digest_with(record))
 
 
 def _replay(
@@ -209,11 +201,8 @@ def _settle_and_create(
     ctx: InvoiceContext, profile: MerchantProfile, record: InvoiceRecord
 ) -> CreateOutcome:
     """A lost answer or a dead request: look the number up; create it (same number) if
-    Cybersource does not have it. A request that died before numbering sent nothing."""
+    Cybersource does not have it."""
     _claim(ctx, record)
-    if _never_sent(record):
-        _number(ctx, profile, record)
-        return _create(ctx, profile, record, number_sent_before=False)
     store = DatabaseIntentStore(ctx.db, record)
     with ctx.client(profile) as client:
         try:

@@ -10,6 +10,7 @@ happens to the request after the network call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -25,6 +26,7 @@ from addin_server.cybersource import (
 )
 from addin_server.invoices.models import IntentState, InvoiceRecord
 from addin_server.invoices.money import to_minor
+from addin_server.invoices.numbering import create_counter, next_number_in
 from addin_server.merchants import MerchantProfile, client_for
 from addin_server.storage import Database, utcnow
 
@@ -47,13 +49,24 @@ def apply_invoice(record: InvoiceRecord, invoice: Invoice) -> None:
         record.balance_minor = to_minor(invoice.balance_amount, record.currency)
 
 
-def insert_claim(db: Database, record: InvoiceRecord) -> bool:
-    """Insert and commit the record; False if its key was claimed first by someone else."""
+def insert_claim(
+    db: Database, record: InvoiceRecord, prefix: str, digest_of: Callable[[str], str]
+) -> bool:
+    """Number the record and insert it, in one committed transaction; False if its key was
+    claimed first by someone else (the number then goes back to the counter with the
+    rollback, so racing requests use up none)."""
     try:
         with db.session() as session:
-            session.add(record)
+            number = next_number_in(session, record.merchant_profile_id, prefix)
+            if number is not None:
+                record.invoice_number = number
+                record.payload_digest = digest_of(number)
+                session.add(record)
     except IntegrityError:
         return False
+    if number is None:  # the merchant's first invoice: make its counter, then claim
+        create_counter(db, record.merchant_profile_id)
+        return insert_claim(db, record, prefix, digest_of)
     return True
 
 

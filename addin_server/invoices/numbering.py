@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Update, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from addin_server.invoices.models import InvoiceNumberCounter, InvoiceRecord
 from addin_server.storage import Database
@@ -34,32 +35,41 @@ def _increment(merchant_profile_id: str) -> Update:
     )
 
 
+def next_number_in(session: Session, merchant_profile_id: str, prefix: str) -> str | None:
+    """The merchant's next number, taken in the caller's transaction (given back if it rolls
+    back); ``None`` while the merchant has no counter yet (``allocate_invoice_number`` makes
+    it)."""
+    value = session.execute(_increment(merchant_profile_id)).scalar_one_or_none()
+    return None if value is None else format_invoice_number(prefix, value)
+
+
 def number_record(
     db: Database, record: InvoiceRecord, prefix: str, digest_of: Callable[[str], str]
 ) -> None:
-    """Give the record the merchant's next number, and the digest of the body it will be
-    sent in, in one committed transaction (before it is sent)."""
+    """Give a claimed record the merchant's next number, and the digest of the body it will
+    be sent in, in one committed transaction (before it is sent)."""
     with db.session() as session:
-        value = session.execute(_increment(record.merchant_profile_id)).scalar_one_or_none()
-        number = None if value is None else format_invoice_number(prefix, value)
+        number = next_number_in(session, record.merchant_profile_id, prefix)
         if number is not None:
-            _save_number(session.execute, record, number, digest_of(number))
-    if number is None:  # the merchant's first invoice: the counter is made on the way
-        number = allocate_invoice_number(db, record.merchant_profile_id, prefix)
+            record.invoice_number = number
+            record.payload_digest = digest_of(number)
+            session.execute(
+                update(InvoiceRecord)
+                .where(InvoiceRecord.id == record.id)
+                .values(invoice_number=number, payload_digest=record.payload_digest)
+            )
+    if number is None:  # the merchant's first invoice: make its counter, then number
+        create_counter(db, record.merchant_profile_id)
+        number_record(db, record, prefix, digest_of)
+
+
+def create_counter(db: Database, merchant_profile_id: str) -> None:
+    """Start the merchant's counter at zero, unless another worker just did."""
+    try:
         with db.session() as session:
-            _save_number(session.execute, record, number, digest_of(number))
-
-
-def _save_number(
-    execute: Callable[[Update], object], record: InvoiceRecord, number: str, digest: str
-) -> None:
-    execute(
-        update(InvoiceRecord)
-        .where(InvoiceRecord.id == record.id)
-        .values(invoice_number=number, payload_digest=digest)
-    )
-    record.invoice_number = number
-    record.payload_digest = digest
+            session.add(InvoiceNumberCounter(merchant_profile_id=merchant_profile_id))
+    except IntegrityError:
+        pass
 
 
 def allocate_invoice_number(db: Database, merchant_profile_id: str, prefix: str) -> str:
@@ -69,15 +79,10 @@ def allocate_invoice_number(db: Database, merchant_profile_id: str, prefix: str)
     concurrent workers never receive the same number; a number handed out and then not used
     (the create failed) is simply skipped, as accounting systems do.
     """
-    increment = _increment(merchant_profile_id)
     for _attempt in range(2):
         with db.session() as session:
-            value = session.execute(increment).scalar_one_or_none()
-            if value is not None:
-                return format_invoice_number(prefix, value)
-        try:
-            with db.session() as session:
-                session.add(InvoiceNumberCounter(merchant_profile_id=merchant_profile_id))
-        except IntegrityError:
-            pass  # another worker created the counter first: increment it on the next pass
+            number = next_number_in(session, merchant_profile_id, prefix)
+        if number is not None:
+            return number
+        create_counter(db, merchant_profile_id)
     raise RuntimeError(f"could not allocate an invoice number for {merchant_profile_id}")

@@ -197,28 +197,6 @@ def test_rejected_credentials_ask_for_reverification_and_flag_the_profile(
     assert record.state == IntentState.FAILED
 
 
-def test_a_request_that_died_before_numbering_is_taken_over_with_a_number(
-    app: Flask,
-    client: FlaskClient,
-    tenant_a_member: Any,
-    profile_id: str,
-    upstream_numbers: Callable[[], list[str]],
-) -> None:
-    key, body = new_key(), invoice_body(profile_id)
-    create(client, tenant_a_member.headers, body, key)
-    (record,) = records(app)
-    db: Database = app.extensions["addin.db"]
-    with db.session() as session:  # as a claim whose process died before it took a number
-        stored = session.get_one(InvoiceRecord, record.id)
-        stored.state = IntentState.CREATING
-        stored.invoice_number = "~never-sent"
-        stored.updated_at = utcnow() - timedelta(hours=1)
-    again = create(client, tenant_a_member.headers, body, key)
-    assert again.status_code == 201, again.get_json()
-    assert again.get_json()["number"] == "INV-000002"
-    assert upstream_numbers() == ["INV-000001", "INV-000002"]
-
-
 def test_reconcile_all_settles_every_profile_and_the_cli_offers_it(
     app: Flask,
     client: FlaskClient,
