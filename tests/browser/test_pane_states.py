@@ -241,3 +241,25 @@ def test_old_clients_get_a_clear_sentence(
     expect(page.locator("#unsupported-text")).to_contain_text(sentence)
     assert pane.office_calls("ui.displayDialogAsync") == []
     assert_accessible(pane)
+
+
+MSAL_CHUNKS = (
+    "() => performance.getEntriesByType('resource')"
+    ".map(e => e.name).filter(name => name.includes('/chunks/dist-'))"
+)
+
+
+def test_msal_is_loaded_only_where_nested_app_authentication_is_used(
+    open_taskpane: OpenTaskpane, live_app: LiveApp
+) -> None:
+    sso = open_taskpane(**signed_in(live_app, item=REQUEST))
+    form(sso.page)
+    assert sso.page.evaluate(MSAL_CHUNKS) == []
+
+    # A client with NAA but no account in its broker: MSAL is fetched on demand (allowed by
+    # the CSP), finds nobody signed in, and the pane waits for a click on Sign in.
+    naa = open_taskpane(item=REQUEST, requirementSets={"NestedAppAuth": "1.1"})
+    expect(naa.page.locator("#view-signin")).to_be_visible(timeout=15_000)
+    expect(naa.page.locator("#signin-error")).to_be_hidden()
+    assert len(naa.page.evaluate(MSAL_CHUNKS)) == 1
+    assert naa.office_calls("ui.displayDialogAsync") == []
