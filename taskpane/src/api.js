@@ -37,8 +37,8 @@ function networkProblem(error) {
  * @param {{getToken: (options?: {forceRefresh?: boolean}) => Promise<string>}} auth
  */
 export function createApi(auth) {
-  async function send(method, path, body, forceRefresh, extraHeaders) {
-    const token = await auth.getToken({ forceRefresh });
+  async function send(method, path, body, rejected, extraHeaders) {
+    const token = await auth.getToken({ forceRefresh: rejected !== null, rejected });
     const headers = {
       Accept: "application/json, application/problem+json",
       Authorization: `Bearer ${token}`,
@@ -50,17 +50,17 @@ export function createApi(auth) {
       init.body = JSON.stringify(body);
     }
     try {
-      return await fetch(path, init);
+      return { response: await fetch(path, init), token };
     } catch (error) {
       throw new ApiError(0, networkProblem(error));
     }
   }
 
   async function request(method, path, body, headers = {}) {
-    let response = await send(method, path, body, false, headers);
+    let { response, token } = await send(method, path, body, null, headers);
     if (response.status === 401) {
       // Expired or revoked since we got it: sign in again (silently if possible), once.
-      response = await send(method, path, body, true, headers);
+      ({ response } = await send(method, path, body, token, headers));
     }
     const content = await readBody(response);
     if (!response.ok) {

@@ -5,9 +5,11 @@ across opens; the merchant's edits kept when the account changes; old clients to
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect
 
 if TYPE_CHECKING:
@@ -263,3 +265,19 @@ def test_msal_is_loaded_only_where_nested_app_authentication_is_used(
     expect(naa.page.locator("#signin-error")).to_be_hidden()
     assert len(naa.page.evaluate(MSAL_CHUNKS)) == 1
     assert naa.office_calls("ui.displayDialogAsync") == []
+
+
+def test_the_currency_list_is_the_api_table(
+    open_taskpane: OpenTaskpane, live_app: LiveApp, identity_ca_bundle: Path
+) -> None:
+    answer = requests.get(
+        f"{live_app.url}/api/v1/currencies",
+        headers={"Authorization": f"Bearer {live_app.access_token()}"},
+        verify=str(identity_ca_bundle),
+        timeout=10,
+    )
+    table = sorted(currency["code"] for currency in answer.json()["currencies"])
+    page = form(open_taskpane(**signed_in(live_app, item=REQUEST)).page)
+    options = page.locator("#field-currency option").evaluate_all("os => os.map(o => o.value)")
+    assert len(table) > 10
+    assert sorted(options) == table

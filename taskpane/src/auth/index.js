@@ -98,9 +98,12 @@ export function createAuth({ config, office, storage }) {
   }
 
   return {
-    /** A token for the API without any window; rejects with a SignInError otherwise. */
-    getToken({ forceRefresh = false } = {}) {
-      if (!forceRefresh && fresh()) return Promise.resolve(current.token);
+    /** A token for the API without any window; rejects with a SignInError otherwise.
+     * `rejected`: the token the API just refused. Calls made together all get that 401; once
+     * one of them has a new token the others use it instead of asking again. */
+    getToken({ forceRefresh = false, rejected = null } = {}) {
+      const renewed = forceRefresh && current !== null && current.token !== rejected;
+      if ((!forceRefresh || renewed) && fresh()) return Promise.resolve(current.token);
       return acquire(() => silent({ forceRefresh }));
     },
     /** Interactive sign-in: call only from a user's click. */
