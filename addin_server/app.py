@@ -24,6 +24,7 @@ from addin_server import (
     ratelimits,
     security_headers,
     taskpane_site,
+    webhooks,
 )
 from addin_server.api import init_api
 from addin_server.config import Settings, load_settings
@@ -48,6 +49,8 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     invoices.blueprint,
     invoices.customers_blueprint,
     invoices.currencies_blueprint,
+    webhooks.receiver,
+    webhooks.blueprint,
 )
 
 

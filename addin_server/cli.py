@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from werkzeug.serving import make_server
 
+from addin_server import webhooks
 from addin_server.app import create_app
 from addin_server.config import ConfigError, Settings, bind_host, load_settings
 from addin_server.context import SETTINGS_KEY
@@ -156,3 +157,5 @@ def manifest_command(
 
 main.add_command(rotate_keys_command)
 main.add_command(reconcile_invoices_command)
+main.add_command(webhooks.webhooks_command)
+main.add_command(webhooks.reconcile_command)

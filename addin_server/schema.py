@@ -6,10 +6,10 @@ package to ``CONCERNS_WITH_TABLES``; its migration goes in ``storage/migrations/
 Hand ``metadata`` to ``storage.alembic_config`` to autogenerate a migration.
 """
 
-from addin_server import audit, identity, invoices, merchants
+from addin_server import audit, identity, invoices, merchants, webhooks
 from addin_server.storage import Base
 
-CONCERNS_WITH_TABLES = (identity, merchants, audit, invoices)
+CONCERNS_WITH_TABLES = (identity, merchants, audit, invoices, webhooks)
 metadata = Base.metadata
 
 __all__ = ["CONCERNS_WITH_TABLES", "metadata"]

@@ -77,8 +77,15 @@ from addin_server.cybersource.transport import (
     UpstreamCall,
     observe_calls,
 )
+from addin_server.cybersource.webhook_setup import (
+    INVOICING_EVENTS,
+    SigningKey,
+    Subscription,
+    WebhookSetupService,
+)
 
 __all__ = [
+    "INVOICING_EVENTS",
     "MAX_LINE_ITEMS",
     "MAX_QUANTITY",
     "ActionNotAllowedError",
@@ -121,6 +128,8 @@ __all__ = [
     "SharedSecretScheme",
     "SignableRequest",
     "SignatureDateHeader",
+    "SigningKey",
+    "Subscription",
     "TaxDetails",
     "Timeouts",
     "Transport",
@@ -128,6 +137,7 @@ __all__ = [
     "UpstreamTimeoutError",
     "UpstreamUnavailableError",
     "ValidationFailedError",
+    "WebhookSetupService",
     "auth_for",
     "create_invoice_once",
     "find_invoice",

@@ -18,6 +18,7 @@ from addin_server.cybersource.models import DeliveryModeCase
 from addin_server.cybersource.requestor import Requestor
 from addin_server.cybersource.services import InvoiceSettingsService, InvoicesService
 from addin_server.cybersource.transport import DEFAULT_TIMEOUTS, Timeouts, Transport
+from addin_server.cybersource.webhook_setup import WebhookSetupService
 
 
 class Environment(StrEnum):
@@ -89,6 +90,7 @@ class CybersourceClient:
         )
         self.invoices = InvoicesService(self.requestor, delivery_mode_case)
         self.invoice_settings = InvoiceSettingsService(self.requestor)
+        self.webhooks = WebhookSetupService(self.requestor)
 
     @property
     def merchant_id(self) -> str:

@@ -9,7 +9,8 @@ Public surface for other concerns:
   through the tenant/role scope (404 for another tenant's, 403 for a member managing).
 - ``client_for(profile, settings, transport=None) -> CybersourceClient``: a client acting
   as the profile's merchant in its environment; ``credentials_of(profile, keyring)`` for the
-  decrypted credentials themselves (``keyring_for(settings)``); ``transport_for(settings)``
+  decrypted credentials themselves (``keyring_for(settings)``, a ``Keyring`` that seals
+  other concerns' secrets too, as ``Sealed`` values); ``transport_for(settings)``
   for one transport shared by many clients, ``endpoint_for(environment, settings)`` for the
   configured URL and signing host of an environment.
 - ``init_app(app, settings)``: refuses to start when a stored secret's key is missing/wrong.
@@ -30,6 +31,7 @@ from addin_server.caller import CurrentUser
 from addin_server.config import ConfigError, Settings
 from addin_server.context import DATABASE_KEY
 from addin_server.merchants.cli import rotate_keys_command
+from addin_server.merchants.encryption import Keyring, Sealed
 from addin_server.merchants.models import AuthScheme, MerchantProfile
 from addin_server.merchants.profiles import client_for, credentials_of, keyring_for
 from addin_server.merchants.rotation import startup_key_problems
@@ -41,7 +43,9 @@ from addin_server.merchants.upstream import endpoint_for, transport_for
 __all__ = [
     "MAX_DUE_DAYS",
     "AuthScheme",
+    "Keyring",
     "MerchantProfile",
+    "Sealed",
     "blueprint",
     "client_for",
     "credentials_of",

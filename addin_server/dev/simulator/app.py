@@ -36,10 +36,13 @@ from addin_server.dev.simulator.verification import (
     AuthVerifier,
     SimulatorMerchant,
 )
+from addin_server.dev.simulator.webhooks import WebhookCenter, register_webhooks
 from addin_server.dev.simulator.wire import json_response, received_request
 
 AUTH_FAILURE_HEADER = "x-simulator-auth-failure"  # test aid; Cybersource says only "Failed"
 API_PREFIX = "/invoicing/v2/"
+# Every authenticated path: invoicing, and the webhook set-up (keys, subscriptions).
+AUTHENTICATED_PREFIXES = (API_PREFIX, "/kms/", "/notification-subscriptions/")
 
 
 def create_simulator_app(
@@ -62,12 +65,15 @@ def create_simulator_app(
         verifier=AuthVerifier(dict(merchants), policy or AuthPolicy(), clock),
         knobs=Knobs(),
         clock=clock,
+        webhooks=WebhookCenter(clock),
     )
+    simulator.on_invoice_changed(simulator.webhooks.on_change)
     app.extensions[EXTENSION_KEY] = simulator
     _register_gate(app, simulator)
     register_invoices(app, simulator)
     register_settings(app, simulator)
     register_controls(app, simulator)
+    register_webhooks(app, simulator.webhooks)
     return app
 
 
@@ -76,7 +82,7 @@ def _register_gate(app: Flask, simulator: Simulator) -> None:
 
     @app.before_request
     def _gate() -> Response | None:
-        if not request.path.startswith(API_PREFIX):
+        if not request.path.startswith(AUTHENTICATED_PREFIXES):
             return None
         if simulator.knobs.latency:
             time.sleep(simulator.knobs.latency)
@@ -90,7 +96,8 @@ def _register_gate(app: Flask, simulator: Simulator) -> None:
             response = json_response(AUTH_FAILED_BODY, 401)
             response.headers[AUTH_FAILURE_HEADER] = rejected.why
             return response
-        simulator.check_invoicing_enabled(g.merchant.merchant_id)
+        if request.path.startswith(API_PREFIX):
+            simulator.check_invoicing_enabled(g.merchant.merchant_id)
         return None
 
     @app.after_request

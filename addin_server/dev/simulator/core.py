@@ -18,6 +18,7 @@ from addin_server.dev.simulator.faults import Knobs
 from addin_server.dev.simulator.replies import CybersourceReply, invoicing_not_enabled
 from addin_server.dev.simulator.settings import SettingsStore
 from addin_server.dev.simulator.verification import AuthVerifier
+from addin_server.dev.simulator.webhooks import WebhookCenter
 
 EXTENSION_KEY = "cybersource_simulator"
 
@@ -29,6 +30,7 @@ class Simulator:
     verifier: AuthVerifier
     knobs: Knobs
     clock: Callable[[], float]
+    webhooks: WebhookCenter
     _invoicing_off: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
