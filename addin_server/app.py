@@ -12,6 +12,7 @@ from flask import Blueprint, Flask
 from addin_server import (
     account,
     audit,
+    etags,
     health,
     identity,
     input_limits,
@@ -81,6 +82,7 @@ def create_app(
     metrics.init_app(app)  # first: its timer covers every other hook
     install_request_logging(app)
     security_headers.init_app(app, settings)
+    etags.init_app(app)  # 304 for an unchanged GET: the pane polls invoices with it
     register_error_handlers(app)
     outages.init_app(app)
     register_upstream_problems(app)  # Cybersource failures as problems, in one place

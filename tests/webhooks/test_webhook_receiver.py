@@ -144,3 +144,23 @@ def test_a_signed_body_that_is_no_notification_is_refused(
     client: FlaskClient, signing_key: tuple[str, str], body: bytes
 ) -> None:
     assert deliver(client, signing_key, body).status_code == 400
+
+
+def test_the_pane_polls_with_an_etag_and_sees_the_payment(
+    client: FlaskClient, tenant_a_member: Any, invoice: Any, signing_key: tuple[str, str]
+) -> None:
+    paths = (f"/api/v1/invoices/{invoice['id']}", "/api/v1/customers/ana@example.com/invoices")
+    tags = {}
+    for path in paths:
+        first = client.get(path, headers=tenant_a_member.headers)
+        tags[path] = first.headers["ETag"]
+        unchanged = client.get(
+            path, headers={**tenant_a_member.headers, "If-None-Match": tags[path]}
+        )
+        assert (unchanged.status_code, unchanged.get_data()) == (304, b"")
+    deliver(client, signing_key, notification("paid", invoice["number"], balance="0"))
+    for path in paths:
+        changed = client.get(path, headers={**tenant_a_member.headers, "If-None-Match": tags[path]})
+        assert changed.status_code == 200
+        assert changed.headers["ETag"] != tags[path]
+        assert "PAID" in changed.get_data(as_text=True)

@@ -109,6 +109,7 @@ def served_app(
     ).start()
     yield app, server
     server.stop()
+    app.extensions["addin.db"].dispose()
 
 
 def test_the_customer_pays_and_the_record_says_paid(
