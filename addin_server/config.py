@@ -94,9 +94,7 @@ class Settings:
     metrics_allow: tuple[IpNetwork, ...] = LOOPBACK_NETWORKS
     trusted_proxies: int = 0
     metrics_token: str = field(default="", repr=False)
-    # Also accept webhook signatures over t + "." + the re-serialised payloads (older
-    # official plugin code; CONFLICT in the notes). Off: only t + "." + the raw body.
-    webhook_accept_payloads_signature: bool = False
+    webhook_accept_payloads_signature: bool = False  # CONFLICT in the notes: webhooks.signature
     log_level: str = "INFO"
     tls_cert: str = ""
     tls_key: str = ""
@@ -195,9 +193,9 @@ def _parse(attr: str, value: Any) -> Any:
     if attr.startswith("rate_limit_"):
         return _rate_limit(value)
     if attr == "webhook_accept_payloads_signature":
-        if value.lower() not in ("true", "false", "1", "0"):
+        if value.lower() not in ("true", "false"):
             raise ValueError("must be true or false")
-        return value.lower() in ("true", "1")
+        return value.lower() == "true"
     if attr == "max_request_bytes":
         size = int(value)
         if size < 1024:

@@ -217,3 +217,13 @@ def test_office_client_ids_must_be_guids(tmp_path: Path) -> None:
         "ADDIN_OFFICE_CLIENT_IDS: 'office': use application (client) id GUIDs",
         "ADDIN_OFFICE_CLIENT_IDS: 'outlook': use application (client) id GUIDs",
     ]
+
+
+def test_webhook_payloads_signature_is_a_boolean() -> None:
+    assert load_settings({}, {}).webhook_accept_payloads_signature is False
+    on = load_settings({"ADDIN_WEBHOOK_ACCEPT_PAYLOADS_SIGNATURE": "true"})
+    assert on.webhook_accept_payloads_signature is True
+    with pytest.raises(
+        ConfigError, match="WEBHOOK_ACCEPT_PAYLOADS_SIGNATURE: must be true or false"
+    ):
+        load_settings({"ADDIN_WEBHOOK_ACCEPT_PAYLOADS_SIGNATURE": "yes"})

@@ -3,8 +3,8 @@
 Public surface: ``reconcile_pending`` (settle one profile's records a crash left
 ``creating`` or a lost answer left ``unknown``), ``reconcile_all`` (every profile's; the CLI
 command ``reconcile_invoices_command``), ``InvoiceRecord``, ``IntentState``,
-``allocate_invoice_number``, ``DatabaseIntentStore``. Routes: ``blueprint``
-``record_by_number`` and ``apply_status_news`` (status news from webhooks: only forward),
+``allocate_invoice_number``, ``DatabaseIntentStore``, ``record_by_number`` and
+``apply_status_news`` (status news from webhooks: only forward). Routes: ``blueprint``
 (``/api/v1/invoices``), ``customers_blueprint`` (``/api/v1/customers``) and
 ``currencies_blueprint`` (``/api/v1/currencies``).
 """

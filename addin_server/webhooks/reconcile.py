@@ -95,7 +95,7 @@ def reconcile_profile(
             except NotFoundError:
                 report.errors.append(f"{record.invoice_number}: not found at Cybersource")
                 continue
-            DatabaseIntentStore(db, record.id).mark_created(
+            DatabaseIntentStore(db, record).mark_created(
                 client.merchant_id, record.invoice_number, invoice
             )
             report.refreshed += 1
