@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from sqlalchemy import func, select
 
 from addin_server import create_app, merchants
 from addin_server.audit.models import AuditEvent
 from addin_server.config import Settings, load_settings
 from addin_server.dev.demo_environment import DemoEnvironment, start_demo
+from addin_server.dev.loopback import LoopbackServer, free_port
+from addin_server.devcert import ensure_tls_certificate
 from addin_server.identity.tokens import ADMIN_APP_ROLE
 from addin_server.storage import Database, migrate
 
@@ -106,3 +110,73 @@ def test_demo_admin_signs_in_and_sees_the_profile(demo: DemoEnvironment) -> None
 def test_demo_refuses_production_settings(demo_settings: Settings) -> None:
     with pytest.raises(ValueError, match="demo mode"):
         start_demo(dataclasses.replace(demo_settings, mode="production"))
+
+
+def test_the_customer_pays_in_demo_mode_and_the_invoice_says_paid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole loop on one machine: the simulator's "customer pays" control, a signed
+    notification delivered to the add-in over HTTPS, the record PAID."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", os.environ.get("REQUESTS_CA_BUNDLE", ""))
+    port = free_port()
+    settings = load_settings(
+        {},
+        {
+            "instance_dir": tmp_path / "instance",
+            "public_url": f"https://localhost:{port}",
+            "bind": f"127.0.0.1:{port}",
+        },
+    )
+    db = Database(settings.database_url)
+    migrate(db.engine)
+    db.dispose()
+    demo = start_demo(settings)
+    app = create_app(demo.settings)
+    tls = ensure_tls_certificate(settings.instance_dir / "tls")
+    server = LoopbackServer(
+        app, port=port, ssl_context=tls.server_context(), hostname="localhost"
+    ).start()
+    try:
+        account = demo.accounts[0]
+        token = demo.identity_provider.issue_access_token(
+            account.tid,
+            account.admin_oid,
+            audience=demo.settings.client_id,
+            roles=[ADMIN_APP_ROLE],
+            name=account.admin_name,
+            username=account.admin_username,
+        )
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "demo-pays-1"}
+        client = app.test_client()
+        profile_id = client.get("/api/v1/me", headers=headers).get_json()["merchant_profiles"][0][
+            "id"
+        ]
+        invoice = client.post(
+            "/api/v1/invoices",
+            headers=headers,
+            json={
+                "merchant_profile_id": profile_id,
+                "mode": "publish",
+                "customer": {"name": "Ana Lima", "email": "ana@example.com"},
+                "description": "Garden design",
+                "line_items": [{"name": "Design", "quantity": 1, "unit_price": "80.00"}],
+                "currency": "USD",
+                "total": "80.00",
+                "due_date": "2030-12-31",
+            },
+        ).get_json()
+        paid = requests.post(
+            f"{demo.settings.cybersource_sandbox_url}/__sim/invoices/{invoice['number']}/payments",
+            json={"amount": "80.00", "merchant_id": account.merchant_id},
+            timeout=5,
+        )
+        assert paid.status_code == 200, paid.text
+        deadline = time.monotonic() + 10
+        path = f"/api/v1/invoices/{invoice['id']}"
+        while client.get(path, headers=headers).get_json()["status"] != "PAID":
+            assert time.monotonic() < deadline, "the payment never reached the add-in"
+            time.sleep(0.05)
+    finally:
+        server.stop()
+        app.extensions["addin.db"].dispose()
+        demo.stop()

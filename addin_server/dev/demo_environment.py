@@ -17,10 +17,12 @@ from addin_server.dev.openid_provider import OpenIdProvider, start_demo_provider
 from addin_server.dev.simulator import create_simulator_app
 from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.identity.users import sign_in
-from addin_server.merchants import MerchantProfile
+from addin_server.merchants import MerchantProfile, client_for, keyring_for
 from addin_server.merchants.profiles import create_profile
 from addin_server.merchants.schemas import ProfileInputSchema
 from addin_server.storage import Database
+from addin_server.webhooks import WebhookSubscription
+from addin_server.webhooks.subscriptions import set_up
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ def start_demo(settings: Settings) -> DemoEnvironment:
     )
     try:
         seed_demo_profiles(demo_settings, accounts)
+        subscribe_demo_webhooks(demo_settings, accounts)
     except BaseException:
         environment.stop()
         raise
@@ -105,5 +108,32 @@ def seed_demo_profiles(settings: Settings, accounts: list[DemoMerchantAccount]) 
                 )
                 create_profile(session, admin, data, settings=settings)
                 log.info("demo merchant profile created", extra={"merchant": account.merchant_id})
+    finally:
+        db.dispose()
+
+
+def subscribe_demo_webhooks(settings: Settings, accounts: list[DemoMerchantAccount]) -> None:
+    """Subscribe each demo profile to the fresh simulator's webhooks (it keeps nothing across
+    restarts), so "the customer pays" reaches the add-in as a signed notification."""
+    db = Database(settings.database_url)
+    try:
+        with db.session() as session:
+            for account in accounts:
+                profile = session.scalars(
+                    select(MerchantProfile).where(
+                        MerchantProfile.tenant_id == account.tid,
+                        MerchantProfile.merchant_id == account.merchant_id,
+                    )
+                ).one()
+                stale = session.scalar(
+                    select(WebhookSubscription).where(
+                        WebhookSubscription.merchant_profile_id == profile.id
+                    )
+                )
+                if stale is not None:  # subscribed at the previous run's simulator
+                    session.delete(stale)
+                    session.flush()
+                with client_for(profile, settings) as client:
+                    set_up(session, client, keyring_for(settings), profile, settings.public_url)
     finally:
         db.dispose()
