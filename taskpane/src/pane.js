@@ -47,6 +47,7 @@ function writeFlag(storage, name) {
 
 export function createPane({ office, auth, api, t, locale, storage }) {
   const currencies = currencyTable([]);
+  let currenciesReady = Promise.resolve();
   const drafts = draftStore(storage);
   let merchants = [];
   let draft = null;
@@ -206,12 +207,16 @@ export function createPane({ office, auth, api, t, locale, storage }) {
       showEmpty(office.context.mailbox ? t("empty.select") : t("empty.outside"));
       return;
     }
-    draft = drafts.load(itemKey(item));
-    if (draft?.invoice) return openInvoice(draft.invoice);
-    if (draft) {
+    const stored = drafts.load(itemKey(item));
+    if (stored) {
+      await currenciesReady;
+      if (mine !== generation) return;
+      draft = stored;
+      if (draft.invoice) return openInvoice(draft.invoice);
       showForm();
       return loadCustomer(mine);
     }
+    draft = null;
     try {
       showLoading(t("loading.reading"));
       const email = await readCurrentItem(office);
@@ -219,6 +224,7 @@ export function createPane({ office, auth, api, t, locale, storage }) {
       const profile = merchantById(byId("merchant-select").value);
       showLoading(t("loading.prefill"));
       const prefill = await prefillFor(email, profile);
+      await currenciesReady;
       if (mine !== generation) return;
       draft = draftFromPrefill(prefill, { itemKey: itemKey(item), merchantProfileId: profile?.id });
       Object.assign(draft, {
@@ -295,11 +301,12 @@ export function createPane({ office, auth, api, t, locale, storage }) {
   async function start() {
     showLoading(t("loading.signingIn"));
     try {
-      const [me, list] = await Promise.all([
-        api.get("/api/v1/me"),
-        api.get("/api/v1/currencies").catch(() => null),
-      ]);
-      Object.assign(currencies, currencyTable(list?.currencies));
+      // The currency table is needed only to show the form: it loads beside /me and pre-fill.
+      currenciesReady = api
+        .get("/api/v1/currencies")
+        .catch(() => null)
+        .then((list) => Object.assign(currencies, currencyTable(list?.currencies)));
+      const me = await api.get("/api/v1/me");
       showAccount(auth.account() ?? { name: me.user.name, username: me.user.username });
       merchants = me.merchant_profiles ?? [];
       showMerchants();
