@@ -29,6 +29,7 @@ from addin_server.dev.simulator import SimulatorMerchant, create_simulator_app, 
 from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
 from addin_server.identity import users as identity_users
 from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
+from addin_server.identity.models import TenantMember
 from addin_server.identity.tokens import VerifiedIdentity
 from addin_server.storage import Base, migrate
 from addin_server.storage.database import Database
@@ -327,8 +328,8 @@ def sign_in(app: Flask, make_token: Callable[..., str]) -> Callable[..., SignedI
         identity = VerifiedIdentity(tid, oid, name, username, frozenset(), expires_at=0)
         with app.app_context(), app.extensions["addin.db"].session() as session:
             user = identity_users.sign_in(session, identity)
-            if role is not None:
-                identity_users.set_role(session, user, role)
+            if role is not None:  # set-up, not a role change under test: not audited
+                session.add(TenantMember(tenant_id=user.tenant_id, user_id=user.user_id, role=role))
         return SignedInUser(tid, oid, name, username, role, token)
 
     return sign_in

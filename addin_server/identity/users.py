@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from addin_server.audit import AuditAction, record_event
 from addin_server.caller import (
     ROLE_ADMIN,
     ROLE_MEMBER,
@@ -189,6 +190,7 @@ def _set_membership(
     email: str | None = None,
     user_id: int | None = None,
 ) -> TenantMember:
+    """Create or change a membership, and audit the role change (if any) with it."""
     member = None
     if user_id is not None:
         member = _membership(session, tenant_id, TenantMember.user_id == user_id)
@@ -203,12 +205,28 @@ def _set_membership(
             added_by_user_id=actor.user_id,
         )
         session.add(member)
-    else:
-        member.role = role
-        member.user_id = member.user_id or user_id
-        member.email = member.email or email
+        session.flush()
+        _audit(session, actor, AuditAction.MEMBER_ADDED, member)
+        return member
+    previous = member.role
+    member.role = role
+    member.user_id = member.user_id or user_id
+    member.email = member.email or email
     session.flush()
+    if previous != role:
+        _audit(session, actor, AuditAction.MEMBER_ROLE_CHANGED, member, previous_role=previous)
     return member
+
+
+def _audit(
+    session: Session,
+    actor: CurrentUser,
+    action: AuditAction,
+    member: TenantMember,
+    **details: str,
+) -> None:
+    described = {"email": member.email, "user_id": member.user_id, "role": member.role}
+    record_event(session, actor, action, "tenant_member", str(member.id), described | details)
 
 
 def remove_member(session: Session, actor: CurrentUser, member_id: int) -> None:
@@ -225,5 +243,6 @@ def remove_member(session: Session, actor: CurrentUser, member_id: int) -> None:
         )
         if admins == 1:
             raise ApiProblem(409, "This is the last admin of your organisation; add another first.")
+    _audit(session, actor, AuditAction.MEMBER_REMOVED, member)
     session.delete(member)
     session.commit()

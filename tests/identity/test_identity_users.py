@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from identity_support import OID, Forger, bearer, identity_row_counts
 
 from addin_server.api import API_KEY, ApiBlueprint
+from addin_server.audit import list_events
 from addin_server.caller import current_user, public, require_admin, require_member
 from addin_server.context import request_session
 from addin_server.identity import grant_admin_for_first_profile
@@ -275,3 +276,51 @@ def test_auth_config_for_the_taskpane(client: FlaskClient, forger: Forger) -> No
         "dialog_url": "https://localhost:3000/auth/dialog/start",
         "session_refresh_url": "https://localhost:3000/api/v1/auth/session/refresh",
     }
+
+
+def test_every_role_change_is_in_the_audit_log(
+    client: FlaskClient, tenant_a_admin: Any, sign_in: SignIn
+) -> None:
+    """Invite, promote, remove: each is an audit event by the admin, with the role it left."""
+    invited = client.post(
+        "/api/v1/tenant/members", json={"email": "Ivy@A.example"}, headers=tenant_a_admin.headers
+    ).get_json()
+    promoted = client.post(
+        "/api/v1/tenant/members",
+        json={"email": "ivy@a.example", "role": "admin"},
+        headers=tenant_a_admin.headers,
+    ).get_json()
+    assert promoted["id"] == invited["id"]
+    client.post(  # the same role again changes nothing, so nothing is audited
+        "/api/v1/tenant/members",
+        json={"email": "ivy@a.example", "role": "admin"},
+        headers=tenant_a_admin.headers,
+    )
+    removed = client.delete(
+        f"/api/v1/tenant/members/{invited['id']}", headers=tenant_a_admin.headers
+    )
+    assert removed.status_code == 204
+    events = client.get("/api/v1/audit", headers=tenant_a_admin.headers).get_json()["events"]
+    described = [
+        (e["action"], e["target_type"], e["target_id"], e["actor"], e["details"])
+        for e in reversed(events)
+    ]
+    ivy = {"email": "ivy@a.example", "user_id": None}
+    target = ("tenant_member", str(invited["id"]), tenant_a_admin.username)
+    assert described == [
+        ("member.added", *target, {**ivy, "role": "member"}),
+        ("member.role_changed", *target, {**ivy, "role": "admin", "previous_role": "member"}),
+        ("member.removed", *target, {**ivy, "role": "admin"}),
+    ]
+
+
+def test_the_bootstrap_admin_grant_is_audited(
+    guarded_client: FlaskClient, app: Flask, sign_in: SignIn
+) -> None:
+    user = sign_in(role=None)
+    guarded_client.post("/api/v1/guard-probe/claim", headers=user.headers)
+    with app.app_context(), app.extensions["addin.db"].session() as session:
+        events = list_events(session, user.tid, limit=10)
+    assert [(e.action, e.actor_label, e.details["role"]) for e in events] == [
+        ("member.added", user.username, "admin")
+    ]
