@@ -71,9 +71,10 @@ _INLINE_QTY = re.compile(
     r"(?P<name>[^\W\d_](?:[^.,;:!?\d]|\d(?![\d.,]*\s*(?:x|×))){0,60})$",
     re.IGNORECASE,
 )
-# "Please invoice us for 10 hours ...": the request is not part of the item's name.
+# "Please invoice us for 10 hours ...", "Por favor, facturadnos 2 ...": the request (after
+# a "please" in any language) is not part of the item's name.
 _REQUEST = re.compile(
-    rf"^(?:(?:please|pls|kindly)\s+)?(?:{alternation(words('request'))})"
+    rf"^(?:(?:{alternation(words('please'))}),?\s+)?(?:{alternation(words('request'))})"
     r"(?:\s+(?:us|me|them|him|her))?(?:\s+for)?\s+",
     re.IGNORECASE,
 )

@@ -1,0 +1,76 @@
+# ruff: noqa: RUF001 - multilingual email text: the multiplication sign is meant
+"""Line items in each language's own words: the unit words a count carries ("10把",
+"500매") and the request that opens a sentence ("facturadnos ...") are not the item's name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from addin_server.prefill import Address, EmailInput, MerchantContext, prefill_invoice
+
+OWNER = "billing@shop.example"
+
+
+def items(body: str, locale: str, currency: str) -> list[tuple[str, int, Decimal]]:
+    message = EmailInput(
+        body=body,
+        from_address=Address("buyer@customer.example", "Buyer"),
+        to=(Address(OWNER),),
+        item_date=datetime(2026, 5, 4, 9, tzinfo=UTC),
+        mailbox_owner=OWNER,
+        locale=locale,
+    )
+    draft = prefill_invoice(message, MerchantContext(default_currency=currency))
+    return [(i.name, i.quantity, i.unit_price) for i in draft.line_items]
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        # Chinese counters (measure words) after the count.
+        (
+            "1. 办公椅 10把，单价680元\n2. 文件柜 2个，单价1,250元",
+            "zh-CN",
+            "CNY",
+            [("办公椅", 10, "680"), ("文件柜", 2, "1250")],
+        ),
+        (
+            "- 钢笔 20支，单价35元\n- 画册 5本，单价120元",
+            "zh-CN",
+            "CNY",
+            [("钢笔", 20, "35"), ("画册", 5, "120")],
+        ),
+        # Korean counters: sheets (매), copies (부), garments (벌).
+        (
+            "- 명함 500매 × 60원 = 30,000원\n- 전단지 1,000장 × 45원 = 45,000원",
+            "ko-KR",
+            "KRW",
+            [("명함", 500, "60"), ("전단지", 1000, "45")],
+        ),
+        (
+            "- 보고서 30부 × 2,000원\n- 유니폼 12벌 × 35,000원",
+            "ko-KR",
+            "KRW",
+            [("보고서", 30, "2000"), ("유니폼", 12, "35000")],
+        ),
+    ],
+)
+def test_counter_words_are_units_not_names(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    assert items(body, locale, currency) == want
+
+
+@pytest.mark.parametrize(
+    "opening", ["Por favor, facturadnos", "Facturadnos", "Por favor, factúrenos"]
+)
+def test_a_spanish_request_is_not_the_first_items_name(opening: str) -> None:
+    body = f"{opening} 2 licencias a 120 € cada una y 1 instalación a 300 €."
+    assert items(body, "es-ES", "EUR") == [
+        ("licencias", 2, Decimal("120.00")),
+        ("instalación", 1, Decimal("300.00")),
+    ]
