@@ -67,15 +67,16 @@ _TRAILING_QTY = re.compile(
 )
 # A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
 _INLINE_QTY = re.compile(
-    rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?:{_UNITS})\.?\s+(?:of\s+)?)|\s+)"
+    rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?P<unit>{_UNITS})\.?\s+(?:of\s+)?)|\s+)"
     r"(?P<name>[^\W\d_](?:[^.,;:!?\d]|\d(?![\d.,]*\s*(?:x|×))){0,60})$",
     re.IGNORECASE,
 )
 # "Please invoice us for 10 hours ...", "Por favor, facturadnos 2 ...": the request (after
-# a "please" in any language) is not part of the item's name.
+# a "please" in any language) is not part of the item's name; Chinese, Japanese and
+# Korean put no space after it ("我们想订购白色T恤50件").
 _REQUEST = re.compile(
     rf"^(?:(?:{alternation(words('please'))}),?\s+)?(?:{alternation(words('request'))})"
-    r"(?:\s+(?:us|me|them|him|her))?(?:\s+for)?\s+",
+    r"(?:\s+(?:us|me|them|him|her))?(?:\s+for)?(?:\s+|(?<=[\u3040-\u9fff\uac00-\ud7af])\s*)",
     re.IGNORECASE,
 )
 _MAX_LABEL_WORDS = 5
@@ -85,10 +86,12 @@ _UNMARKED_PRICE = re.compile(
     r"|\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12}))\s*(?=$|[,;.]\s)",
     re.IGNORECASE,
 )
-# Between two items of one sentence: the first's unit mark, then "and"/","/";" and a count.
+# Between two items of one sentence: the first's unit mark, then "and"/","/";" and a count
+# or a name (a Chinese or Korean name needs no space before it).
+_CJK = r"[\u4e00-\u9fff\uac00-\ud7af]"
 _NEXT_ITEM = re.compile(
-    rf"\s*(?:(?:{alternation(words('per_unit'))})\s*)?[,;]?\s*"
-    rf"(?:(?:{alternation(words('conjunction'))})\s+)?(?=\d|[^\W\d_]{{3,}}\s)",
+    rf"\s*(?:(?:{alternation(words('per_unit'))})\s*)?[,;，；、]?\s*"
+    rf"(?:(?:{alternation(words('conjunction'))})\s+)?(?=\d|[^\W\d_]{{3,}}\s|{_CJK})",
     re.IGNORECASE,
 )
 # "Yoga mats: $45.00 x 12": the count after the unit price.
@@ -353,11 +356,7 @@ def _quantity_and_name(
     label without a unit price, a count after "with", "of" ... describes the item."""
     leading = _LEADING_QTY.match(described)
     if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
-        name = leading.group("name")
-        # "200 cajas para tartas": the unit word is the item ("boxes for cakes").
-        if leading.group("unit") and _PURPOSE.match(name):
-            name = f"{leading.group('unit')} {name}"
-        return parse_number(leading.group("qty")), name
+        return parse_number(leading.group("qty")), _named(leading)
     trailing = _TRAILING_QTY.match(described)
     if (
         trailing
@@ -377,5 +376,12 @@ def _quantity_and_name(
         and not labelled
         and len(inline.group("name").split()) <= _MAX_LABEL_WORDS
     ):
-        return parse_number(inline.group("qty")), inline.group("name")
+        return parse_number(inline.group("qty")), _named(inline)
     return None
+
+
+def _named(count: re.Match[str]) -> str:
+    """The name after a count; "200 cajas para tartas": the unit word is the item ("boxes
+    for cakes"), in a list or in a sentence."""
+    name, unit = count.group("name"), count.group("unit")
+    return f"{unit} {name}" if unit and _PURPOSE.match(name) else name

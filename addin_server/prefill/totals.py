@@ -130,11 +130,15 @@ def choose_total(
         total, code = chosen
         return TotalAndCurrency(total, Extracted(code, 0.9, total.source))
     currency = _currency(lines, found, default_currency)
+    unmarked = _unmarked_total(lines, currency.value)
     if items:
         value = quantize(items_sum(items), currency.value)
+        # A table priced in its header's currency ("Amount (CZK)") states its grand total
+        # unmarked too: a total at least the items' sum adds their tax or fees.
+        if unmarked is not None and unmarked.value >= value:
+            return TotalAndCurrency(unmarked, currency)
         sources = "; ".join(i.source for i in items[:3])
         return TotalAndCurrency(Extracted(value, 0.7, clip(sources)), currency)
-    unmarked = _unmarked_total(lines, currency.value)
     if unmarked is not None:
         return TotalAndCurrency(unmarked, Extracted(currency.value, 0.4, unmarked.source))
     return TotalAndCurrency(_single_amount(found), currency)

@@ -74,3 +74,61 @@ def test_a_spanish_request_is_not_the_first_items_name(opening: str) -> None:
         ("licencias", 2, Decimal("120.00")),
         ("instalación", 1, Decimal("300.00")),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        # A request with no space after it; two items in one sentence (full-width semicolon).
+        (
+            "我们想订购白色T恤50件，每件45元；黑色卫衣20件，每件120元。",
+            "zh-CN",
+            "CNY",
+            [("白色T恤", 50, "45"), ("黑色卫衣", 20, "120")],
+        ),
+        # "cajas para tartas": in a sentence too, the unit word before "para" is the item.
+        (
+            "Necesitamos 200 cajas para tartas a 1,35 € la unidad.",
+            "es-ES",
+            "EUR",
+            [("cajas para tartas", 200, "1.35")],
+        ),
+    ],
+)
+def test_items_in_a_sentence(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    assert items(body, locale, currency) == want
+
+
+def total(body: str, locale: str, currency: str) -> Decimal | None:
+    message = EmailInput(
+        body=body,
+        from_address=Address("buyer@customer.example", "Buyer"),
+        to=(Address(OWNER),),
+        item_date=datetime(2026, 5, 4, 9, tzinfo=UTC),
+        mailbox_owner=OWNER,
+        locale=locale,
+    )
+    found = prefill_invoice(message, MerchantContext(default_currency=currency)).total
+    return found.value if found else None
+
+
+@pytest.mark.parametrize(
+    ("summary", "locale", "expected"),
+    [
+        ("价税合计\t\t\t22,260.00", "zh-CN", "22260.00"),
+        ("Celkem s DPH\t\t\t25 410,00", "cs-CZ", "25410.00"),
+        # A stated total below the items' sum does not replace it.
+        ("合计\t\t\t100.00", "zh-CN", "21000.00"),
+    ],
+)
+def test_a_table_priced_in_its_header_currency_states_its_total_unmarked(
+    summary: str, locale: str, expected: str
+) -> None:
+    body = (
+        "项目\t数量\t单价(元)\t金额(元)\n视频拍摄\t2\t8,000.00\t16,000.00\n"
+        f"后期剪辑\t1\t5,000.00\t5,000.00\n{summary}\n"
+    )
+    assert total(body, locale, "CNY") == Decimal(expected)
