@@ -9,12 +9,18 @@ from decimal import Decimal
 
 import pytest
 
-from addin_server.prefill import Address, EmailInput, MerchantContext, prefill_invoice
+from addin_server.prefill import (
+    Address,
+    DraftInvoice,
+    EmailInput,
+    MerchantContext,
+    prefill_invoice,
+)
 
 OWNER = "billing@shop.example"
 
 
-def items(body: str, locale: str, currency: str) -> list[tuple[str, int, Decimal]]:
+def draft(body: str, locale: str, currency: str) -> DraftInvoice:
     message = EmailInput(
         body=body,
         from_address=Address("buyer@customer.example", "Buyer"),
@@ -23,8 +29,16 @@ def items(body: str, locale: str, currency: str) -> list[tuple[str, int, Decimal
         mailbox_owner=OWNER,
         locale=locale,
     )
-    draft = prefill_invoice(message, MerchantContext(default_currency=currency))
-    return [(i.name, i.quantity, i.unit_price) for i in draft.line_items]
+    return prefill_invoice(message, MerchantContext(default_currency=currency, due_days=30))
+
+
+def items(body: str, locale: str, currency: str) -> list[tuple[str, int, Decimal]]:
+    return [(i.name, i.quantity, i.unit_price) for i in draft(body, locale, currency).line_items]
+
+
+def total(body: str, locale: str, currency: str) -> Decimal | None:
+    found = draft(body, locale, currency).total
+    return found.value if found else None
 
 
 @pytest.mark.parametrize(
@@ -102,19 +116,6 @@ def test_items_in_a_sentence(
     assert items(body, locale, currency) == want
 
 
-def total(body: str, locale: str, currency: str) -> Decimal | None:
-    message = EmailInput(
-        body=body,
-        from_address=Address("buyer@customer.example", "Buyer"),
-        to=(Address(OWNER),),
-        item_date=datetime(2026, 5, 4, 9, tzinfo=UTC),
-        mailbox_owner=OWNER,
-        locale=locale,
-    )
-    found = prefill_invoice(message, MerchantContext(default_currency=currency)).total
-    return found.value if found else None
-
-
 @pytest.mark.parametrize(
     ("summary", "locale", "expected"),
     [
@@ -132,3 +133,17 @@ def test_a_table_priced_in_its_header_currency_states_its_total_unmarked(
         f"后期剪辑\t1\t5,000.00\t5,000.00\n{summary}\n"
     )
     assert total(body, locale, "CNY") == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("terms", "locale", "due"),
+    [
+        ("请于两周内付款。", "zh-CN", "2026-05-18"),
+        ("請於兩週內付款。", "zh-TW", "2026-05-18"),
+        ("请于十日内付款。", "zh-CN", "2026-05-14"),
+        ("请于十五天内付款。", "zh-CN", "2026-05-19"),
+    ],
+)
+def test_chinese_number_words_count_payment_terms(terms: str, locale: str, due: str) -> None:
+    body = f"您好，\n\n请开具发票，金额5,000元。\n{terms}\n\n谢谢"
+    assert draft(body, locale, "CNY").due_date.value.isoformat() == due
