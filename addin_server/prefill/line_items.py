@@ -41,7 +41,7 @@ _CONNECTOR = re.compile(
 _UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$")
 _UNIT_PRICE_MARK = re.compile(rf"^\s*(?:{alternation(words('per_unit'))})", re.IGNORECASE)
 _BULLET = re.compile(
-    r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\(\d{1,2}\)"
+    r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\d{1,2}[、．]|\(\d{1,2}\)"
     r"|(?:pos|item|nr|no|#)\.?\s?\d{1,3}[:.)]?(?=\s))\s*",
     re.IGNORECASE,
 )
@@ -50,9 +50,11 @@ _QTY_LABEL = re.compile(rf"^(?:{alternation(words('column_qty'))})\.?:?\s*(?=\d)
 _QUANTITY = r"\d{1,3}(?:[,.']\d{3})+(?![.,]\d)|\d{1,5}(?:[.,]\d{1,2})?"
 # "2 000 ex.": a count grouped with spaces, only when a unit follows it.
 _SPACED_QUANTITY = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+# "4 horas de fotografía", "10 hours of design": the word after a unit that joins it to the item.
+_OF = rf"(?:{alternation(words('of'))})\s+"
 _LEADING_QTY = re.compile(
     rf"^(?P<qty>{_SPACED_QUANTITY}(?=\s*(?:{_UNITS}))|{_QUANTITY})\s*(?:(?:x|×|\*)\s*"
-    rf"|(?P<unit>{_UNITS})\.?\s+(?:(?:of|de|d'|du|des|von)\s+)?|\s+)(?P<name>\S.*)$",
+    rf"|(?P<unit>{_UNITS})\.?\s+(?:{_OF})?|\s+)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
 # "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", a count in
@@ -67,7 +69,7 @@ _TRAILING_QTY = re.compile(
 )
 # A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
 _INLINE_QTY = re.compile(
-    rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?P<unit>{_UNITS})\.?\s+(?:of\s+)?)|\s+)"
+    rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?P<unit>{_UNITS})\.?\s+(?:{_OF})?)|\s+)"
     r"(?P<name>[^\W\d_](?:[^.,;:!?\d]|\d(?![\d.,]*\s*(?:x|×))){0,60})$",
     re.IGNORECASE,
 )

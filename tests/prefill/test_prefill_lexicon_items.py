@@ -147,3 +147,33 @@ def test_a_table_priced_in_its_header_currency_states_its_total_unmarked(
 def test_chinese_number_words_count_payment_terms(terms: str, locale: str, due: str) -> None:
     body = f"您好，\n\n请开具发票，金额5,000元。\n{terms}\n\n谢谢"
     assert draft(body, locale, "CNY").due_date.value.isoformat() == due
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        # "de" joins a unit to the item in a sentence, as "of" does in English.
+        (
+            "Os encargo 4 horas de fotografía a 60 €/hora.",
+            "es-ES",
+            "EUR",
+            [("fotografía", 4, "60.00")],
+        ),
+        ("Please bill 10 hours of design at $90/hour.", "en-US", "USD", [("design", 10, "90.00")]),
+        # "1、" numbers a list item in Chinese.
+        ("1、名片印刷 5盒，每盒80元", "zh-CN", "CNY", [("名片印刷", 5, "80.00")]),
+        # A unit word heads the count column ("Ks", "Szt.").
+        (
+            "Název\tKs\tCena\nStolička\t6\t1 290 Kč\nLampa\t2\t890 Kč",
+            "cs-CZ",
+            "CZK",
+            [("Stolička", 6, "1290"), ("Lampa", 2, "890")],
+        ),
+        ("Nazwa\tSzt.\tCena\nKubek\t12\t15,00 zł", "pl-PL", "PLN", [("Kubek", 12, "15.00")]),
+    ],
+)
+def test_joining_words_list_marks_and_unit_headed_columns(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    assert items(body, locale, currency) == want
