@@ -56,12 +56,16 @@ export function createApi(auth) {
     }
   }
 
-  async function request(method, path, body, headers = {}) {
+  async function exchange(method, path, body, headers) {
     let { response, token } = await send(method, path, body, null, headers);
     if (response.status === 401) {
       // Expired or revoked since we got it: sign in again (silently if possible), once.
       ({ response } = await send(method, path, body, token, headers));
     }
+    return response;
+  }
+
+  async function content(response) {
     const content = await readBody(response);
     if (!response.ok) {
       const problem =
@@ -73,8 +77,20 @@ export function createApi(auth) {
     return content;
   }
 
+  async function request(method, path, body, headers = {}) {
+    return content(await exchange(method, path, body, headers));
+  }
+
+  /** GET with the ETag of the last answer: `{changed: false}` on 304 (poller.js). */
+  async function getIfChanged(path, etag) {
+    const response = await exchange("GET", path, undefined, etag ? { "If-None-Match": etag } : {});
+    if (response.status === 304) return { changed: false };
+    return { changed: true, etag: response.headers.get("ETag"), body: await content(response) };
+  }
+
   return {
     get: (path) => request("GET", path),
+    getIfChanged,
     post: (path, body, headers) => request("POST", path, body, headers),
   };
 }

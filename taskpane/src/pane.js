@@ -19,6 +19,7 @@ import { createModePicker } from "./mode-picker.js";
 import { currencyTable } from "./money.js";
 import { isCompose, itemKey, OfficeCallError, readCurrentItem, sourceEmail } from "./office-item.js";
 import { isSignInProblem, problemMessageKey, signInMessageKey } from "./problems.js";
+import { createPoller } from "./poller.js";
 import { createResultView } from "./result-view.js";
 import { showAccount, showEmpty, showError, showLoading, showSignIn, showUnsupported, showView } from "./views.js";
 
@@ -95,6 +96,12 @@ export function createPane({ office, auth, api, t, locale, storage }) {
     },
   });
   const customer = createCustomerPanel({ t, locale, currencies, onOpen: openInvoice });
+  // The customer's invoices stay current while the form is open (a payment arrives).
+  const customerFollow = createPoller({
+    fetchIfChanged: api.getIfChanged,
+    isHidden: () => document.visibilityState === "hidden",
+    onChange: (summary) => customer.show(summary),
+  });
 
   function needsSignIn(error) {
     return error instanceof SignInError || (error instanceof ApiError && isSignInProblem(error.status, error.problem));
@@ -188,11 +195,15 @@ export function createPane({ office, auth, api, t, locale, storage }) {
 
   async function loadCustomer(mine) {
     customer.hide();
+    customerFollow.stop();
     const email = draft.customerEmail;
     if (!email) return;
+    const path = customerQuery(email, draft.sourceEmail);
     try {
-      const summary = await api.get(customerQuery(email, draft.sourceEmail));
-      if (mine === generation) customer.show(summary);
+      const { body: summary, etag } = await api.getIfChanged(path, null);
+      if (mine !== generation) return;
+      customer.show(summary);
+      customerFollow.start(path, summary, etag);
     } catch {
       // The panel is extra: without it the form works as before.
     }
@@ -201,6 +212,8 @@ export function createPane({ office, auth, api, t, locale, storage }) {
   async function loadItem() {
     if (!signedIn) return;
     const mine = ++generation;
+    customerFollow.stop(); // another item: stop following the last one's invoices
+    result.hide();
     const item = office.context.mailbox?.item;
     if (!item) {
       draft = null;

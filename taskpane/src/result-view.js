@@ -6,6 +6,7 @@ import { formatDate } from "./dates.js";
 import { byId, h, setText } from "./dom.js";
 import { formatAmount } from "./money.js";
 import { insertAtCursor, replyWithHtml } from "./office-write.js";
+import { createPoller, invoiceIsFinal } from "./poller.js";
 import { paymentMessage } from "./reply-html.js";
 import { announce, showView } from "./views.js";
 
@@ -14,6 +15,21 @@ const ACTIONS = ["send", "publish", "refresh", "cancel"];
 export function createResultView({ t, locale, currencies, office, api, explain, onBack, onChanged }) {
   let invoice = null;
   let context = null;
+  // A payment (reported to the server by a webhook or reconciliation) shows without a reload.
+  const follow = createPoller({
+    fetchIfChanged: api.getIfChanged,
+    isFinal: invoiceIsFinal,
+    isHidden: () => document.visibilityState === "hidden",
+    onChange: (next) => {
+      const news = next.status !== invoice.status || next.balance !== invoice.balance;
+      invoice = next;
+      onChanged(invoice);
+      if (!news) return;
+      render();
+      announce(t(`status.${invoice.status}`));
+    },
+  });
+  const followInvoice = () => follow.start(`/api/v1/invoices/${encodeURIComponent(invoice.id)}`, invoice);
 
   const amount = (value) => formatAmount(value, invoice.currency, currencies.digits(invoice.currency), locale);
 
@@ -79,6 +95,7 @@ export function createResultView({ t, locale, currencies, office, api, explain, 
       invoice = await api.post(`/api/v1/invoices/${encodeURIComponent(invoice.id)}/${action}`);
       onChanged(invoice);
       render();
+      followInvoice();
       announce(invoice.next_step || t(`status.${invoice.status}`));
     } catch (error) {
       button.disabled = false;
@@ -137,7 +154,10 @@ export function createResultView({ t, locale, currencies, office, api, explain, 
 
   byId("result-share").addEventListener("click", share);
   byId("result-copy").addEventListener("click", copy);
-  byId("result-back").addEventListener("click", () => onBack(invoice));
+  byId("result-back").addEventListener("click", () => {
+    follow.stop();
+    onBack(invoice);
+  });
   byId("cancel-no").addEventListener("click", () => {
     byId("cancel-confirm").hidden = true;
     byId("action-cancel")?.focus();
@@ -154,6 +174,10 @@ export function createResultView({ t, locale, currencies, office, api, explain, 
       render();
       showView("result");
       byId("result-heading").focus?.();
+      followInvoice();
+    },
+    hide() {
+      follow.stop();
     },
   };
 }

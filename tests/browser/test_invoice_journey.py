@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -299,3 +300,39 @@ def test_an_upstream_failure_is_explained_and_the_draft_kept(
     # The retry is the same attempt: one key, so Cybersource gets one invoice.
     assert len(keys) == 2
     assert keys[0] == keys[1]
+
+
+def test_a_payment_shows_in_the_open_result_without_a_reload(
+    open_taskpane: OpenTaskpane,
+    live_app: LiveApp,
+    identity_ca_bundle: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The customer pays on Cybersource's page; the signed notification reaches the app
+    (webhooks set up through the admin API); the open result view's next poll shows it."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(identity_ca_bundle))  # the app's TLS
+    profile_id = live_app.profiles["USD"]["id"]
+    headers = {"Authorization": f"Bearer {live_app.access_token()}"}
+    webhook = f"{live_app.url}/api/v1/merchants/{profile_id}/webhook"
+    if not requests.get(webhook, headers=headers, timeout=10).json()["configured"]:
+        requests.put(webhook, headers=headers, timeout=10).raise_for_status()
+
+    item = request_from("Pay Later", "pay@later.example", item_id="AAMk-pays")
+    pane = open_form(open_taskpane, live_app, item)
+    page = pane.page
+    page.clock.install()  # the pane polls every 15 s: time is moved on by the test
+    create(page, "Create and give me the link to share")
+    expect(page.locator("#result-status")).to_have_text("Created")
+    number = page.locator("#result-heading").inner_text().removeprefix("Invoice ")
+
+    paid = requests.post(
+        f"{live_app.simulator_url}/__sim/invoices/{number}/payments",
+        json={"amount": "900.00", "merchant_id": live_app.profiles["USD"]["merchant_id"]},
+        timeout=10,
+    )
+    assert paid.status_code == 200, paid.text
+    requests.get(f"{live_app.simulator_url}/__sim/webhooks/deliveries", timeout=10)  # delivered
+    page.clock.run_for(16_000)
+    expect(page.locator("#result-status")).to_have_text("Paid", timeout=10_000)
+    expect(page.locator("#action-cancel")).to_have_count(0)
+    pane.screenshot("result-paid-by-webhook")
