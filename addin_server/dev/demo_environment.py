@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from addin_server.config import Settings
 from addin_server.dev.demo_merchants import DemoMerchantAccount, demo_merchant_accounts
@@ -68,19 +69,22 @@ def start_demo(settings: Settings) -> DemoEnvironment:
     return environment
 
 
+def demo_profile(session: Session, account: DemoMerchantAccount) -> MerchantProfile | None:
+    return session.scalar(
+        select(MerchantProfile).where(
+            MerchantProfile.tenant_id == account.tid,
+            MerchantProfile.merchant_id == account.merchant_id,
+        )
+    )
+
+
 def seed_demo_profiles(settings: Settings, accounts: list[DemoMerchantAccount]) -> None:
     """Give each demo organisation its merchant profile, created by its admin (idempotent)."""
     db = Database(settings.database_url)
     try:
         with db.session() as session:
             for account in accounts:
-                existing = session.scalar(
-                    select(MerchantProfile).where(
-                        MerchantProfile.tenant_id == account.tid,
-                        MerchantProfile.merchant_id == account.merchant_id,
-                    )
-                )
-                if existing is not None:
+                if demo_profile(session, account) is not None:
                     continue
                 admin = sign_in(
                     session,
@@ -119,12 +123,9 @@ def subscribe_demo_webhooks(settings: Settings, accounts: list[DemoMerchantAccou
     try:
         with db.session() as session:
             for account in accounts:
-                profile = session.scalars(
-                    select(MerchantProfile).where(
-                        MerchantProfile.tenant_id == account.tid,
-                        MerchantProfile.merchant_id == account.merchant_id,
-                    )
-                ).one()
+                profile = demo_profile(session, account)
+                if profile is None:
+                    raise RuntimeError(f"demo profile {account.merchant_id} was not seeded")
                 stale = session.scalar(
                     select(WebhookSubscription).where(
                         WebhookSubscription.merchant_profile_id == profile.id

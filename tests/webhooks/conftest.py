@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from profile_support import add_sandbox_profile
 from simulator_support import RunningSimulator
 from webhooks_support import MERCHANT_ID
 
@@ -31,22 +32,10 @@ def app_config(app_config: dict[str, Any], simulator: RunningSimulator) -> dict[
 
 @pytest.fixture
 def profile_id(app: Flask, tenant_a_admin: Any, demo: DemoMerchant) -> str:
-    response = app.test_client().post(
-        "/api/v1/merchants",
-        headers=tenant_a_admin.headers,
-        json={
-            "display_name": "Webhook shop",
-            "environment": "sandbox",
-            "merchant_id": MERCHANT_ID,
-            "auth_scheme": "jwt_shared_secret",
-            "key_id": demo.credentials.key_id,
-            "shared_secret": demo.credentials.shared_secret_b64,
-            "default_currency": "EUR",
-            "invoice_number_prefix": "WH-",
-        },
+    profile = add_sandbox_profile(
+        app.test_client(), tenant_a_admin.headers, demo, invoice_number_prefix="WH-"
     )
-    assert response.status_code == 201, response.get_json()
-    return str(response.get_json()["id"])
+    return str(profile["id"])
 
 
 @pytest.fixture

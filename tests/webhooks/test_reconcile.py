@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from simulator_support import RunningSimulator
-from webhooks_support import MERCHANT_ID, publish_invoice, status_of
+from webhooks_support import MERCHANT_ID, invoice_request, publish_invoice, status_of
 
 from addin_server import merchants
 from addin_server.cli import main
@@ -98,16 +98,7 @@ def test_an_interrupted_create_is_settled_by_the_same_pass(
     lost = client.post(
         "/api/v1/invoices",
         headers={**tenant_a_member.headers, "Idempotency-Key": "reconcile-lost-answer"},
-        json={
-            "merchant_profile_id": profile_id,
-            "mode": "publish",
-            "customer": {"name": "Ana Lima", "email": "ana@example.com"},
-            "description": "Garden design",
-            "line_items": [{"name": "Design hours", "quantity": 1, "unit_price": "10.00"}],
-            "currency": "EUR",
-            "total": "10.00",
-            "due_date": "2030-12-31",
-        },
+        json=invoice_request(profile_id),
     )
     assert lost.status_code in (503, 504), lost.get_json()
     simulator.knobs()

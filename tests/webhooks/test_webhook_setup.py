@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from profile_support import add_sandbox_profile
 from simulator_support import RunningSimulator
 from webhooks_support import MERCHANT_ID, deliver, notification, publish_invoice, status_of
 
@@ -120,19 +121,7 @@ def test_the_customer_pays_and_the_record_says_paid(
 ) -> None:
     app, _server = served_app
     client = app.test_client()
-    profile = client.post(
-        "/api/v1/merchants",
-        headers=tenant_a_admin.headers,
-        json={
-            "display_name": "Webhook shop",
-            "environment": "sandbox",
-            "merchant_id": MERCHANT_ID,
-            "auth_scheme": "jwt_shared_secret",
-            "key_id": demo.credentials.key_id,
-            "shared_secret": demo.credentials.shared_secret_b64,
-            "default_currency": "EUR",
-        },
-    ).get_json()
+    profile = add_sandbox_profile(client, tenant_a_admin.headers, demo)
     setup = client.put(f"/api/v1/merchants/{profile['id']}/webhook", headers=tenant_a_admin.headers)
     assert setup.status_code == 201, setup.get_json()
     invoice = publish_invoice(

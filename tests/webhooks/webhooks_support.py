@@ -16,24 +16,28 @@ MERCHANT_ID = "webhook_shop"
 RECEIVER = "/webhooks/cybersource"
 
 
+def invoice_request(profile_id: str, **overrides: Any) -> dict[str, Any]:
+    """A create body: EUR 2 x 50.00, published (no email: the simulator notifies nobody)."""
+    return {
+        "merchant_profile_id": profile_id,
+        "mode": "publish",
+        "customer": {"name": "Ana Lima", "email": "ana@example.com"},
+        "description": "Garden design",
+        "line_items": [{"name": "Design hours", "quantity": 2, "unit_price": "50.00"}],
+        "currency": "EUR",
+        "total": "100.00",
+        "due_date": "2030-12-31",
+        **overrides,
+    }
+
+
 def publish_invoice(
     client: FlaskClient, headers: dict[str, str], profile_id: str, **overrides: Any
 ) -> dict[str, Any]:
-    """A published invoice (no email: the simulator sends no notification for it)."""
     response = client.post(
         "/api/v1/invoices",
         headers={**headers, "Idempotency-Key": f"wh-{uuid.uuid4()}"},
-        json={
-            "merchant_profile_id": profile_id,
-            "mode": "publish",
-            "customer": {"name": "Ana Lima", "email": "ana@example.com"},
-            "description": "Garden design",
-            "line_items": [{"name": "Design hours", "quantity": 2, "unit_price": "50.00"}],
-            "currency": "EUR",
-            "total": "100.00",
-            "due_date": "2030-12-31",
-            **overrides,
-        },
+        json=invoice_request(profile_id, **overrides),
     )
     assert response.status_code == 201, response.get_json()
     invoice: dict[str, Any] = response.get_json()
