@@ -15,7 +15,6 @@ from addin_server.app import create_app
 from addin_server.config import ConfigError, Settings, bind_host, load_settings
 from addin_server.context import SETTINGS_KEY
 from addin_server.devcert import ensure_tls_certificate, server_tls_context
-from addin_server.invoices import reconcile_invoices_command
 from addin_server.logs import configure_logging
 from addin_server.merchants import rotate_keys_command
 from addin_server.storage import Database, migrate, migration_status
@@ -156,6 +155,5 @@ def manifest_command(
 
 
 main.add_command(rotate_keys_command)
-main.add_command(reconcile_invoices_command)
 main.add_command(webhooks.webhooks_command)
 main.add_command(webhooks.reconcile_command)

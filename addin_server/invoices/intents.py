@@ -27,7 +27,6 @@ from addin_server.cybersource import (
 from addin_server.invoices.models import IntentState, InvoiceRecord
 from addin_server.invoices.money import to_minor
 from addin_server.invoices.numbering import create_counter, next_number_in
-from addin_server.merchants import MerchantProfile, client_for
 from addin_server.storage import Database, utcnow
 
 RECONCILE_AFTER = timedelta(minutes=5)  # longer than any in-flight create (see the lease)
@@ -190,30 +189,3 @@ def reconcile_pending(
                 .order_by(InvoiceRecord.id)
             )
         )
-
-
-def reconcile_all(
-    db: Database,
-    settings: Settings,
-    *,
-    older_than: timedelta = RECONCILE_AFTER,
-    now: datetime | None = None,
-) -> list[InvoiceRecord]:
-    """``reconcile_pending`` for every merchant profile with unsettled records."""
-    cutoff = (now or utcnow()) - older_than
-    with db.session() as session:
-        profiles = session.scalars(
-            select(MerchantProfile).where(
-                MerchantProfile.id.in_(
-                    select(InvoiceRecord.merchant_profile_id).where(
-                        InvoiceRecord.state.in_([IntentState.CREATING, IntentState.UNKNOWN]),
-                        InvoiceRecord.updated_at < cutoff,
-                    )
-                )
-            )
-        ).all()
-    settled: list[InvoiceRecord] = []
-    for profile in profiles:
-        with client_for(profile, settings) as client:
-            settled += reconcile_pending(db, client, profile.id, older_than=older_than, now=now)
-    return settled

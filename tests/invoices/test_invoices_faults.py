@@ -15,9 +15,8 @@ from flask.testing import FlaskClient
 from invoices_support import create, invoice_body, new_key
 from sqlalchemy import select
 
-from addin_server.cli import main
 from addin_server.cybersource import CybersourceClient
-from addin_server.invoices import IntentState, InvoiceRecord, reconcile_all, reconcile_pending
+from addin_server.invoices import IntentState, InvoiceRecord, reconcile_pending
 from addin_server.storage import Database, utcnow
 
 LOST_ANSWERS = {
@@ -195,28 +194,3 @@ def test_rejected_credentials_ask_for_reverification_and_flag_the_profile(
     assert profile.get_json()["credentials"]["needs_reverification"] is True
     (record,) = records(app)
     assert record.state == IntentState.FAILED
-
-
-def test_reconcile_all_settles_every_profile_and_the_cli_offers_it(
-    app: Flask,
-    client: FlaskClient,
-    tenant_a_member: Any,
-    profile_id: str,
-    knobs: Callable[..., None],
-    upstream_numbers: Callable[[], list[str]],
-) -> None:
-    knobs(
-        faults=[
-            {"kind": "drop", "method": "POST", "after_commit": True},
-            {"kind": "status", "status": 503, "method": "GET", "count": 10},
-        ]
-    )
-    create(client, tenant_a_member.headers, invoice_body(profile_id))
-    knobs()
-    db: Database = app.extensions["addin.db"]
-    settings = app.extensions["addin.settings"]
-    assert reconcile_all(db, settings) == []  # too recent to judge
-    (settled,) = reconcile_all(db, settings, now=utcnow() + timedelta(minutes=10))
-    assert (settled.state, settled.invoice_number) == (IntentState.CREATED, "INV-000001")
-    assert upstream_numbers() == ["INV-000001"]
-    assert "reconcile-invoices" in main.commands
