@@ -82,6 +82,8 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _MAX_LABEL_WORDS = 5
+# "Doprava 150 Kč": shipping, named alone before its price, is an item without a colon.
+_SHIPPING = re.compile(rf"(?:{alternation(words('shipping'))})", re.IGNORECASE)
 _UNMARKED_PRICE = re.compile(
     rf"(?:@|×|(?<=\d )x|{_UNIT_CONNECTORS})\s?(?P<price>{NUMBER})"
     r"(?:(?<=[.,]\d\d)\s*(?:each|ea\.?|/\s?\w{1,12}|per \w{1,12})?"
@@ -307,10 +309,12 @@ def _item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
     unit_price_marked = bool(_UNIT_CONNECTOR.search(described)) or bool(
         _UNIT_PRICE_MARK.match(line.text[first.end :])
     )
-    is_label = (
-        not is_request
-        and bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
-        and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
+    is_label = not is_request and (
+        bool(_SHIPPING.fullmatch(described))
+        or (
+            bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
+            and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
+        )
     )
     described = _QTY_LABEL.sub("", with_digits(described, locale))
     while (stripped := _CONNECTOR.sub("", described)) != described:

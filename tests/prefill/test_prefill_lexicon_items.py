@@ -177,3 +177,18 @@ def test_joining_words_list_marks_and_unit_headed_columns(
 ) -> None:
     want = [(name, qty, Decimal(price)) for name, qty, price in expected]
     assert items(body, locale, currency) == want
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "shipping"),
+    [
+        ("Krabice na dorty 200 ks á 18 Kč\nDoprava 150 Kč", "cs-CZ", "CZK", ("Doprava", "150")),
+        ("10 x Mug @ $6.50\nShipping $9.90", "en-US", "USD", ("Shipping", "9.90")),
+        ("马克杯 20个 × 35元\n运费 50元", "zh-CN", "CNY", ("运费", "50")),
+    ],
+)
+def test_shipping_named_alone_before_its_price_is_an_item(
+    body: str, locale: str, currency: str, shipping: tuple[str, str]
+) -> None:
+    name, price = shipping
+    assert items(body, locale, currency)[-1] == (name, 1, Decimal(price))
