@@ -350,3 +350,23 @@ def test_the_standin_is_as_strict_and_truthful_as_office(
     assert probe["background"] == ("#292929" if dark else "#FFFFFF")
     assert outlook.accessibility_violations() == []
     outlook.screenshot("german-dark" if dark else "standin-web")
+
+
+def test_the_customer_pays_and_the_open_pane_says_paid(open_outlook: OpenOutlook) -> None:
+    """Demo mode's whole status loop: the "customer pays" control, the simulator's signed
+    webhook to the add-in, and the open result view's next poll."""
+    outlook = open_outlook()
+    outlook.page.clock.install()  # the pane polls every 15 s: the test moves time on
+    outlook.select(NORTHWIND)
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    number = create(pane, SHARE)
+    expect(pane.locator("#result-status")).to_have_text("Created")
+
+    outlook.page.locator("#pay-number").fill(number)
+    outlook.page.locator("#pay-amount").fill("3150.00")
+    outlook.page.get_by_role("button", name="Pay", exact=True).click()
+    expect(outlook.page.locator("#pay-result")).to_contain_text("now PAID")
+    outlook.page.clock.run_for(16_000)
+    expect(pane.locator("#result-status")).to_have_text("Paid", timeout=15_000)
+    outlook.screenshot("8-paid-by-the-customer")

@@ -8,11 +8,24 @@ stand-in's. Opened any other way (in Outlook, or directly), the page is the prod
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+import requests
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy import select
 
-from addin_server.context import SETTINGS_KEY, current_settings
+from addin_server.context import SETTINGS_KEY, current_settings, request_session
+from addin_server.invoices import InvoiceRecord
+from addin_server.merchants import MerchantProfile
 from addin_server.taskpane_site.views import PAGE, taskpane_dir
 
 OFFICE_JS_CDN = "https://appsforoffice.microsoft.com/lib/1/hosted/office.js"
@@ -53,6 +66,27 @@ def outlook_page() -> Response:
     response.headers["Referrer-Policy"] = "same-origin"  # the iframe's request names us
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/payments")
+def customer_pays() -> tuple[Response, int]:
+    """The customer pays ``amount`` of invoice ``number`` on Cybersource's hosted page: the
+    simulator's control records it and delivers the signed webhook to the add-in."""
+    data = request.get_json(silent=True)
+    number = str(data.get("number", "")).strip() if isinstance(data, dict) else ""
+    amount = str(data.get("amount", "")).strip() if isinstance(data, dict) else ""
+    session = request_session()
+    record = session.scalar(select(InvoiceRecord).where(InvoiceRecord.invoice_number == number))
+    if record is None or not amount:
+        return jsonify(error=f"No invoice {number!r} in this demo, or no amount."), 404
+    profile = session.get_one(MerchantProfile, record.merchant_profile_id)
+    answer = requests.post(
+        f"{current_settings().cybersource_sandbox_url}/__sim/invoices/"
+        f"{quote(number, safe='')}/payments",
+        json={"amount": amount, "merchant_id": profile.merchant_id},
+        timeout=10,
+    )
+    return jsonify(answer.json()), answer.status_code
 
 
 def _framed_by_dev_outlook() -> bool:

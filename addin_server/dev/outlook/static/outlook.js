@@ -324,7 +324,25 @@ function selectItem(mailbox, options, id) {
   else closePane(mailbox);
 }
 
+/** "The customer pays": the simulator's payment control, through /dev/outlook/payments. */
+function bindCustomerPays() {
+  byId("customer-pays").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const body = { number: byId("pay-number").value.trim(), amount: byId("pay-amount").value.trim() };
+    const response = await fetch("/dev/outlook/payments", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = await response.json();
+    byId("pay-result").textContent = response.ok
+      ? `Paid ${body.amount}: the invoice is now ${answer.status}. The add-in shows it within 15 s.`
+      : answer.error || answer.message || `Refused (${response.status}).`;
+  });
+}
+
 async function main() {
+  bindCustomerPays();
   const options = readOptions();
   bindOptions(options);
   const response = await fetch(new URL("mailbox.json", import.meta.url));
