@@ -81,12 +81,18 @@ def sign_in(session: Session, identity: VerifiedIdentity) -> CurrentUser:
             find_user,
         )
         inserted = True
+    changed = inserted
     if (user.name, user.preferred_username) != (identity.name, identity.username):
         user.name, user.preferred_username = identity.name, identity.username
+        changed = True
     if now - user.last_seen_at >= _LAST_SEEN_GRANULARITY:
         user.last_seen_at = now
-    role = _resolve_role(session, tenant, user, identity)
-    if inserted or session.new or session.dirty:
+        changed = True
+    # No autoflush while the role is worked out: a flush would empty ``dirty`` and the
+    # change would stay uncommitted, holding SQLite's write lock for the whole request.
+    with session.no_autoflush:
+        role = _resolve_role(session, tenant, user, identity)
+    if changed or session.new or session.dirty:
         session.commit()
     return CurrentUser(
         user_id=user.id,

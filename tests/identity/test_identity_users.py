@@ -9,12 +9,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from identity_support import OID, Forger, bearer, identity_row_counts
+from sqlalchemy import select
 
 from addin_server.api import API_KEY, ApiBlueprint
 from addin_server.audit import list_events
 from addin_server.caller import current_user, public, require_admin, require_member
 from addin_server.context import request_session
-from addin_server.identity import grant_admin_for_first_profile
+from addin_server.identity import User, grant_admin_for_first_profile
 from addin_server.identity.tokens import ADMIN_APP_ROLE, PERSONAL_ACCOUNTS_TENANT
 
 SignIn = Callable[..., Any]
@@ -38,6 +39,26 @@ def test_first_call_creates_the_user_and_later_calls_update_them(
     assert renamed["user"]["id"] == first["user"]["id"]
     assert renamed["user"]["name"] == "Ada L."
     assert identity_row_counts(app) == (1, 1, 0)
+
+
+def test_a_renamed_user_is_committed_before_the_request_goes_on(
+    app: Flask, client: FlaskClient, forger: Forger
+) -> None:
+    """Another connection sees the new name at once: nothing is left uncommitted (on SQLite
+    an uncommitted write would hold the database's write lock for the whole request)."""
+
+    @app.get("/api/v1/test-name-seen-elsewhere")
+    def name_seen_elsewhere() -> dict[str, Any]:
+        with app.extensions["addin.db"].session() as other:
+            names = [u.name for u in other.scalars(select(User))]
+        return {"names": names, "open": request_session().in_transaction()}
+
+    me(client, bearer(forger.sign(name="Ada", preferred_username="ada@a.example")))
+    response = client.get(
+        "/api/v1/test-name-seen-elsewhere",
+        headers=bearer(forger.sign(name="Ada L.", preferred_username="ada@a.example")),
+    )
+    assert response.get_json() == {"names": ["Ada L."], "open": False}
 
 
 def test_same_oid_in_two_tenants_is_two_users(
