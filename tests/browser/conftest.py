@@ -125,6 +125,13 @@ class LiveApp:
 
 
 MERCHANT_TENANT = "c0ffee00-3333-4000-8000-00000000000c"
+# One merchant drives every browser test: at the default 30 pre-fills a minute a fast machine
+# gets 429s. Rate limits have their own tests (tests/hardening).
+NO_RATE_LIMITS = {
+    "rate_limit_user": "100000/minute",
+    "rate_limit_costly": "100000/minute",
+    "rate_limit_merchant": "100000/minute",
+}
 BROWSER_CLIENT_ID = "b7095e70-5a1e-4c3d-8e2f-0000000b0b01"
 MERCHANT = ProviderUser(
     tid=MERCHANT_TENANT,
@@ -168,6 +175,12 @@ def _create_profiles(
 
 
 @pytest.fixture(scope="session")
+def no_rate_limits() -> dict[str, str]:
+    """Settings that lift the rate limits, for a demo app many browser tests share."""
+    return NO_RATE_LIMITS
+
+
+@pytest.fixture(scope="session")
 def live_app(
     identity_tls: TlsFiles,
     identity_ca_bundle: Path,
@@ -208,6 +221,7 @@ def live_app(
             "app_id_uri": app_id_uri,
             "allowed_tenants": (MERCHANT_TENANT,),
             "cybersource_sandbox_url": simulator.url,
+            **NO_RATE_LIMITS,
         }
     )
     database = app.extensions["addin.db"]

@@ -43,7 +43,10 @@ class DemoOutlook:
 
 @pytest.fixture(scope="module")
 def demo_outlook(
-    identity_tls: TlsFiles, taskpane_bundle: Path, tmp_path_factory: pytest.TempPathFactory
+    identity_tls: TlsFiles,
+    taskpane_bundle: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    no_rate_limits: dict[str, str],
 ) -> Iterator[DemoOutlook]:
     """``addin-server serve`` in demo mode, in process: the demo provider, the simulator,
     the seeded merchant profiles and /dev/outlook. Its certificate is the one the test
@@ -52,7 +55,12 @@ def demo_outlook(
     shutil.copytree(identity_tls.cert.parent, instance / "tls")
     port = free_port()
     url = f"https://localhost:{port}"
-    overrides = {"instance_dir": instance, "public_url": url, "bind": f"127.0.0.1:{port}"}
+    overrides = {
+        "instance_dir": instance,
+        "public_url": url,
+        "bind": f"127.0.0.1:{port}",
+        **no_rate_limits,
+    }
     settings = load_settings({}, overrides)
     database = Database(settings.database_url)
     migrate(database.engine)
