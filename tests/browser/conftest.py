@@ -62,6 +62,15 @@ LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 TASKPANE_VIEWPORT = {"width": 320, "height": 760}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser test that fails is run once more before it counts: headless Chromium on a
+    shared 2-core machine has timing variance (seen: a field edit racing a re-render under
+    load 14+). A test that fails twice fails the run; reruns are listed in the summary."""
+    for item in items:
+        if "tests/browser/" in item.nodeid.replace("\\", "/"):
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 @pytest.fixture(scope="session")
 def taskpane_bundle() -> Path:
     """Build the taskpane so the tests run the current sources, not a stale dist/."""
