@@ -378,3 +378,26 @@ def test_the_customer_pays_and_the_open_pane_says_paid(open_outlook: OpenOutlook
     outlook.page.clock.run_for(16_000)
     expect(pane.locator("#result-status")).to_have_text("Paid", timeout=15_000)
     outlook.screenshot("8-paid-by-the-customer")
+
+
+@pytest.mark.parametrize(
+    ("label", "status", "then_send"),
+    [
+        ("Save as draft", "Draft", False),
+        ("Save, email it when I send it", "Draft", True),
+        ("Email it to the customer now", "Sent", False),
+        (SHARE, "Created", False),
+    ],
+)
+def test_each_way_of_creating_through_the_browser_outlook(
+    open_outlook: OpenOutlook, label: str, status: str, then_send: bool
+) -> None:
+    outlook = open_outlook()
+    outlook.select(CATERING)
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    create(pane, label)
+    expect(pane.locator("#result-status")).to_have_text(status)
+    if then_send:
+        pane.get_by_role("button", name="Email it now").click()
+        expect(pane.locator("#result-status")).to_have_text("Sent", timeout=15_000)
