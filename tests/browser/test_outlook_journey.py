@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from playwright.sync_api import Browser, FrameLocator, Page, Route, expect
 
 from addin_server import create_app
@@ -39,6 +40,7 @@ HOSTILE_NAME = "Jordan <b>Lee</b> & Co"
 @dataclass
 class DemoOutlook:
     url: str
+    simulator_url: str
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +76,7 @@ def demo_outlook(
         server = LoopbackServer(
             app, port=port, ssl_context=tls.server_context(), hostname="localhost"
         ).start()
-        yield DemoOutlook(url)
+        yield DemoOutlook(url, demo.settings.cybersource_sandbox_url)
         server.stop()
         demo.stop()
         app.extensions["addin.db"].dispose()
@@ -401,3 +403,31 @@ def test_each_way_of_creating_through_the_browser_outlook(
     if then_send:
         pane.get_by_role("button", name="Email it now").click()
         expect(pane.locator("#result-status")).to_have_text("Sent", timeout=15_000)
+
+
+def test_a_field_error_and_an_upstream_failure_are_explained_in_the_pane(
+    open_outlook: OpenOutlook, demo_outlook: DemoOutlook
+) -> None:
+    outlook = open_outlook()
+    outlook.select(CATERING)
+    outlook.open_pane()
+    pane = sign_in(outlook)
+    pane.locator("#field-customer-company").fill("C" * 61)  # Cybersource allows 60
+    pane.get_by_label(SHARE).check()
+    pane.locator("#create-button").click()
+    expect(pane.locator("#error-customer-company")).to_be_visible(timeout=15_000)
+    expect(pane.locator("#field-customer-company")).to_have_attribute("aria-invalid", "true")
+    pane.locator("#field-customer-company").fill("Catering & Co")
+
+    knobs = f"{demo_outlook.simulator_url}/__sim/knobs"
+    faults = {"faults": [{"kind": "status", "status": 503, "method": "POST", "count": 10}]}
+    requests.post(knobs, json=faults, timeout=5).raise_for_status()
+    try:
+        pane.locator("#create-button").click()
+        expect(pane.locator("#form-error")).to_contain_text("Your draft is kept", timeout=20_000)
+        expect(pane.locator("#field-customer-company")).to_have_value("Catering & Co")
+        outlook.screenshot("upstream-failure")
+    finally:
+        requests.post(knobs, json={}, timeout=5).raise_for_status()
+    pane.locator("#create-button").click()
+    expect(pane.locator("#view-result")).to_be_visible(timeout=20_000)
