@@ -42,8 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from loadtest import postgres_database  # scripts/ is on sys.path when a script runs
 
 from addin_server.cybersource import (
     CreationMode,
@@ -58,7 +57,6 @@ from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient
 from addin_server.dev.simulator import SimulatorMerchant, create_simulator_app, demo_merchant
 from addin_server.devcert import combined_ca_bundle, ensure_tls_certificate
-from addin_server.storage import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -90,24 +88,6 @@ def _process(args: list[str], env: dict[str, str] | None = None) -> Iterator[int
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-@contextmanager
-def _database() -> Iterator[str]:
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"addin_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url)
-    migrate(engine)
-    engine.dispose()
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -314,7 +294,10 @@ def main() -> None:
             redirect_uris=(),
         )
     )
-    with tempfile.TemporaryDirectory() as work_dir, _database() as database_url:
+    with (
+        tempfile.TemporaryDirectory() as work_dir,
+        postgres_database(POSTGRES_ADMIN_URL) as database_url,
+    ):
         work = Path(work_dir)
         server = provider.serve(ensure_tls_certificate(work / "tls"))
         env = _app_environment(work, database_url, simulator_url, provider.base_url)

@@ -30,13 +30,12 @@ from addin_server.cybersource import (
     CybersourceError,
     InvoiceDraft,
     LineItem,
-    Timeouts,
     Transport,
 )
 from addin_server.invoices.models import InvoiceRecord
 from addin_server.invoices.money import format_minor, to_minor
 from addin_server.invoices.upstream import to_raise
-from addin_server.merchants import MerchantProfile, client_for
+from addin_server.merchants import MerchantProfile, client_for, transport_for
 from addin_server.problems import ApiProblem, FieldError
 from addin_server.storage import Database
 
@@ -54,8 +53,7 @@ def shared_transport(app: Flask, settings: Settings) -> Transport:
     """One transport per app: connections to Cybersource are reused across requests."""
     transport = app.extensions.get(TRANSPORT_KEY)
     if transport is None:
-        timeouts = Timeouts(settings.cybersource_connect_timeout, settings.cybersource_read_timeout)
-        transport = app.extensions.setdefault(TRANSPORT_KEY, Transport(timeouts))
+        transport = app.extensions.setdefault(TRANSPORT_KEY, transport_for(settings))
     assert isinstance(transport, Transport)
     return transport
 
