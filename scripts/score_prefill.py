@@ -1,10 +1,13 @@
-"""Accuracy of the invoice pre-fill engine on the tuning set (tests/data/emails) and on the
-held-out set (tests/data/emails_holdout), per field and per language.
+"""Accuracy of the invoice pre-fill engine on the tuning set (tests/data/emails), the
+held-out set (tests/data/emails_holdout) and the fresh set (tests/data/emails_fresh), per
+field and per language.
 
-The held-out set is only scored: this prints its aggregate figures, never its emails or
-which of them were missed. Whoever tunes the engine must not pass --show-holdout-misses.
+The held-out and fresh sets are only scored: this prints their aggregate figures, never their
+emails or which of them were missed. Whoever tunes the engine must not pass
+--show-holdout-misses or --show-fresh-misses (each reveals only its own set).
 
 Usage: .venv/bin/python scripts/score_prefill.py [--mismatches] [--show-holdout-misses]
+       [--show-fresh-misses]
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "prefill"
 
 from prefill_corpus import (
     CORPUS_DIR,
+    FRESH_DIR,
     HOLDOUT_DIR,
     CorpusEmail,
     Judged,
@@ -140,9 +144,15 @@ def main() -> int:
         action="store_true",
         help="also list the held-out set's wrong fields (never while tuning the engine)",
     )
+    parser.add_argument(
+        "--show-fresh-misses",
+        action="store_true",
+        help="also list the fresh set's wrong fields (never while tuning the engine)",
+    )
     args = parser.parse_args()
     report("tuning set", CORPUS_DIR, args.mismatches)
     report("held-out set", HOLDOUT_DIR, args.show_holdout_misses)
+    report("fresh set", FRESH_DIR, args.show_fresh_misses)
     return 0
 
 

@@ -1,6 +1,7 @@
 """The pre-fill corpora and their scorer, shared by the corpus tests and
-``scripts/score_prefill.py``: the tuning set (``tests/data/emails``) and the held-out set
-(``tests/data/emails_holdout``, only ever scored in aggregate; see its README).
+``scripts/score_prefill.py``: the tuning set (``tests/data/emails``), the held-out set
+(``tests/data/emails_holdout``) and the fresh set (``tests/data/emails_fresh``); the last two
+are only ever scored in aggregate (see ``tests/data/emails/README.md``).
 
 Each email is ``NN-name.email``: RFC 822-style header lines (the input fields: From, To,
 Cc, Subject, Date, Mailbox-Owner, Time-Zone, Locale, Mode, Body-Type, Default-Currency,
@@ -24,6 +25,7 @@ from addin_server.prefill import Address, DraftInvoice, EmailInput, MerchantCont
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "data" / "emails"
 HOLDOUT_DIR = CORPUS_DIR.with_name("emails_holdout")
+FRESH_DIR = CORPUS_DIR.with_name("emails_fresh")
 # Fields with an accuracy floor held by the tests.
 FLOORS = {
     "customer_email": 0.98,
