@@ -17,10 +17,10 @@ from addin_server.prefill.body import (
 from addin_server.prefill.customer import build_customer, find_customer
 from addin_server.prefill.dates import add_days, find_due_date
 from addin_server.prefill.html_text import html_to_text
+from addin_server.prefill.item_parts import ScannedLine
 from addin_server.prefill.language import reading_locale
 from addin_server.prefill.line_items import (
     MAX_LINE_ITEMS,
-    ScannedLine,
     find_line_items,
     items_sum,
     read_with_total,

@@ -18,8 +18,9 @@ from addin_server.prefill.amounts import (
     find_plain_number,
     quantize,
 )
+from addin_server.prefill.item_parts import ScannedLine
 from addin_server.prefill.lexicon import word_re
-from addin_server.prefill.line_items import ScannedLine, items_sum
+from addin_server.prefill.line_items import items_sum
 from addin_server.prefill.models import MERCHANT_DEFAULT, Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
 

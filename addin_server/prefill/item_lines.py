@@ -1,0 +1,178 @@
+# ruff: noqa: RUF001 - multilingual text: full-width colons, dashes and multiplication signs are meant
+"""An item on one line or in one piece of a sentence: "3 x Widget @ $25.00", "Consulting:
+10 hours at $150/hr", "- Logo design: $800", "... go ahead with 5 licences at $49 each":
+its quantity and name from the words before its price, its unit price from the marks
+around it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from decimal import Decimal
+
+from addin_server.prefill.amounts import parse_number, quantize
+from addin_server.prefill.item_parts import MAX_NAME_CHARS, SUMMARY_LINE, FoundItem, ScannedLine
+from addin_server.prefill.lexicon import alternation, is_unspaced, with_digits, words
+from addin_server.prefill.models import LineItem
+from addin_server.prefill.snippets import clip
+
+_UNITS = alternation(words("units"))
+_PRICE_CONNECTORS = alternation([w for w in words("price_connector") if not is_unspaced(w[0])])
+# "圓形貼紙 1,000張, 每張 3 元": Chinese and Japanese connectors need no space before them.
+_UNSPACED_CONNECTORS = alternation([w for w in words("price_connector") if is_unspaced(w[0])])
+_UNIT_CONNECTORS = alternation(words("unit_connector"))
+# Words and signs between an item and its price: "@", "at", "à", "zu je", ":", "-" ...
+# Connector words are lower case: "Widget A at" keeps its "A". Dot leaders go too.
+_CONNECTOR = re.compile(
+    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:{_UNSPACED_CONNECTORS})"
+    rf"|\s*(?:@|×|\*|=|:|-|–|—|,|\||\.{{2,}}|_{{2,}}|…))?\s*$"
+)
+# "3 x CHF 1,200.00": a count times the price makes it the unit price.
+_UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$")
+_UNIT_PRICE_MARK = re.compile(rf"^\s*(?:{alternation(words('per_unit'))})", re.IGNORECASE)
+_BULLET = re.compile(
+    r"^\s*(?:[-*•·‣◦▪・]|\d{1,2}[.)](?=\s)|\d{1,2}[、．]|\(\d{1,2}\)"
+    r"|(?:pos|item|nr|no|#)\.?\s?\d{1,3}[:.)]?(?=\s))\s*",
+    re.IGNORECASE,
+)
+# "Qty 5 - Mug": the count named before the item.
+_QTY_LABEL = re.compile(rf"^(?:{alternation(words('column_qty'))})\.?:?\s*(?=\d)", re.IGNORECASE)
+_QUANTITY = r"\d{1,3}(?:[,.']\d{3})+(?![.,]\d)|\d{1,5}(?:[.,]\d{1,2})?"
+# "2 000 ex.": a count grouped with spaces, only when a unit follows it.
+_SPACED_QUANTITY = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+# "4 horas de fotografía", "10 hours of design": the word after a unit that joins it to the item.
+_OF = rf"(?:{alternation(words('of'))})\s+"
+_LEADING_QTY = re.compile(
+    rf"^(?P<qty>{_SPACED_QUANTITY}(?=\s*(?:{_UNITS}))|{_QUANTITY})\s*(?:(?:x|×|\*)\s*"
+    rf"|(?P<unit>{_UNITS})\.?\s+(?:{_OF})?|\s+)(?P<name>\S.*)$",
+    re.IGNORECASE,
+)
+# "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", a count in
+# its own column ("Roll-up banners     3"); a count in brackets ("(40 pages)") describes
+# the item and is not its quantity.
+_TRAILING_QTY = re.compile(
+    rf"^(?P<name>.*?[^\s(])\s*(?:\(?(?:x|×|\*)\s*(?P<qty>\d{{1,5}})\)?"
+    rf"|[:,–—-]?\s*(?P<qty2>{_SPACED_QUANTITY}|{_QUANTITY})\s*(?:{_UNITS})\.?"
+    rf"|[:–—-]\s*(?P<qty3>{_QUANTITY})"
+    rf"|(?<=\S)(?:\s{{2,}}|\s*[|\t]\s*)(?P<qty4>\d{{1,5}}))$",
+    re.IGNORECASE,
+)
+# A count inside a sentence, right before the price: "... go ahead with 5 licences at $49".
+_INLINE_QTY = re.compile(
+    rf"(?:^|\s)(?P<qty>{_QUANTITY})\s*(?:(?:x|×)\s*|(?:(?P<unit>{_UNITS})\.?\s+(?:{_OF})?)|\s+)"
+    r"(?P<name>[^\W\d_](?:[^.,;:!?\d]|\d(?![\d.,]*\s*(?:x|×))){0,60})$",
+    re.IGNORECASE,
+)
+# "Please invoice us for 10 hours ...", "Por favor, facturadnos 2 ...": the request (after
+# a "please" in any language) is not part of the item's name; Chinese, Japanese and
+# Korean put no space after it ("我们想订购白色T恤50件").
+_REQUEST = re.compile(
+    rf"^(?:(?:{alternation(words('please'))}),?\s+)?(?:{alternation(words('request'))})"
+    r"(?:\s+(?:us|me|them|him|her))?(?:\s+for)?(?:\s+|(?<=[\u3040-\u9fff\uac00-\ud7af])\s*)",
+    re.IGNORECASE,
+)
+_MAX_LABEL_WORDS = 5
+# "Doprava 150 Kč": shipping, named alone before its price, is an item without a colon.
+_SHIPPING = re.compile(rf"(?:{alternation(words('shipping'))})", re.IGNORECASE)
+# "Yoga mats: $45.00 x 12": the count after the unit price.
+_TIMES_AFTER = re.compile(r"\s*(?:x|×|\*)\s*(?P<qty>\d{1,5})(?![\d.,]*\d)", re.IGNORECASE)
+_PURPOSE = re.compile(rf"(?:{alternation(words('purpose'))})\s", re.IGNORECASE)
+_DESCRIBING = re.compile(rf"(?:{alternation(words('describing'))})\s*$", re.IGNORECASE)
+
+
+def item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
+    if not line.money or len(line.text) > 300:
+        return None
+    first = line.money[0]
+    prefix = line.text[: first.start]
+    if SUMMARY_LINE.search(prefix):
+        return None
+    has_bullet = bool(_BULLET.match(prefix))
+    described = _BULLET.sub("", prefix, count=1).strip()
+    is_request = bool(_REQUEST.match(described))
+    described = _REQUEST.sub("", described)
+    unit_price_marked = bool(_UNIT_CONNECTOR.search(described)) or bool(
+        _UNIT_PRICE_MARK.match(line.text[first.end :])
+    )
+    is_label = not is_request and (
+        bool(_SHIPPING.fullmatch(described))
+        or (
+            bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
+            and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
+        )
+    )
+    described = _QTY_LABEL.sub("", with_digits(described, locale))
+    while (stripped := _CONNECTOR.sub("", described)) != described:
+        described = stripped
+    if not described:
+        return None
+    times = _TIMES_AFTER.match(line.text, first.end)
+    found = _quantity_and_name(
+        described, has_bullet or is_label or unit_price_marked, labelled=not unit_price_marked
+    )
+    if times is not None and (found is None or found[0] is None):
+        found, unit_price_marked = (
+            (parse_number(times["qty"]), found[1] if found else described),
+            True,
+        )
+    if found is None:
+        if not (has_bullet or is_label) or len(described.split()) > _MAX_LABEL_WORDS:
+            return None
+        found = (None, described)
+    quantity, name = found
+    name = _CONNECTOR.sub("", name).strip(" :-–—,(")
+    if not name or quantity == 0 or len(name.split()) > 10:
+        return None
+    quantity = quantity or Decimal(1)
+    # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
+    # after it ("$25.00 $75.00") make the first one the unit price.
+    # "2x Shirt — R$ 39,90" prices each shirt; "4 x Banner = $100.00" states the total.
+    counted = bool(re.match(r"\d+\s*[x×]", described)) and not re.search(r"=\s*$", prefix)
+    marked = unit_price_marked or counted or quantity == 1 or len(line.money) >= 2
+    split = quantize(first.value / quantity, first.currency)
+    # Unmarked, a line total divides into whole cents: "250   CHF 14.20" is 250 at 14.20,
+    # not at 0.0568; the other reading is kept for the stated total to settle.
+    per_unit = marked or split * quantity != first.value
+    confidence = 0.85 if quantity != 1 or has_bullet else 0.7
+    unit_price, other_price = (first.value, split) if per_unit else (split, first.value)
+    taken = LineItem(name[:MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
+    ambiguous = not marked and not re.search(r"=\s*$", prefix)
+    return FoundItem(taken, replace(taken, unit_price=other_price) if ambiguous else None)
+
+
+def _quantity_and_name(
+    described: str, itemised: bool, *, labelled: bool
+) -> tuple[Decimal | None, str] | None:
+    """(quantity, name) from the words before a price, or None if they name no item. In a
+    label without a unit price, a count after "with", "of" ... describes the item."""
+    leading = _LEADING_QTY.match(described)
+    if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
+        return parse_number(leading.group("qty")), _named(leading)
+    trailing = _TRAILING_QTY.match(described)
+    if (
+        trailing
+        and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS
+        and not (labelled and _DESCRIBING.search(trailing.group("name")))
+    ):
+        count = next(
+            trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4") if trailing.group(g)
+        )
+        return parse_number(count), trailing.group("name")
+    # In a label without a unit price, a count inside it describes the item ("Imagefilm
+    # 90 Sekunden - 4.300,00 €"); a sentence names its count before the priced item.
+    inline = _INLINE_QTY.search(described)
+    if (
+        inline
+        and itemised
+        and not labelled
+        and len(inline.group("name").split()) <= _MAX_LABEL_WORDS
+    ):
+        return parse_number(inline.group("qty")), _named(inline)
+    return None
+
+
+def _named(count: re.Match[str]) -> str:
+    """The name after a count; "200 cajas para tartas": the unit word is the item ("boxes
+    for cakes"), in a list or in a sentence."""
+    name, unit = count.group("name"), count.group("unit")
+    return f"{unit} {name}" if unit and _PURPOSE.match(name) else name

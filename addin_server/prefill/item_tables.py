@@ -1,0 +1,117 @@
+"""Items in rows with named columns: a header row ("Item | Qty | Price") and the rows under
+it, in text or from an HTML table, and labelled fields on one line ("Item: Frame | Qty: 4 |
+Price: $120.00")."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from addin_server.prefill.amounts import find_money, quantize
+from addin_server.prefill.item_parts import (
+    MAX_NAME_CHARS,
+    SUMMARY_LINE,
+    ScannedLine,
+    first_number,
+)
+from addin_server.prefill.lexicon import word_re
+from addin_server.prefill.models import LineItem
+from addin_server.prefill.snippets import clip
+
+_COLUMN_KINDS = tuple(
+    (kind, word_re(f"column_{kind}")) for kind in ("qty", "price", "amount", "name")
+)
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+_FIELD = re.compile(r"^\s*(?P<label>[^:|;]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
+
+
+def item_from_fields(line: ScannedLine, currency: str, locale: str) -> LineItem | None:
+    """ "Item: Custom frame | Qty: 4 | Price: $120.00": labelled fields on one line."""
+    if not line.money or ("|" not in line.text and ";" not in line.text):
+        return None
+    cells: list[str] = []
+    columns: dict[str, int] = {}
+    for part in re.split(r"\s*[|;]\s*", line.text[:300]):
+        field = _FIELD.match(part)
+        if field is None:
+            continue
+        kind = next((k for k, p in _COLUMN_KINDS if p.search(field["label"])), None)
+        if kind is not None and kind not in columns:
+            columns[kind] = len(cells)
+            cells.append(field["value"])
+    if "name" not in columns or not ({"price", "amount"} & set(columns)):
+        return None
+    return _item_from_row(cells, columns, currency, locale, line.text)
+
+
+def _cells(text: str) -> list[str]:
+    return (
+        [c for c in _CELL_SPLIT.split(text.strip().strip("|")) if c != ""]
+        if ("|" in text or "\t" in text or "  " in text.strip())
+        else []
+    )
+
+
+def table_columns(line: ScannedLine) -> dict[str, int] | None:
+    """A header row names its columns; a line with money in it is no header."""
+    if line.money or len(line.text) > 300:
+        return None
+    cells = _cells(line.text)
+    if len(cells) < 2:
+        return None
+    columns: dict[str, int] = {}
+    for position, cell in enumerate(cells):
+        for kind, pattern in _COLUMN_KINDS:
+            if kind not in columns and len(cell) <= 30 and pattern.search(cell):
+                columns[kind] = position
+                break
+    if "name" not in columns and "qty" in columns and len(cells) >= 3:
+        # "# | Qty | Price", "Pos. | Menge | Preis": the first other column names the item.
+        columns["name"] = next(i for i in range(len(cells)) if i not in columns.values())
+    if "name" in columns and ("price" in columns or "amount" in columns):
+        return columns
+    return None
+
+
+def table_rows(
+    lines: list[ScannedLine], start: int, columns: dict[str, int], currency: str, locale: str
+) -> tuple[list[LineItem], int]:
+    items: list[LineItem] = []
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        cells = _cells(line.text)
+        if len(cells) < 2:
+            break
+        index += 1
+        item = _item_from_row(cells, columns, currency, locale, line.text)
+        if item is not None:
+            items.append(item)
+    return items, index
+
+
+def _cell_amount(cell: str, currency: str, locale: str) -> Decimal | None:
+    money = find_money(cell, currency, locale)
+    return money[0].value if money else first_number(cell)
+
+
+def _item_from_row(
+    cells: list[str], columns: dict[str, int], currency: str, locale: str, text: str
+) -> LineItem | None:
+    def cell(kind: str) -> str:
+        position = columns.get(kind)
+        return cells[position] if position is not None and position < len(cells) else ""
+
+    name = cell("name").strip()
+    if not name or SUMMARY_LINE.search(name):
+        return None
+    quantity = first_number(cell("qty")) if "qty" in columns else Decimal(1)
+    unit_price = _cell_amount(cell("price"), currency, locale) if "price" in columns else None
+    if quantity is None or quantity <= 0:
+        return None
+    if unit_price is None:
+        amount = _cell_amount(cell("amount"), currency, locale)
+        if amount is None:
+            return None
+        unit_price = quantize(amount / quantity, currency)
+    return LineItem(name[:MAX_NAME_CHARS], quantity, unit_price, 0.9, clip(text))
