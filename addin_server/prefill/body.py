@@ -1,7 +1,7 @@
 # ruff: noqa: RUF001 - multilingual text: full-width colons, dashes and multiplication signs are meant
 """Which part of a body is the current request: earlier messages quoted below a reply,
-forwarded headers and signatures are split off, in English, German, French, Spanish
-and Japanese.
+forwarded headers and signatures are split off, in the headers of the common mail clients
+in each language the lexicon has.
 
 Work is line by line and linear: a line longer than ``_MAX_MARKER_LINE`` cannot be a
 reply header or a signature and is never matched against those patterns.
@@ -25,30 +25,48 @@ _REPLY_HEADER = re.compile(
     r"|Am\s.{0,300}\sschrieb.{0,200}"
     r"|Le\s.{0,300}\sa\s[ée]crit"
     r"|El\s.{0,300}\sescribi[óo].{0,200}"
-    r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日.{0,300}(?:のメール|書きました|<[^<>\s]{1,200}>))"
+    r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日.{0,300}(?:のメール|書きました|写道|寫道|<[^<>\s]{1,200}>)"
+    r"|W\sdniu\s.{0,300}\spisze|Den\s.{0,300}\sskrev.{0,200}|Dne\s.{0,300}\snapsal.{0,200}"
+    r"|Op\s.{0,300}\sschreef|Il\s.{0,300}\sha\sscritto|Em\s.{0,300}\sescreveu"
+    r"|\d{4}년\s?\d{1,2}월\s?\d{1,2}일.{0,300}작성|.{0,300}tarihinde.{0,300}yazdı)"
     r"\s?:?\s*",
     re.IGNORECASE,
 )
 _SEPARATOR = re.compile(
     r"-{2,}\s*(?:Original Message|Urspr[üu]ngliche Nachricht|Message d'origine"
-    r"|Mensaje original|元のメッセージ|Original-Nachricht)\s*-{2,}"
+    r"|Mensaje original|元のメッセージ|Original-Nachricht|原始邮件|原始郵件|원본 메시지"
+    r"|Původní zpráva|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande"
+    r"|Oorspronkelijk bericht|Messaggio originale|Mensagem original|Wiadomość oryginalna"
+    r"|Orijinal Mesaj)\s*-{2,}"
     r"|_{8,}",
     re.IGNORECASE,
 )
 _FORWARD_SEPARATOR = re.compile(
     r"-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]"
-    r"|Mensaje reenviado|転送(?:された)?メッセージ)\s*-{2,}"
+    r"|Mensaje reenviado|転送(?:された)?メッセージ|Přeposlaná zpráva|Wiadomość przekazana"
+    r"|Videresendt (?:melding|meddelelse)|Vidarebefordrat meddelande|Doorgestuurd bericht"
+    r"|Messaggio inoltrato|Mensagem encaminhada|转发的邮件|轉寄的郵件|전달된 메시지"
+    r"|İletilen ileti)\s*-{2,}"
     r"|(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht"
     r"|D[ée]but du message r[ée]exp[ée]di[ée]|Inicio del mensaje reenviado)\s?:",
     re.IGNORECASE,
 )
 HEADER_FIELD = re.compile(
     r"\*?(?P<name>From|Von|De|差出人|送信者|Sent|Date|Gesendet|Datum|Envoy[ée]|Enviado|Fecha"
-    r"|送信日時|日付|To|An|À|A|Para|宛先|Cc|Subject|Betreff|Objet|Asunto|件名)\*?\s?[:：]\s?\*?"
+    r"|送信日時|日付|To|An|À|A|Para|宛先|Cc|Subject|Betreff|Objet|Asunto|件名"
+    # Outlook's headers in Czech, Polish, Nordic, Dutch, Italian, Portuguese, Turkish,
+    # Chinese and Korean.
+    r"|Od|Odesláno|Komu|Předmět|Wysłano|Wysłane|Do|Temat|Fra|Från|Sendt|Skickat|Til|Till"
+    r"|Emne|Ämne|Van|Verzonden|Aan|Onderwerp|Da|Inviato|Oggetto|Enviada|Assunto|Kimden"
+    r"|Gönderildi|Kime|Konu|发件人|寄件者|发送时间|寄件日期|收件人|主题|主旨|보낸 사람|보낸 날짜"
+    r"|받는 사람|제목)\*?\s?[:：]\s?\*?"
     r"(?P<value>.*)",
     re.IGNORECASE,
 )
-_FROM_FIELDS = frozenset({"from", "von", "de", "差出人", "送信者"})
+_FROM_FIELDS = frozenset(
+    {"from", "von", "de", "差出人", "送信者", "od", "fra", "från", "van", "da", "kimden"}
+    | {"发件人", "寄件者", "보낸 사람"}
+)
 _HEADER_BLOCK_LINES = 6
 
 _CLOSING = re.compile(
@@ -84,7 +102,9 @@ class MessageParts:
 
 
 _FORWARD_SUBJECT = re.compile(
-    r"\s*(?:(?:re|aw|sv)\s?:\s*)*(?:fwd?|wg|tr|rv|enc|転送)\s?[:：]", re.I
+    r"\s*(?:(?:re|aw|sv|odp|odg|ynt|antw|答复|回复|回覆|답장)\s?:\s*)*"
+    r"(?:fwd?|wg|tr|rv|enc|i|pd|vs|vb|vl|videresend|doorst|ilt|İlt|转发|轉寄|轉發|전달|転送)\s?[:：]",
+    re.I,
 )
 
 
@@ -186,9 +206,14 @@ def _is_header_block(lines: list[str], index: int) -> bool:
     if not first or first.group("name").lower() not in _FROM_FIELDS:
         return False
     following = lines[index + 1 : index + _HEADER_BLOCK_LINES]
-    return any(
-        len(line) <= _MAX_MARKER_LINE and HEADER_FIELD.fullmatch(line.strip()) for line in following
+    # Two more fields (a client writes sent, to and subject): "Fra: 1. juni / Til: 3. juni"
+    # in a request is a date range, not a header.
+    fields = sum(
+        1
+        for line in following
+        if len(line) <= _MAX_MARKER_LINE and HEADER_FIELD.fullmatch(line.strip())
     )
+    return fields >= 2
 
 
 def _read_header(lines: list[str], start: int) -> tuple[int, str]:

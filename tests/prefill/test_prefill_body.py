@@ -19,6 +19,12 @@ from addin_server.prefill.html_text import html_to_text
         "From: Bob <bob@shop.com>\nSent: Monday, March 2, 2026\nTo: x@y.com\nSubject: Q\n\n$99",
         "Von: Bob <bob@shop.com>\nGesendet: Montag\nAn: x@y.de\nBetreff: Q\n\n99 €",
         "> quoted line with $99",
+        "Od: Bob <bob@shop.cz>\nOdesláno: úterý 19. května 2026\nKomu: x@y.cz\nPředmět: Q\n\n99 Kč",
+        "Fra: Bob <bob@shop.no>\nSendt: tirsdag 19. mai 2026\nTil: x@y.no\nEmne: Q\n\nkr 99",
+        "W dniu 19.05.2026 o 15:30, Bob <bob@shop.pl> pisze:\n> Cena: 99 zł",
+        "Den 20. maj 2026 kl. 14.02 skrev Bob <bob@shop.dk>:\n> Pris: 99 kr.",
+        "2026년 5월 21일 (목) 오후 3:12, Bob <bob@shop.kr>님이 작성:\n> 99원",
+        "------------------ 原始邮件 ------------------\n发件人: Bob <bob@shop.cn>\n99元",
     ],
 )
 def test_quoted_history_is_not_the_request(history: str) -> None:
@@ -70,6 +76,19 @@ def test_outlook_forward_is_told_apart_from_a_reply_by_the_subject() -> None:
     body = "See below\n\nFrom: Jane <jane@acme.com>\nSent: Monday\nSubject: Order\n\nTotal $5"
     assert split_message(body, subject="FW: Order").forwarded is not None
     assert split_message(body, subject="RE: Order").forwarded is None
+
+
+@pytest.mark.parametrize("subject", ["PD: Zamówienie", "VS: Ordre", "转发: 订单", "전달: 주문"])
+def test_forward_subjects_in_other_languages(subject: str) -> None:
+    text = "Vidi.\n\nOd: Bob <bob@shop.pl>\nWysłano: wtorek\nDo: x@y.pl\nTemat: Q\n\n99 zł"
+    parts = split_message(text, subject)
+    assert parts.forwarded is not None
+    assert "99 zł" in parts.current
+
+
+def test_a_date_range_is_no_header_block() -> None:
+    text = "Hytte fra fredag.\nFra: 5. juni\nTil: 7. juni\nPris: kr 4 500"
+    assert split_message(text).current == text
 
 
 def test_html_tables_keep_rows_and_quotes_and_drop_scripts() -> None:
