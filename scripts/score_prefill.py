@@ -17,9 +17,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "prefill"))
+# The corpus tools live with the tests (tests/prefill/prefill_corpus.py); tests is a package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from prefill_corpus import (
+from addin_server.prefill import prefill_invoice
+from tests.prefill.prefill_corpus import (
     CORPUS_DIR,
     FRESH_DIR,
     HOLDOUT_DIR,
@@ -31,8 +33,6 @@ from prefill_corpus import (
     load_corpus,
     tally,
 )
-
-from addin_server.prefill import prefill_invoice
 
 ROOT = CORPUS_DIR.parents[2]
 # The figures: customer, total with its currency, due date and exact line items on

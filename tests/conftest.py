@@ -16,7 +16,6 @@ import pytest
 import redis
 from flask import Flask
 from flask.testing import FlaskClient
-from simulator_support import RunningSimulator
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -33,6 +32,7 @@ from addin_server.identity.models import TenantMember
 from addin_server.identity.tokens import VerifiedIdentity
 from addin_server.storage import Base, migrate
 from addin_server.storage.database import Database
+from tests.simulator_support import RunningSimulator
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 UNLIMITED = "1000000/minute"

@@ -1,5 +1,5 @@
-"""A verified merchant profile made through the real API (imported by name: tests/ has no
-packages), so its credentials are checked against the simulator and sealed as usual."""
+"""A verified merchant profile made through the real API, so its credentials are checked
+against the simulator and sealed as usual."""
 
 from __future__ import annotations
 

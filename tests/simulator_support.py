@@ -1,4 +1,4 @@
-"""The simulator as the tests hold it (imported by name: tests/ has no packages)."""
+"""The simulator as the tests hold it."""
 
 from __future__ import annotations
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass, replace
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, SCHEMES
-from simulator_support import RunningSimulator
 
 from addin_server.cybersource import (
     Credentials,
@@ -24,6 +22,13 @@ from addin_server.cybersource import (
 )
 from addin_server.dev.simulator import SimulatorMerchant, demo_merchant
 from addin_server.dev.simulator.demo import rest_p12
+from tests.cybersource.cybersource_support import (
+    MERCHANT_ID,
+    P12_PASSWORD,
+    P12_SERIAL_NUMBER,
+    SCHEMES,
+)
+from tests.simulator_support import RunningSimulator
 
 
 @pytest.fixture(scope="session")

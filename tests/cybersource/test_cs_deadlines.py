@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from cybersource_support import NoAuth, RecordingSleep
 from flask import Flask, Response, jsonify
 
 from addin_server.cybersource import (
@@ -25,6 +24,7 @@ from addin_server.cybersource import (
 )
 from addin_server.cybersource.requestor import Requestor
 from addin_server.dev.loopback import LoopbackServer
+from tests.cybersource.cybersource_support import NoAuth, RecordingSleep
 
 TRICKLE_SECONDS = 2.0
 

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from cybersource_support import MERCHANT_ID, RecordingSleep
 
 from addin_server.cybersource import (
     CreationMode,
@@ -33,6 +32,7 @@ from addin_server.cybersource import (
     auth_for,
     create_invoice_once,
 )
+from tests.cybersource.cybersource_support import MERCHANT_ID, RecordingSleep
 
 READ_TIMEOUT = 0.2
 SLOW = READ_TIMEOUT * 2

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from cybersource_support import NoAuth
 
 from addin_server.cybersource import NotFoundError, RetryPolicy, Transport, UpstreamUnavailableError
 from addin_server.cybersource.errors import CybersourceError
 from addin_server.cybersource.requestor import Requestor
 from addin_server.dev.loopback import LOOPBACK_HOST
+from tests.cybersource.cybersource_support import NoAuth
 
 
 class KeepAliveServer(ThreadingHTTPServer):

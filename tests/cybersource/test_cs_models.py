@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from cybersource_support import MERCHANT_ID
 
 from addin_server.currencies import format_amount
 from addin_server.cybersource import (
@@ -25,6 +24,7 @@ from addin_server.cybersource import (
     ValidationFailedError,
     auth_for,
 )
+from tests.cybersource.cybersource_support import MERCHANT_ID
 
 
 def make(**changes: Any) -> InvoiceDraft:

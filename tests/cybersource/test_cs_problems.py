@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cybersource_support import MERCHANT_ID
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -35,6 +34,7 @@ from addin_server.cybersource import (
     naming_fields,
 )
 from addin_server.cybersource.services import INVOICES_PATH
+from tests.cybersource.cybersource_support import MERCHANT_ID
 
 INVOICE_FIELDS = FieldNames(
     {

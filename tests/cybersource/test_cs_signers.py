@@ -16,7 +16,6 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cybersource_support import MERCHANT_ID, P12_PASSWORD, P12_SERIAL_NUMBER, make_loose_p12
 
 from addin_server.cybersource import (
     InvalidCredentialsError,
@@ -31,6 +30,12 @@ from addin_server.cybersource import (
 )
 from addin_server.cybersource.auth import HttpSignatureAuth, JwtP12Auth, JwtSharedSecretAuth
 from addin_server.dev.simulator.demo import rest_certificate, rest_p12
+from tests.cybersource.cybersource_support import (
+    MERCHANT_ID,
+    P12_PASSWORD,
+    P12_SERIAL_NUMBER,
+    make_loose_p12,
+)
 
 NOW = 1_700_000_000  # Tue, 14 Nov 2023 22:13:20 GMT
 JTI = "6f1c2a1e-1d55-4e8a-9c61-0f3e8f7a2b10"

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from cybersource_support import MERCHANT_ID
 
 from addin_server.cybersource import (
     Authenticator,
@@ -30,6 +29,7 @@ from addin_server.cybersource import (
 )
 from addin_server.dev.conformance.recording import Answer, WireRequest, send
 from addin_server.dev.simulator import AUTH_FAILED_BODY, AUTH_FAILURE_HEADER, AuthPolicy
+from tests.cybersource.cybersource_support import MERCHANT_ID
 
 INVOICE_PATH = "/invoicing/v2/invoices/INV-1"
 CANCEL_PATH = INVOICE_PATH + "/cancelation"

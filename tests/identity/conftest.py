@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from identity_support import Forger
 
 from addin_server.dev.openid_provider import OpenIdProvider
+from tests.identity.identity_support import Forger
 
 
 @pytest.fixture(scope="session")

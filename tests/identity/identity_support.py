@@ -1,7 +1,7 @@
 """Helpers of the identity tests: forged tokens and database counts.
 
 Tenant ids and the client id come from the ``identity_settings`` fixture (tests/conftest.py),
-through ``Forger``: test modules cannot import the root conftest by name.
+handed to ``Forger``.
 """
 
 from __future__ import annotations

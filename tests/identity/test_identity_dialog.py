@@ -17,7 +17,6 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from identity_support import TENANT_C, Forger, bearer, identity_row_counts
 
 from addin_server import create_app
 from addin_server.context import SETTINGS_KEY
@@ -31,6 +30,7 @@ from addin_server.identity.tokens import (
     VerifiedIdentity,
     issue_session_token,
 )
+from tests.identity.identity_support import TENANT_C, Forger, bearer, identity_row_counts
 
 RESULT = re.compile(r'<script type="application/json" id="dialog-result">(.*?)</script>', re.S)
 

@@ -16,7 +16,6 @@ import redis
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from identity_support import Forger, bearer
 
 from addin_server.cache import RedisCache
 from addin_server.config import Settings
@@ -30,6 +29,7 @@ from addin_server.devcert import TlsFiles
 from addin_server.identity.guard import IDENTITY_KEY, IdentityRuntime, metadata_url
 from addin_server.identity.signing_keys import SigningKeys
 from addin_server.identity.tokens import validate_entra_token
+from tests.identity.identity_support import Forger, bearer
 
 
 class FakeClock:

@@ -14,7 +14,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from flask import Flask
 from flask.testing import FlaskClient
-from identity_support import (
+
+from addin_server import create_app
+from addin_server.config import OFFICE_CLIENT_IDS
+from addin_server.identity.tokens import PERSONAL_ACCOUNTS_TENANT
+from tests.identity.identity_support import (
     INVALID_TOKEN_CHALLENGE,
     OID,
     OTHER_CLIENT_ID,
@@ -25,10 +29,6 @@ from identity_support import (
     compact,
     identity_row_counts,
 )
-
-from addin_server import create_app
-from addin_server.config import OFFICE_CLIENT_IDS
-from addin_server.identity.tokens import PERSONAL_ACCOUNTS_TENANT
 
 Forge = Callable[[Forger], str]
 NOW = int(time.time())

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from identity_support import OID, Forger, bearer, identity_row_counts
 from sqlalchemy import select
 
 from addin_server.api import API_KEY, ApiBlueprint
@@ -17,6 +16,7 @@ from addin_server.caller import current_user, public, require_admin, require_mem
 from addin_server.context import request_session
 from addin_server.identity import User, grant_admin_for_first_profile
 from addin_server.identity.tokens import ADMIN_APP_ROLE, PERSONAL_ACCOUNTS_TENANT
+from tests.identity.identity_support import OID, Forger, bearer, identity_row_counts
 
 SignIn = Callable[..., Any]
 

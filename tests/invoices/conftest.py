@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from simulator_support import RunningSimulator
 
 from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
 from addin_server.dev.simulator.replies import CybersourceReply
+from tests.simulator_support import RunningSimulator
 
 MERCHANT_ID = "invoice_shop"
 PREFIX = "INV-"

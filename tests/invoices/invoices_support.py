@@ -1,4 +1,4 @@
-"""Helpers of the invoice API tests (imported by name: tests/ has no packages)."""
+"""Helpers of the invoice API tests."""
 
 from __future__ import annotations
 

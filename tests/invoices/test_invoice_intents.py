@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from invoices_support import created, invoice_body
 from sqlalchemy import update
 
 from addin_server.cybersource import CybersourceClient
@@ -21,6 +20,7 @@ from addin_server.invoices import (
     reconcile_pending,
 )
 from addin_server.storage import Database, utcnow
+from tests.invoices.invoices_support import created, invoice_body
 
 
 def test_numbers_are_sequential_per_merchant(app: Flask, profile_id: str) -> None:

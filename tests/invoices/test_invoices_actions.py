@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from invoices_support import created, invoice_body
-from simulator_support import RunningSimulator
 from sqlalchemy import select
 
 from addin_server.audit import AuditEvent
 from addin_server.invoices.presenting import ALLOWED_BY_STATUS
+from tests.invoices.invoices_support import created, invoice_body
+from tests.simulator_support import RunningSimulator
 
 ACTIONS = ("send", "publish", "cancel", "update", "refresh")
 # How each status is reached: the creation mode, then what the customer pays (of 26.00).

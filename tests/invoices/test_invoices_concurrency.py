@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from invoices_support import invoice_body, new_key
-from simulator_support import RunningSimulator
 
 from addin_server import create_app
 from addin_server.dev.loopback import LoopbackServer
+from tests.invoices.invoices_support import invoice_body, new_key
+from tests.simulator_support import RunningSimulator
 
 THREADS_PER_INSTANCE = 4
 

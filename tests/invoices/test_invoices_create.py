@@ -9,10 +9,17 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from invoices_support import SOURCE_EMAIL, create, created, field_names, invoice_body, new_key
 from sqlalchemy import select
 
 from addin_server.audit import AuditEvent
+from tests.invoices.invoices_support import (
+    SOURCE_EMAIL,
+    create,
+    created,
+    field_names,
+    invoice_body,
+    new_key,
+)
 
 MODES = {
     # mode: (status, has payment link, allowed actions)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.testing import FlaskClient
-from invoices_support import SOURCE_EMAIL, created, invoice_body
-from simulator_support import RunningSimulator
+
+from tests.invoices.invoices_support import SOURCE_EMAIL, created, invoice_body
+from tests.simulator_support import RunningSimulator
 
 PANEL = "/api/v1/customers/{}/invoices"
 

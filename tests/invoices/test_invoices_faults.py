@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from invoices_support import create, invoice_body, new_key
 from sqlalchemy import select
 
 from addin_server.cybersource import CybersourceClient
 from addin_server.invoices import IntentState, InvoiceRecord, reconcile_pending
 from addin_server.storage import Database, utcnow
+from tests.invoices.invoices_support import create, invoice_body, new_key
 
 LOST_ANSWERS = {
     "timeout after commit": {"kind": "timeout", "seconds": 0.8, "method": "POST"},

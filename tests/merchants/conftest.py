@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from merchants_support import MERCHANT_ID, Secrets
-from simulator_support import RunningSimulator
 
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
+from tests.merchants.merchants_support import MERCHANT_ID, Secrets
+from tests.simulator_support import RunningSimulator
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Helpers of the merchant tests (imported by name: tests/ has no packages)."""
+"""Helpers of the merchant tests."""
 
 from __future__ import annotations
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from merchants_support import SECRET_FIELD_NAMES, Secrets
-from simulator_support import RunningSimulator
 from werkzeug.test import TestResponse
+
+from tests.merchants.merchants_support import SECRET_FIELD_NAMES, Secrets
+from tests.simulator_support import RunningSimulator
 
 URL = "/api/v1/merchants"
 

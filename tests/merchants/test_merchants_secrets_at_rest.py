@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from merchants_support import Secrets
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -31,6 +30,7 @@ from addin_server.merchants.encryption import DecryptionFailedError
 from addin_server.merchants.models import MerchantProfile
 from addin_server.problems import ApiProblem
 from addin_server.schema import metadata
+from tests.merchants.merchants_support import Secrets
 
 URL = "/api/v1/merchants"
 REJECTED_SECRET = "cmVqZWN0ZWQgc2VjcmV0IHRoYXQgbXVzdCBub3QgbGVhaw=="

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from merchants_support import Secrets
+
+from tests.merchants.merchants_support import Secrets
 
 URL = "/api/v1/merchants"
 SHARED, P12 = "jwt_shared_secret", "jwt_p12"

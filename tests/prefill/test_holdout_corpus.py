@@ -18,7 +18,6 @@ from types import ModuleType
 from typing import TypeVar
 
 import pytest
-from prefill_corpus import FRESH_DIR, HOLDOUT_DIR, CorpusEmail, judge, load_corpus
 
 from addin_server.prefill import (
     Customer,
@@ -27,6 +26,7 @@ from addin_server.prefill import (
     LineItem,
     Reference,
 )
+from tests.prefill.prefill_corpus import FRESH_DIR, HOLDOUT_DIR, CorpusEmail, judge, load_corpus
 
 
 @dataclass(frozen=True)

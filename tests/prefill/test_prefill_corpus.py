@@ -4,9 +4,9 @@ the same figures)."""
 from __future__ import annotations
 
 import pytest
-from prefill_corpus import FLOORS, Score, iter_report, load_corpus, score
 
 from addin_server.prefill import prefill_invoice
+from tests.prefill.prefill_corpus import FLOORS, Score, iter_report, load_corpus, score
 
 MIN_CORPUS_EMAILS = 200
 LANGUAGES = "en de fr es pt it nl sv nb da pl cs tr ja zh ko"

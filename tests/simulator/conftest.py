@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 import requests
-from sim_payloads import Call
-from simulator_support import RunningSimulator, signed_call
 
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
+from tests.simulator.sim_payloads import Call
+from tests.simulator_support import RunningSimulator, signed_call
 
 
 @pytest.fixture(scope="session")

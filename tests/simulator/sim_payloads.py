@@ -1,4 +1,4 @@
-"""Request bodies for the simulator tests (imported by name: tests/ has no packages)."""
+"""Request bodies for the simulator tests."""
 
 from __future__ import annotations
 

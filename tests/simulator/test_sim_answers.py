@@ -8,8 +8,9 @@ import copy
 from typing import Any
 
 import pytest
-from sim_payloads import FULL_INVOICE, INVOICES, SETTINGS, Call, invoice, update_of
-from simulator_support import RunningSimulator
+
+from tests.simulator.sim_payloads import FULL_INVOICE, INVOICES, SETTINGS, Call, invoice, update_of
+from tests.simulator_support import RunningSimulator
 
 # Fields a response has that a request does not (or the reverse).
 RESPONSE_ONLY = ("_links", "id", "submitTimeUtc", "status", "invoiceHistory")

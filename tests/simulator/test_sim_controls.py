@@ -7,8 +7,6 @@ from typing import Any
 
 import pytest
 import requests
-from sim_payloads import INVOICES, Call, invoice, update_of
-from simulator_support import RunningSimulator
 
 from addin_server.dev.simulator import (
     AUTH_FAILURE_HEADER,
@@ -17,6 +15,8 @@ from addin_server.dev.simulator import (
     InvoiceChange,
     demo_merchant,
 )
+from tests.simulator.sim_payloads import INVOICES, Call, invoice, update_of
+from tests.simulator_support import RunningSimulator
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft4Validator
-from sim_payloads import INVOICES, SETTINGS, invoice, update_of
-from simulator_support import RunningSimulator
+
+from tests.simulator.sim_payloads import INVOICES, SETTINGS, invoice, update_of
+from tests.simulator_support import RunningSimulator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # shared/ sits beside the project (CI, a plain clone) or beside its worktree folder.

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from profile_support import add_sandbox_profile
-from simulator_support import RunningSimulator
-from webhooks_support import MERCHANT_ID
 
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
+from tests.profile_support import add_sandbox_profile
+from tests.simulator_support import RunningSimulator
+from tests.webhooks.webhooks_support import MERCHANT_ID
 
 
 @pytest.fixture(scope="session")

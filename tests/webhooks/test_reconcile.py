@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
-from simulator_support import RunningSimulator
-from webhooks_support import MERCHANT_ID, invoice_request, publish_invoice, status_of
 
 from addin_server import merchants
 from addin_server.cli import main
 from addin_server.cybersource import CybersourceClient
 from addin_server.storage import utcnow
 from addin_server.webhooks import reconcile_profile
+from tests.simulator_support import RunningSimulator
+from tests.webhooks.webhooks_support import MERCHANT_ID, invoice_request, publish_invoice, status_of
 
 LATER = timedelta(minutes=11)  # past the re-read pause and the in-flight lease
 

@@ -12,9 +12,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from webhooks_support import RECEIVER, deliver, notification, publish_invoice, status_of
 
 from addin_server.webhooks import ReceivedNotification
+from tests.webhooks.webhooks_support import (
+    RECEIVER,
+    deliver,
+    notification,
+    publish_invoice,
+    status_of,
+)
 
 
 @pytest.fixture

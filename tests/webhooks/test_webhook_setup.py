@@ -11,13 +11,19 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from profile_support import add_sandbox_profile
-from simulator_support import RunningSimulator
-from webhooks_support import MERCHANT_ID, deliver, notification, publish_invoice, status_of
 
 from addin_server import create_app
 from addin_server.dev.loopback import LoopbackServer, free_port
 from addin_server.devcert import TlsFiles
+from tests.profile_support import add_sandbox_profile
+from tests.simulator_support import RunningSimulator
+from tests.webhooks.webhooks_support import (
+    MERCHANT_ID,
+    deliver,
+    notification,
+    publish_invoice,
+    status_of,
+)
 
 
 def test_the_admin_sees_the_webhook_never_its_key(

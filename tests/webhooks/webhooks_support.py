@@ -1,4 +1,4 @@
-"""Helpers of the webhook tests (imported by name: tests/ has no packages)."""
+"""Helpers of the webhook tests."""
 
 from __future__ import annotations
 
