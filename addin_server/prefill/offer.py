@@ -24,15 +24,18 @@ class Offer:
 
 
 def _option_re() -> re.Pattern[str]:
+    """ "Option B", "variantu B"; and the label before the word where the language puts it
+    there ("B안", "B案")."""
     return re.compile(
-        rf"(?:{alternation(words('option'))})\s?(?P<label>[A-Za-z0-9]{{1,2}})(?![^\W_])",
+        rf"(?:{alternation(words('option'))})\s?(?P<label>[A-Za-z0-9]{{1,2}})(?![^\W_])"
+        rf"|(?<![^\W_])(?P<before>[A-Za-z0-9]{{1,2}})\s?(?:{alternation(words('option_after'))})",
         re.IGNORECASE,
     )
 
 
 def _label(text: str) -> str | None:
     match = _option_re().search(text)
-    return match["label"].upper() if match else None
+    return (match["label"] or match["before"]).upper() if match else None
 
 
 def quantity_change(text: str) -> tuple[Decimal, Decimal] | None:
@@ -53,18 +56,23 @@ def accepted_offer(current: str, quoted: str) -> Offer | None:
         return None
     lines = [_QUOTE_MARKS.sub("", line) for line in quoted.split("\n")[:_MAX_OFFER_LINES]]
     if label is not None:
-        chosen = [_without_label(line) for line in lines if _label(line) == label]
+        chosen = [_as_package(line) for line in lines if _label(line) == label]
         lines = chosen or lines
     return Offer("\n".join(lines), change)
 
 
-def _without_label(line: str) -> str:
-    """ "Option B: Custom design - $3,400" -> "Custom design - $3,400"."""
+_COUNTED = re.compile(r"^\s*\d+\s*[x×]", re.IGNORECASE)  # noqa: RUF001 - the multiplication sign
+
+
+def _as_package(line: str) -> str:
+    """ "Option B: Custom design, 8 pages - $3,400" -> "1 x Custom design, 8 pages - $3,400":
+    an option is bought once at its price, whatever counts its description holds."""
     match = _option_re().search(line)
     if match is None:
         return line
     rest = line[match.end() :].lstrip(" :.)-\u2013\u2014")  # and en and em dashes
-    return f"{line[: match.start()]}{rest}"
+    count = "" if _COUNTED.match(rest) else "1 x "
+    return f"{line[: match.start()]}{count}{rest}"
 
 
 def with_quantity(items: list[LineItem], change: tuple[Decimal, Decimal]) -> list[LineItem]:

@@ -161,6 +161,21 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             [("Film mit Drohne", 1, "4300.00")],
         ),
         (
+            # An option is one package, whatever counts its description holds; Korean
+            # names the option after its label.
+            "B안으로 진행하겠습니다.",
+            "> A안: 랜딩 페이지 1종 - 1,800,000원\n> B안: 홈페이지 8페이지, 3종 - 4,200,000원",
+            "4200000",
+            [("홈페이지 8페이지, 3종", 1, "4200000")],
+        ),
+        (
+            "We'll go with option B.",
+            "> Option A – 8-page brochure, 500 copies: £1,150.00\n"
+            "> Option B – 12-page brochure, 1,000 copies: £1,890.00",
+            "1890.00",
+            [("12-page brochure, 1,000 copies", 1, "1890.00")],
+        ),
+        (
             "Approved, thanks.",
             "> - 2 x Van wrap @ $2,400.00\n> Total: $4,800.00",
             "4800.00",
