@@ -17,6 +17,8 @@ from addin_server.prefill.lexicon import word_re
 
 _MAX_MARKER_LINE = 400
 _MAX_SIGNATURE_LINES = 12
+# A receipt says the card was charged near its top, after at most a short order summary.
+_RECEIPT_CHARS = 5_000
 # A signature found by the author's name starts within this many lines of the end.
 _MAX_NAME_LINE_DISTANCE = 6
 
@@ -120,6 +122,13 @@ def is_bulk_mail(current: str) -> bool:
     """Mailing lists and newsletters carry an unsubscribe link and name no customer: nothing
     in them is billed (a shop's order notice names its buyer)."""
     return bool(word_re("bulk").search(current[-5000:])) and "@" not in current[:20_000]
+
+
+def is_receipt(current: str) -> bool:
+    """A receipt: a card or account was already charged ("Charged to Visa ending in 4242",
+    "Hemos cargado 49,00 € en tu tarjeta"), so nothing in it is billed, and its sender
+    (a vendor's system) is no customer."""
+    return bool(word_re("receipt").search(current[:_RECEIPT_CHARS]))
 
 
 def is_forward_subject(subject: str) -> bool:

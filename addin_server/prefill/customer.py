@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Literal
 
-from addin_server.prefill.body import is_bulk_mail, is_closing
+from addin_server.prefill.body import is_bulk_mail, is_closing, is_receipt
 from addin_server.prefill.lexicon import word_re
 from addin_server.prefill.models import Address, Customer, EmailInput, Extracted, MerchantContext
 from addin_server.prefill.snippets import clip
@@ -136,7 +136,7 @@ def find_customer(
 ) -> CustomerMatch:
     merchant = _Merchant(email, context)
     author = email.from_address or email.sender
-    if author is not None and is_bulk_mail(current_text):
+    if author is not None and (is_bulk_mail(current_text) or is_receipt(current_text)):
         return CustomerMatch(None)
     merchant_wrote = email.mode == "compose" or (
         author is not None and merchant.is_own(author.email)

@@ -11,6 +11,7 @@ from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money, quant
 from addin_server.prefill.body import (
     is_auto_reply,
     is_bulk_mail,
+    is_receipt,
     quoted_author_parts,
     split_message,
 )
@@ -77,7 +78,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         context.default_currency if context.default_currency in SUPPORTED_CURRENCIES else "USD"
     )
     quoted = parts.quoted[:QUOTED_LIMIT_CHARS]
-    auto_reply = is_auto_reply(subject, current) or is_bulk_mail(current)
+    auto_reply = is_auto_reply(subject, current) or is_bulk_mail(current) or is_receipt(current)
     locale = reading_locale(email.locale, f"{subject}\n{current}")
     money, items, offer, lines = _money_and_items(
         "" if auto_reply else current, quoted, default_currency, locale

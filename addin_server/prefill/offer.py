@@ -15,6 +15,7 @@ from addin_server.prefill.models import LineItem
 
 _QUOTE_MARKS = re.compile(r"^\s*(?:>\s?)+")
 _MAX_OFFER_LINES = 200
+_MAX_NOTE_CHARS = 4_000
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,13 @@ def quantity_change(text: str) -> tuple[Decimal, Decimal] | None:
 
 def accepted_offer(current: str, quoted: str) -> Offer | None:
     """The quoted offer the current text accepts, or None if it accepts none."""
+    if not quoted.strip():
+        return None
+    # A note accepting a quote is short: only its start is read (bounded work).
+    current = current[:_MAX_NOTE_CHARS]
     change = quantity_change(current)
     label = _label(current)
-    if not quoted.strip() or not (change or label or word_re("accept").search(current)):
+    if not (change or label or word_re("accept").search(current)):
         return None
     lines = [_QUOTE_MARKS.sub("", line) for line in quoted.split("\n")[:_MAX_OFFER_LINES]]
     if label is not None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import combinations
 from typing import Literal
 
 from addin_server.prefill.amounts import (
@@ -31,7 +32,14 @@ _AFTER = 24
 # Totals come last: of a text with more amounts than this, the last ones are weighed.
 MAX_CANDIDATES = 400
 _GROUPED = re.compile(r"[.,' ]")
-_PLUS = re.compile(r"^\s*(?:\+|plus\b|zzgl\.?|más|mais|più|\(?\s*\+)", re.IGNORECASE)
+# A sum worked out in a sentence has few terms: more amounts on one line are a list.
+_MAX_WORKED_TERMS = 6
+_PLUS_WORDS = r"(?:\+|plus\b|zzgl\.?|más|mais|più)"
+_PLUS = re.compile(rf"^\s*(?:{_PLUS_WORDS}|\(?\s*\+)", re.IGNORECASE)
+_ENDS_WITH_PLUS = re.compile(rf"{_PLUS_WORDS}\s*$", re.IGNORECASE)
+# How far after an amount a participle may say it was paid ("le virement de 2 450,00 €
+# pour la facture F-2026-031 a été effectué").
+_PAID_AFTER = 60
 _CURRENCY_MENTION = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(SUPPORTED_CURRENCIES)) + r")(?![A-Za-z])"
 )
@@ -58,7 +66,7 @@ def _already_paid(before: str, after: str) -> bool:
     """ "We paid the $1,850.00", "die 1.200,00 € haben wir überwiesen", "8,000円を
     お支払いしました": money already paid is not asked for (but "to be paid" is)."""
     after = re.split(r"[.!?。]", after, maxsplit=1)[0]
-    participle = word_re("paid_after").search(after[:40])
+    participle = word_re("paid_after").search(after[:_PAID_AFTER])
     if participle is not None:
         future = word_re("future")
         return not (future.search(before[-25:]) or future.search(after[: participle.start()]))
@@ -70,6 +78,16 @@ def _asked_deposit(before: str) -> bool:
     """ "Please invoice a 50% deposit of $2,500.00": the deposit is what is asked for."""
     deposit = list(word_re("deposit").finditer(before))
     return bool(deposit) and bool(word_re("request").search(before[: deposit[-1].start()]))
+
+
+def _added_tax(before: str) -> bool:
+    """ "imponibile 2.400,00 € più IVA 22% pari a 528,00 €": the amount after "plus VAT"
+    is the tax (the one before it is net)."""
+    taxes = list(word_re("tax").finditer(before))
+    if not taxes or not _ENDS_WITH_PLUS.search(before[: taxes[-1].start()]):
+        return False
+    # "€500 plus VAT, total €610": a label after the tax names the amount.
+    return not word_re("total", "gross", "balance", "not_total").search(before[taxes[-1].end() :])
 
 
 def classify(before: str, after: str) -> Kind:
@@ -86,6 +104,8 @@ def classify(before: str, after: str) -> Kind:
     # "£1,000 + VAT @ 20% = £1,200": the result of adding the tax.
     if before.rstrip().endswith("=") and word_re("tax").search(before):
         return "gross"
+    if _added_tax(before[-25:]):
+        return "tax"
     if word_re("not_total").match(qualifier) or _PLUS.match(head):
         return "net"
     if word_re("not_total", "deposit").search(before):
@@ -109,9 +129,11 @@ def candidates(lines: list[ScannedLine]) -> Iterator[Candidate]:
         kept.append(line)
     for line in reversed(kept):
         previous_end = 0
-        for money in line.money:
+        for index, money in enumerate(line.money):
             before = line.text[previous_end : money.start][-_BEFORE:]
-            after = line.text[money.end : money.end + 60]
+            # What follows an amount qualifies it up to the next amount, not beyond.
+            following = line.money[index + 1].start if index + 1 < len(line.money) else None
+            after = line.text[money.end : following][:_PAID_AFTER]
             previous_end = money.end
             yield Candidate(money, line, classify(before, after))
 
@@ -221,4 +243,26 @@ def _single_amount(found: list[Candidate]) -> Extracted[Decimal] | None:
     asked = [c for c in found if c.kind == "plain"] or [c for c in found if c.kind == "net"]
     if len({c.money.value for c in asked}) == 1:
         return asked[0].extracted(0.6)
-    return None
+    worked = _worked_out(found)
+    return worked.extracted(0.6) if worked is not None else None
+
+
+def _worked_out(found: list[Candidate]) -> Candidate | None:
+    """ "R14 000.00 less the 5% discount (R700.00) leaves R13 300.00": an amount that is
+    the sum or the difference of two before it on its line is the result the writer
+    worked out (the last such, if several)."""
+    result = None
+    lines: dict[int, list[Candidate]] = {}
+    for candidate in found:
+        lines.setdefault(id(candidate.line), []).append(candidate)
+    for terms in lines.values():
+        for index, candidate in enumerate(terms[:_MAX_WORKED_TERMS]):
+            if candidate.kind in ("paid", "estimate"):
+                continue
+            earlier = [
+                c.money.value for c in terms[:index] if c.money.currency == candidate.money.currency
+            ]
+            value = candidate.money.value
+            if any(a + b == value or abs(a - b) == value for a, b in combinations(earlier, 2)):
+                result = candidate
+    return result

@@ -96,6 +96,14 @@ def test_numbers_and_currencies_as_people_write_them(
         ("en-US", "Please invoice a 50% deposit of $2,500.00 on the $5,000.00 project.", "2500.00"),
         ("en-US", "Subtotal $100\nShipping $10\nTax $8.80\nTotal $118.80", "118.80"),
         ("en-US", "Budget around $3,000, the fee is $2,400.", "2400.00"),
+        # Plus tax with no gross stated: the amount after "plus VAT" is the tax.
+        ("it-IT", "Imponibile 2.400,00 € più IVA 22% pari a 528,00 €.", "2928.00"),
+        # A sum worked out in a sentence: the result of the amounts before it.
+        ("en-ZA", "R14 000.00 less the discount (R700.00) leaves R13 300.00.", "13300.00"),
+        ("en-US", "$600 for the design and $45 shipping, so $645 please.", "645.00"),
+        ("en-GB", "Design £500.00 plus VAT, total £600.00.", "600.00"),
+        # "was paid" qualifies the amount it follows, not one before it.
+        ("en-US", "Invoice $500.00 for the design; the deposit of $200.00 was paid.", "500.00"),
     ],
 )
 def test_the_amount_agreed(locale: str, body: str, total: str) -> None:
@@ -181,6 +189,18 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             "4800.00",
             [("Van wrap", 2, "2400.00")],
         ),
+        (
+            "Que sean 10 sillas en vez de 12, por favor.",
+            "> 12 x Silla plegable a 45,00 € = 540,00 €",
+            "450.00",
+            [("Silla plegable", 10, "45.00")],
+        ),
+        (
+            "数量改为80个，不要100个了，请开发票。",
+            "> 定制帆布袋 100个 × 25.00元 = 2,500.00元",
+            "2000.00",
+            [("定制帆布袋", 80, "25.00")],
+        ),
     ],
 )
 def test_the_quoted_offer_a_reply_accepts(
@@ -204,6 +224,11 @@ def test_the_quoted_offer_a_reply_accepts(
         ("Thank you, paid! We transferred the $780.00 this morning.", "Re: Invoice"),
         ("Tack, vi har betalat fakturan på 3 750 kr idag.", "Sv: Faktura"),
         ("Payment of $2,150.00 was sent on April 8 by ACH.", "Re: Invoice 1182"),
+        # A receipt for the merchant's own purchase.
+        ("2 x Mailer @ $24.99\nOrder total: $49.98\nCharged to Visa ending in 4242.", "Order"),
+        ("Hemos cargado 49,00 € en tu tarjeta. Importe pagado: 49,00 €", "Recibo"),
+        ("Le virement de 2 450,00 € pour la facture F-31 a été effectué ce matin.", "Re: F-31"),
+        ("Kartvizit 500 adet: 349,90 TL. Abonelikten çıkabilirsiniz.", "Kampanya"),
     ],
 )
 def test_nothing_to_bill_gives_an_empty_draft(body: str, subject: str) -> None:

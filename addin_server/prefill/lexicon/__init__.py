@@ -14,8 +14,8 @@ scripts match whole words only; Chinese, Japanese and Korean phrases match anywh
 Templates add placeholders, each read as one capture group: ``{n}`` a count of days,
 ``{d}`` a day of the month (``10th``, ``10.``), ``{o}`` one with an ordinal suffix
 (``15th``), ``{w}`` a weekday name, ``{m}`` a month name (both checked against
-``locale_data`` by the caller), ``{p}`` a percentage and ``{any}`` a short stretch of
-text (not captured).
+``locale_data`` by the caller), ``{p}`` a percentage, ``{x}`` one word ("10 chairs
+instead of 12") and ``{any}`` a short stretch of text (the last three not captured).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ _PLACEHOLDERS = {
     "{w}": r"([^\W\d_]{2,12}\.?)",
     "{m}": r"([^\W\d_]{3,12}\.?)",
     "{p}": r"\d{1,2}(?:[.,]\d{1,2})?\s?%",
+    "{x}": r"[^\W\d_]{1,20}",
     "{any}": r"[^\n]{0,300}?",
 }
 _PLACEHOLDER = re.compile("|".join(re.escape(p) for p in _PLACEHOLDERS))
