@@ -196,6 +196,12 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             [("Silla plegable", 10, "45.00")],
         ),
         (
+            "Det ser godt ud - bare gå i gang!",
+            "> Opsætningen af webshoppen koster 28.000 kr. ekskl. moms.",
+            "28000.00",
+            [],
+        ),
+        (
             "数量改为80个，不要100个了，请开发票。",
             "> 定制帆布袋 100个 × 25.00元 = 2,500.00元",
             "2000.00",
