@@ -14,7 +14,10 @@ Who commits a transaction, everywhere:
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, g
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from addin_server.config import Settings
@@ -22,6 +25,7 @@ from addin_server.storage import Database
 
 SETTINGS_KEY = "addin.settings"
 DATABASE_KEY = "addin.db"
+log = logging.getLogger(__name__)
 
 
 def current_settings() -> Settings:
@@ -44,6 +48,16 @@ def request_session() -> Session:
 
 def close_request_session(_exc: BaseException | None = None) -> None:
     session: Session | None = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
         session.rollback()
+    except DBAPIError as error:
+        # The connection died after the answer was made (a database restart): its open
+        # transaction died with it, and the answer stands rather than becoming a 500.
+        log.warning(
+            "database connection lost at the end of a request",
+            extra={"error_type": type(error.orig).__name__},
+        )
+    finally:
         session.close()

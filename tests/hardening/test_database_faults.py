@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, Response, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -83,3 +83,25 @@ def test_connection_killed_under_a_write_is_a_503_and_the_retry_writes_once(
     assert retried.status_code == 201
     members = client.get("/api/v1/tenant/members", headers=auth_headers).get_json()
     assert len([m for m in members if m["email"] == body["email"]]) == 1
+
+
+def test_connection_killed_after_the_answer_leaves_the_answer_alone(
+    app: Flask, client: FlaskClient, auth_headers: dict[str, str], admin_engine: Engine
+) -> None:
+    killed: list[int] = []
+
+    @app.after_request
+    def kill_the_request_connection(response: Response) -> Response:
+        """The answer is made; the connection dies before the session's closing rollback."""
+        session = g.get("db_session")
+        if session is not None and session.in_transaction() and not killed:
+            pid = session.connection().connection.dbapi_connection.info.backend_pid
+            with admin_engine.connect() as connection:
+                connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            killed.append(pid)
+        return response
+
+    response = client.get("/api/v1/me", headers=auth_headers)
+    assert killed
+    assert response.status_code == 200
+    assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
