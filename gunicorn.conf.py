@@ -24,6 +24,9 @@ max_requests_jitter = 200
 # Each worker builds its own app and database pool: never share connections across forks.
 preload_app = False
 forwarded_allow_ips = os.environ.get("ADDIN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (for gunicornc) is one path per user ($HOME/.gunicorn/gunicorn.ctl):
+# a second instance on the host would take over the first's. Reload and stop use signals.
+control_socket_disable = True
 
 # gunicorn answers these itself, in plain text, before the app sees the request: a request
 # line over 8190 bytes is a 414, more than 100 header fields or one over 20000 bytes a 431.

@@ -23,7 +23,6 @@ import logging
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -43,11 +42,11 @@ from sqlalchemy.engine import make_url
 
 from addin_server.config import Settings, load_settings
 from addin_server.dev.demo_environment import DemoEnvironment, start_demo
+from addin_server.dev.gunicorn_process import InstanceSpec, gunicorn_instances
 from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.identity.tokens import ADMIN_APP_ROLE
 from addin_server.storage import migrate
 
-ROOT = Path(__file__).resolve().parent.parent
 MAX_USERS = 200
 MAX_SECONDS = 120
 MAX_REQUESTS = 500_000
@@ -147,34 +146,9 @@ def gunicorn_environment(settings: Settings, redis_url: str) -> dict[str, str]:
 
 @contextmanager
 def gunicorn(settings: Settings, redis_url: str, workers: int | None) -> Iterator[str]:
-    env = gunicorn_environment(settings, redis_url)
-    if workers:
-        env["GUNICORN_WORKERS"] = str(workers)
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "-c",
-        str(ROOT / "gunicorn.conf.py"),
-        "--access-logfile",
-        "/dev/null",
-        "addin_server:create_app()",
-    ]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
-    url = f"http://{settings.bind}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if requests.get(url + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass  # not listening yet, or a worker still booting
-            if time.monotonic() > deadline or process.poll() is not None:
-                sys.exit("gunicorn did not start")
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    spec = InstanceSpec(gunicorn_environment(settings, redis_url), workers, log=None)
+    with gunicorn_instances([spec]) as (instance,):
+        yield instance.url
 
 
 def user_loop(

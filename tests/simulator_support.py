@@ -12,6 +12,7 @@ from flask import Flask
 
 from addin_server.cybersource import Credentials, SignableRequest, auth_for
 from addin_server.dev.simulator import EXTENSION_KEY, Simulator
+from addin_server.dev.simulator.replies import CybersourceReply
 
 
 @dataclass
@@ -25,6 +26,14 @@ class RunningSimulator:
     def state(self) -> Simulator:
         simulator: Simulator = self.app.extensions[EXTENSION_KEY]
         return simulator
+
+    def invoice_numbers(self, merchant_id: str) -> list[str]:
+        """The numbers of the merchant's invoices, counted in the simulator's own book."""
+        try:
+            _total, page = self.state.book.list(merchant_id, 0, 1000, None)
+        except CybersourceReply:  # "No invoices found."
+            return []
+        return sorted(stored.number for stored in page)
 
     def knobs(self, **knobs: Any) -> None:
         """Replace every knob over HTTP (``POST /__sim/knobs``)."""

@@ -11,7 +11,6 @@ from flask import Flask
 from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
-from addin_server.dev.simulator.replies import CybersourceReply
 from tests.simulator_support import RunningSimulator
 
 MERCHANT_ID = "invoice_shop"
@@ -48,14 +47,7 @@ def knobs(simulator: RunningSimulator) -> Callable[..., None]:
 def upstream_numbers(simulator: RunningSimulator) -> Callable[[], list[str]]:
     """The invoice numbers the simulator holds for the merchant, counted in its own book."""
 
-    def numbers() -> list[str]:
-        try:
-            _total, page = simulator.state.book.list(MERCHANT_ID, 0, 1000, None)
-        except CybersourceReply:  # "No invoices found."
-            return []
-        return sorted(stored.number for stored in page)
-
-    return numbers
+    return lambda: simulator.invoice_numbers(MERCHANT_ID)
 
 
 @pytest.fixture

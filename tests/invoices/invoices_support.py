@@ -1,10 +1,12 @@
-"""Helpers of the invoice API tests."""
+"""Helpers of the invoice API tests, also used by the tests of several instances."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from typing import Any
 
+import requests
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -67,3 +69,45 @@ def created(client: FlaskClient, headers: dict[str, str], body: dict[str, Any]) 
 
 def field_names(response: TestResponse) -> list[str]:
     return [error["field"] for error in response.get_json()["errors"]]
+
+
+def fire(
+    urls: list[str], headers: dict[str, str], body: dict[str, Any], key: str, per_url: int
+) -> list[requests.Response]:
+    """The same create from ``per_url`` threads at each of ``urls``, all at once."""
+    start = threading.Barrier(len(urls) * per_url)
+    answers: list[requests.Response] = []
+    lock = threading.Lock()
+
+    def post(url: str) -> None:
+        start.wait()
+        response = requests.post(
+            f"{url}/api/v1/invoices",
+            json=body,
+            headers={**headers, "Idempotency-Key": key},
+            timeout=30,
+        )
+        with lock:
+            answers.append(response)
+
+    threads = [threading.Thread(target=post, args=(url,)) for url in urls for _ in range(per_url)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+def one_invoice_id(answers: list[requests.Response]) -> str:
+    """The id of the one invoice that answers to the same create all name: one 201, the
+    others the same invoice (200) or "still in flight" (409 + Retry-After, at least one)."""
+    statuses = sorted(response.status_code for response in answers)
+    assert statuses.count(201) == 1, [r.text for r in answers]
+    assert set(statuses) <= {200, 201, 409}, [r.text for r in answers]
+    ids = {r.json()["id"] for r in answers if r.status_code in (200, 201)}
+    busy = [r for r in answers if r.status_code == 409]
+    assert busy, statuses  # the others came while the first was in flight
+    assert all(1 <= int(r.headers["Retry-After"]) <= 5 for r in busy)
+    assert {r.json()["invoice_id"] for r in busy} <= ids
+    (invoice_id,) = ids
+    return str(invoice_id)

@@ -14,7 +14,7 @@ from flask import Flask
 
 from addin_server import create_app
 from addin_server.dev.loopback import LoopbackServer
-from tests.invoices.invoices_support import invoice_body, new_key
+from tests.invoices.invoices_support import fire, invoice_body, new_key, one_invoice_id
 from tests.simulator_support import RunningSimulator
 
 THREADS_PER_INSTANCE = 4
@@ -29,35 +29,6 @@ def instance_urls(app: Flask, app_config: dict[str, Any]) -> Iterator[list[str]]
     second.extensions["addin.db"].dispose()
 
 
-def fire(urls: list[str], headers: dict[str, str], body: dict[str, Any], key: str) -> list[Any]:
-    """The same request from THREADS_PER_INSTANCE threads at each instance, all at once."""
-    start = threading.Barrier(len(urls) * THREADS_PER_INSTANCE)
-    answers: list[Any] = []
-    lock = threading.Lock()
-
-    def post(url: str) -> None:
-        start.wait()
-        response = requests.post(
-            f"{url}/api/v1/invoices",
-            json=body,
-            headers={**headers, "Idempotency-Key": key},
-            timeout=30,
-        )
-        with lock:
-            answers.append(response)
-
-    threads = [
-        threading.Thread(target=post, args=(url,))
-        for url in urls
-        for _ in range(THREADS_PER_INSTANCE)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return answers
-
-
 def test_identical_requests_at_two_instances_make_one_invoice(
     instance_urls: list[str],
     tenant_a_member: Any,
@@ -67,16 +38,8 @@ def test_identical_requests_at_two_instances_make_one_invoice(
 ) -> None:
     simulator.knobs(latency=0.3)  # the first create is still in flight when the others arrive
     key, body = new_key(), invoice_body(profile_id)
-    answers = fire(instance_urls, tenant_a_member.headers, body, key)
-    statuses = sorted(response.status_code for response in answers)
-    assert statuses.count(201) == 1, [r.text for r in answers]
-    assert set(statuses) <= {200, 201, 409}
-    ids = {r.json()["id"] for r in answers if r.status_code in (200, 201)}
-    busy = [r for r in answers if r.status_code == 409]
-    assert busy, statuses  # the others came while the first was in flight
-    assert all(1 <= int(r.headers["Retry-After"]) <= 5 for r in busy)
-    assert {r.json()["invoice_id"] for r in busy} <= ids
-    assert len(ids) == 1
+    answers = fire(instance_urls, tenant_a_member.headers, body, key, THREADS_PER_INSTANCE)
+    ids = {one_invoice_id(answers)}
     assert upstream_numbers() == ["INV-000001"]
     settled = requests.post(
         f"{instance_urls[1]}/api/v1/invoices",

@@ -14,7 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from addin_server import create_app
 from addin_server.cybersource import CybersourceClient
+from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.invoices import IntentState, InvoiceRecord, reconcile_pending
 from addin_server.storage import Database, utcnow
 from tests.invoices.invoices_support import create, invoice_body, new_key
@@ -194,3 +196,35 @@ def test_rejected_credentials_ask_for_reverification_and_flag_the_profile(
     assert profile.get_json()["credentials"]["needs_reverification"] is True
     (record,) = records(app)
     assert record.state == IntentState.FAILED
+
+
+def test_cybersource_unreachable_is_a_503_and_the_same_key_creates_once_it_is_back(
+    app: Flask,
+    app_config: dict[str, Any],
+    client: FlaskClient,
+    tenant_a_member: Any,
+    profile_id: str,
+    upstream_numbers: Callable[[], list[str]],
+) -> None:
+    # An instance whose Cybersource refuses connections (nothing listens there).
+    cut_off = create_app(
+        {**app_config, "cybersource_sandbox_url": f"http://{LOOPBACK_HOST}:{free_port()}"}
+    )
+    key, body = new_key(), invoice_body(profile_id)
+    response = create(cut_off.test_client(), tenant_a_member.headers, body, key)
+    cut_off.extensions["addin.db"].dispose()
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["type"] == "/problems/upstream-unavailable"
+    assert int(response.headers["Retry-After"]) >= 1
+    # The claim says what is known: nothing made at Cybersource, the outcome for a look-up.
+    (record,) = records(app)
+    assert record.state == IntentState.UNKNOWN
+    assert upstream_numbers() == []
+    # The pane kept its draft and sends it again with the same key once Cybersource is back:
+    # looked up, missing, created under the number the claim holds.
+    again = create(client, tenant_a_member.headers, body, key)
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["number"] == record.invoice_number
+    assert upstream_numbers() == [record.invoice_number]
+    assert [r.state for r in records(app)] == [IntentState.CREATED]
