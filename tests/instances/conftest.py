@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from profile_support import add_sandbox_profile
-from simulator_support import RunningSimulator
 
 from addin_server.dev.gunicorn_process import (
     GunicornInstance,
@@ -31,6 +29,8 @@ from addin_server.dev.gunicorn_process import (
 )
 from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
+from tests.profile_support import add_sandbox_profile
+from tests.simulator_support import RunningSimulator
 
 MERCHANT_ID = "instances_shop"
 PREFIX = "INV-"

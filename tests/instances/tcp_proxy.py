@@ -1,6 +1,6 @@
 """A loopback TCP proxy that can be cut and restored, to take a server away from the app as a
 restart does: while cut, every open connection is closed and new ones are refused; restored,
-it listens again on the same port (imported by name: tests/ has no packages)."""
+it listens again on the same port."""
 
 from __future__ import annotations
 

@@ -24,13 +24,13 @@ from typing import Any
 import pytest
 import requests
 from flask import Flask
-from invoices_support import invoice_body, new_key
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
-from tcp_proxy import TcpProxy
 
 from addin_server.dev.gunicorn_process import GunicornInstance, addin_environment
 from addin_server.invoices import IntentState, InvoiceRecord
+from tests.instances.tcp_proxy import TcpProxy
+from tests.invoices.invoices_support import invoice_body, new_key
 
 pytestmark = [
     pytest.mark.postgres,

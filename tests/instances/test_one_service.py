@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 import requests
-from invoices_support import fire, invoice_body, new_key, one_invoice_id
 from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.parser import text_string_to_metric_families
-from simulator_support import RunningSimulator
 
 from addin_server.dev.gunicorn_process import GunicornInstance
+from tests.invoices.invoices_support import fire, invoice_body, new_key, one_invoice_id
+from tests.simulator_support import RunningSimulator
 
 StartInstances = Callable[..., list[GunicornInstance]]
 
