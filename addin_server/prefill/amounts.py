@@ -39,7 +39,8 @@ _LOWER_CASE_CODES = frozenset(
 
 # Integer part: grouped by one separator kind, or at most 12 plain digits.
 NUMBER = (
-    r"(?<![\d.,'])"
+    # "1张,600元" (a full-width comma, folded): a comma after a word starts a number.
+    r"(?<![\d.'])(?<![\d.'],)"
     r"(?:\d{1,2}(?:,\d{2}){1,3},\d{3}(?:\.\d{1,2})?"  # Indian lakh grouping: 1,25,000.00
     r"|\d{1,3}(?:(?:,\d{3}){1,4}|(?:\.\d{3}){1,4}|(?: \d{3}){1,4}|(?:'\d{3}){1,4})"
     r"(?:[.,]\d{1,2})?|\d{1,12}(?:[.,]\d{1,2})?)"

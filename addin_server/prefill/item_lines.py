@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from addin_server.prefill.amounts import parse_number, quantize
-from addin_server.prefill.item_parts import MAX_NAME_CHARS, SUMMARY_LINE, FoundItem, ScannedLine
+from addin_server.prefill.item_parts import MAX_NAME_CHARS, FoundItem, ScannedLine, is_summary
 from addin_server.prefill.lexicon import alternation, is_unspaced, with_digits, words
 from addin_server.prefill.models import LineItem
 from addin_server.prefill.snippets import clip
@@ -85,7 +85,7 @@ def item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
         return None
     first = line.money[0]
     prefix = line.text[: first.start]
-    if SUMMARY_LINE.search(prefix):
+    if is_summary(prefix):
         return None
     has_bullet = bool(_BULLET.match(prefix))
     described = _BULLET.sub("", prefix, count=1).strip()

@@ -7,12 +7,22 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from addin_server.prefill.amounts import Money, find_plain_number
-from addin_server.prefill.lexicon import word_re
+from addin_server.prefill.lexicon import is_unspaced, word_re
 from addin_server.prefill.models import LineItem
 
 MAX_NAME_CHARS = 120
 # Subtotal, VAT, total, discount and balance rows are never items.
 SUMMARY_LINE = word_re("summary", "tax", "discount", "balance")
+
+
+def is_summary(name: str) -> bool:
+    """A subtotal, tax, total ... row or line. A one-character Chinese or Japanese word ("計")
+    names one only standing alone: inside a word it is part of another ("設計費", design)."""
+    for match in SUMMARY_LINE.finditer(name):
+        word = match.group()
+        if len(word) > 1 or not is_unspaced(word) or name.strip(" :|-\t") == word:
+            return True
+    return False
 
 
 @dataclass(frozen=True)

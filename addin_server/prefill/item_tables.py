@@ -10,9 +10,9 @@ from decimal import Decimal
 from addin_server.prefill.amounts import find_money, quantize
 from addin_server.prefill.item_parts import (
     MAX_NAME_CHARS,
-    SUMMARY_LINE,
     ScannedLine,
     first_number,
+    is_summary,
 )
 from addin_server.prefill.lexicon import word_re
 from addin_server.prefill.models import LineItem
@@ -25,13 +25,49 @@ _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
 _FIELD = re.compile(r"^\s*(?P<label>[^:|;]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
 
 
+_FIELD_SEPARATOR = re.compile(r"\s*[|;]\s*|\s+/\s+")
+# "品名: …" / "수량: …" / "단가: …": an item's fields on lines of their own, one after another.
+_MAX_BLOCK_LINES = 5
+
+
 def item_from_fields(line: ScannedLine, currency: str, locale: str) -> LineItem | None:
-    """ "Item: Custom frame | Qty: 4 | Price: $120.00": labelled fields on one line."""
-    if not line.money or ("|" not in line.text and ";" not in line.text):
+    """ "Item: Custom frame | Qty: 4 | Price: $120.00", "품명: 스피커 / 수량: 30대 / 단가:
+    45,000원": labelled fields on one line."""
+    if not line.money or not _FIELD_SEPARATOR.search(line.text[:300]):
         return None
+    return _item_from_labelled(_FIELD_SEPARATOR.split(line.text[:300]), currency, locale)
+
+
+def item_from_field_block(
+    lines: list[ScannedLine], start: int, currency: str, locale: str
+) -> tuple[LineItem | None, int]:
+    """The item of labelled fields on consecutive lines from ``start`` (its name first), or
+    None; and the index after its fields."""
+    first = _field_kind(lines[start].text)
+    if first != "name":
+        return None, start
+    end, kinds = start + 1, {first}
+    while end < min(len(lines), start + _MAX_BLOCK_LINES):
+        kind = _field_kind(lines[end].text)
+        if kind is None or kind in kinds:
+            break
+        kinds.add(kind)
+        end += 1
+    item = _item_from_labelled([ln.text for ln in lines[start:end]], currency, locale)
+    return item, end
+
+
+def _field_kind(text: str) -> str | None:
+    field = _FIELD.match(text[:300])
+    if field is None:
+        return None
+    return next((k for k, p in _COLUMN_KINDS if p.search(field["label"])), None)
+
+
+def _item_from_labelled(parts: list[str], currency: str, locale: str) -> LineItem | None:
     cells: list[str] = []
     columns: dict[str, int] = {}
-    for part in re.split(r"\s*[|;]\s*", line.text[:300]):
+    for part in parts:
         field = _FIELD.match(part)
         if field is None:
             continue
@@ -41,7 +77,7 @@ def item_from_fields(line: ScannedLine, currency: str, locale: str) -> LineItem 
             cells.append(field["value"])
     if "name" not in columns or not ({"price", "amount"} & set(columns)):
         return None
-    return _item_from_row(cells, columns, currency, locale, line.text)
+    return _item_from_row(cells, columns, currency, locale, " / ".join(parts))
 
 
 def _cells(text: str) -> list[str]:
@@ -103,7 +139,7 @@ def _item_from_row(
         return cells[position] if position is not None and position < len(cells) else ""
 
     name = cell("name").strip()
-    if not name or SUMMARY_LINE.search(name):
+    if not name or is_summary(name):
         return None
     quantity = first_number(cell("qty")) if "qty" in columns else Decimal(1)
     unit_price = _cell_amount(cell("price"), currency, locale) if "price" in columns else None

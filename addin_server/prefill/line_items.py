@@ -10,7 +10,12 @@ from decimal import Decimal
 from addin_server.prefill.item_lines import item_from_line
 from addin_server.prefill.item_parts import FoundItem, ScannedLine
 from addin_server.prefill.item_sentences import segments, with_unmarked_price
-from addin_server.prefill.item_tables import item_from_fields, table_columns, table_rows
+from addin_server.prefill.item_tables import (
+    item_from_field_block,
+    item_from_fields,
+    table_columns,
+    table_rows,
+)
 from addin_server.prefill.models import LineItem
 
 # Cybersource accepts at most 30 line items; the rest are folded into the description.
@@ -30,9 +35,12 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             items.extend(FoundItem(row) for row in rows)
             continue
         fields = item_from_fields(lines[index], currency, locale)
+        after = index + 1
+        if fields is None:
+            fields, after = item_from_field_block(lines, index, currency, locale)
         if fields is not None:
             items.append(FoundItem(fields))
-            index += 1
+            index = after
             continue
         for segment in segments(with_unmarked_price(lines[index], currency)):
             item = item_from_line(segment, locale)

@@ -123,12 +123,30 @@ def test_the_amount_agreed(locale: str, body: str, total: str) -> None:
         ("en-US", "Yoga mats: $45.00 x 12", [("Yoga mats", 12, "45.00")]),
         ("en-US", "Item: Frame | Qty: 4 | Price: $120.00", [("Frame", 4, "120.00")]),
         ("en-US", "Mug | 5 | $12.00 | $60.00", [("Mug", 5, "12.00")]),
+        # Labelled fields on lines of their own, or set apart by " / ".
+        (
+            "zh-CN",
+            "品名：保温杯\n数量：200个\n单价：38.50元\n\n品名：纸盒\n数量：200个\n单价：6元",
+            [("保温杯", 200, "38.50"), ("纸盒", 200, "6.00")],
+        ),
+        (
+            "ko-KR",
+            "1) 품명: 블루투스 스피커 / 수량: 30대 / 단가: 45,000원",
+            [("블루투스 스피커", 30, "45000")],
+        ),
         ("en-GB", "Flowers (x3) £25.00", [("Flowers", 3, "25.00")]),
         ("de-DE", "Schraube M8, 3 Stück, je 0,50 €", [("Schraube M8", 3, "0.50")]),
         ("it-IT", "- 100 pz Apribottiglie a 2,50 €", [("Apribottiglie", 100, "2.50")]),
         ("es-ES", "200 cajas para tartas - 1,20 €/ud", [("cajas para tartas", 200, "1.20")]),
         ("zh-TW", "1. 圓形貼紙 1,000張，每張 3 元", [("圓形貼紙", 1000, "3.00")]),
         ("ja-JP", "・クッキー缶 10個 × 1,200円", [("クッキー缶", 10, "1200")]),
+        # A clause's comma before the price; "計" (total) inside "設計" (design) is no total.
+        (
+            "zh-CN",
+            "1. 宣传册设计 2款,每款1,500元\n2. 海报设计 1张,600元",
+            [("宣传册设计", 2, "1500.00"), ("海报设计", 1, "600.00")],
+        ),
+        ("zh-TW", "品名 | 數量 | 單價\n設計費 | 1 | NT$5,000", [("設計費", 1, "5000.00")]),
         (
             "en-US",
             "Custom design with 8 pages - $3,400.00",
