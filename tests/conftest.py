@@ -6,6 +6,8 @@ In CI (``CI=true``) a skipped test is a failure: no service or browser may be mi
 from __future__ import annotations
 
 import os
+import socket
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from addin_server import create_app
 from addin_server.dev.conformance.recording import AppSlot
-from addin_server.dev.loopback import LoopbackServer
+from addin_server.dev.loopback import LOOPBACK_HOST, LoopbackServer, free_port
 from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient
 from addin_server.dev.simulator import SimulatorMerchant, create_simulator_app, demo_merchant
 from addin_server.devcert import TlsFiles, combined_ca_bundle, ensure_tls_certificate
@@ -167,6 +169,43 @@ def redis_client(redis_url: str, redis_prefix: str) -> Iterator[redis.Redis]:
     for key in client.scan_iter(f"{redis_prefix}*"):
         client.delete(key)
     client.close()
+
+
+# Redis failing in the two ways that matter (tests/hardening, tests/instances).
+
+
+@pytest.fixture
+def hung_redis_url() -> Iterator[str]:
+    """A loopback TCP server that accepts connections and never answers (a hung Redis)."""
+    listener = socket.create_server((LOOPBACK_HOST, 0))
+    listener.settimeout(0.1)  # so the accepting thread notices the end of the test
+    accepted: list[socket.socket] = []
+    stopping = threading.Event()
+
+    def accept() -> None:
+        while not stopping.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            accepted.append(connection)  # held open, never read from or written to
+
+    thread = threading.Thread(target=accept, name="hung-redis", daemon=True)
+    thread.start()
+    yield f"redis://{LOOPBACK_HOST}:{listener.getsockname()[1]}/0"
+    stopping.set()
+    thread.join(timeout=5)
+    listener.close()
+    for connection in accepted:
+        connection.close()
+
+
+@pytest.fixture
+def down_redis_url() -> str:
+    """A Redis URL where nothing listens (Redis down)."""
+    return f"redis://{LOOPBACK_HOST}:{free_port()}/0"
 
 
 # ==========================================================================================

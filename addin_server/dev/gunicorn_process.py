@@ -94,16 +94,19 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], deadline: float) 
     raise RuntimeError(f"gunicorn at {url} did not start (exit code {process.poll()})")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGQUIT (quick shutdown) to the whole process group, SIGKILL if it lingers."""
-    for sig in (signal.SIGQUIT, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            return
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=STOP_SECONDS)
-        if process.returncode is not None:
+def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM (graceful, as systemd stops it) to each whole process group at once, SIGKILL
+    to what lingers. Not SIGQUIT: gunicorn 27's gthread worker can deadlock on it (its signal
+    handler shuts the thread pool down while the interrupted code holds the pool's lock)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, sig)
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        if all(process.returncode is not None for process in processes):
             return
 
 
@@ -113,14 +116,17 @@ def gunicorn_instances(
 ) -> Iterator[list[GunicornInstance]]:
     """``gunicorn -c gunicorn.conf.py`` for each spec, all started at once; yields once a
     worker of each answers ``/healthz``."""
-    with contextlib.ExitStack() as stack:
-        started = []
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
         for spec in specs:
-            process = _spawn(spec)
-            stack.callback(_stop, process)
-            url = f"http://{spec.env[ENV_PREFIX + 'BIND']}"
-            started.append((GunicornInstance(url, process.pid, spec.metrics_dir), process))
+            processes.append(_spawn(spec))
+        instances = [
+            GunicornInstance(f"http://{spec.env[ENV_PREFIX + 'BIND']}", p.pid, spec.metrics_dir)
+            for spec, p in zip(specs, processes, strict=True)
+        ]
         deadline = time.monotonic() + start_timeout
-        for instance, process in started:
+        for instance, process in zip(instances, processes, strict=True):
             _wait_until_up(instance.url, process, deadline)
-        yield [instance for instance, _ in started]
+        yield instances
+    finally:
+        _stop(processes)

@@ -20,6 +20,7 @@ from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.parser import text_string_to_metric_families
 
 from addin_server.dev.gunicorn_process import GunicornInstance
+from tests.instances.instances_support import PREFILL, assert_rate_limited
 from tests.invoices.invoices_support import fire, invoice_body, new_key, one_invoice_id
 from tests.simulator_support import RunningSimulator
 
@@ -29,8 +30,6 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
 ]
-
-PREFILL = {"body": "Please invoice 2 widgets at $5 each."}
 
 
 def test_the_same_create_at_two_instances_makes_one_invoice(
@@ -55,13 +54,6 @@ def test_the_same_create_at_two_instances_makes_one_invoice(
         assert again.status_code == 200
         assert again.json()["id"] == invoice_id
     assert upstream_numbers() == ["INV-000001"]
-
-
-def assert_rate_limited(response: requests.Response) -> None:
-    assert response.status_code == 429, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.json()["type"] == "/problems/rate-limited"
-    assert 1 <= int(response.headers["Retry-After"]) <= 60
 
 
 @pytest.mark.usefixtures("redis_client")  # skips without Redis
