@@ -12,8 +12,9 @@ Limits (``engine``): bodies above ``MAX_BODY_CHARS`` (5 MiB of text) are refused
 (``BodyTooLargeError``; the route answers 413). Below it the work is bounded: the first
 512 KiB of HTML markup is converted, the first 256 KiB of text is split into request,
 signature and history, the first 64 KiB (2,000 lines) of the request is read for amounts,
-items and references, its first 8,000 characters for dates; at most 100 items are read
-and the last 400 amounts weighed for the total.
+items and references, its first 8,000 characters for dates; at most 200 items are read
+(every one is drafted; more than Cybersource's 30 per invoice adds a ``Notice``) and the
+last 400 amounts weighed for the total.
 """
 
 from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
@@ -25,6 +26,7 @@ from addin_server.prefill.models import (
     Extracted,
     LineItem,
     MerchantContext,
+    Notice,
     Reference,
 )
 from addin_server.prefill.routes import blp as blueprint
@@ -39,6 +41,7 @@ __all__ = [
     "Extracted",
     "LineItem",
     "MerchantContext",
+    "Notice",
     "Reference",
     "blueprint",
     "prefill_invoice",

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from addin_server.cybersource import MAX_LINE_ITEMS
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money, quantize
 from addin_server.prefill.body import (
     is_auto_reply,
@@ -21,7 +22,7 @@ from addin_server.prefill.html_text import html_to_text
 from addin_server.prefill.item_parts import ScannedLine
 from addin_server.prefill.language import reading_locale
 from addin_server.prefill.line_items import (
-    MAX_LINE_ITEMS,
+    MAX_ITEMS_READ,
     find_line_items,
     items_sum,
     read_with_total,
@@ -33,6 +34,7 @@ from addin_server.prefill.models import (
     Extracted,
     LineItem,
     MerchantContext,
+    Notice,
 )
 from addin_server.prefill.offer import Offer, accepted_offer, with_quantity
 from addin_server.prefill.references import find_references
@@ -107,16 +109,30 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
     signature = quoted_signature if match.role in ("recipient", "quoted") else parts.signature
     customer = build_customer(match, signature if match.role != "mentioned" else "", current)
 
-    kept, folded = items[:MAX_LINE_ITEMS], items[MAX_LINE_ITEMS:]
     return DraftInvoice(
         customer=customer,
-        description=_description(subject, current, folded),
-        line_items=tuple(kept),
+        description=_description(subject, current),
+        line_items=tuple(items),
         total=money.total,
         currency=money.currency,
         due_date=due_date,
         references=tuple(find_references(f"{subject}\n{current}")),
+        notices=_too_many_items(len(items)),
     )
+
+
+def _too_many_items(count: int) -> tuple[Notice, ...]:
+    """Every item is drafted, but Cybersource takes at most ``MAX_LINE_ITEMS`` per invoice:
+    the merchant combines or removes the rest (creation is refused until then)."""
+    if count <= MAX_LINE_ITEMS:
+        return ()
+    extra = count - MAX_LINE_ITEMS
+    read = f" (only the first {MAX_ITEMS_READ} lines were read)" if count >= MAX_ITEMS_READ else ""
+    message = (
+        f"Cybersource accepts {MAX_LINE_ITEMS} lines per invoice; combine or remove {extra}"
+        f" line{'s' if extra > 1 else ''}{read}."
+    )
+    return (Notice("line_items", "too_many_line_items", message),)
 
 
 def _scan(text: str, currency: str, locale: str) -> list[ScannedLine]:
@@ -181,15 +197,12 @@ def email_date(item_date: datetime | None, time_zone: str) -> date:
         return moment.astimezone(UTC).date()
 
 
-def _description(subject: str, current: str, folded: list[LineItem]) -> Extracted[str] | None:
+def _description(subject: str, current: str) -> Extracted[str] | None:
     title = _SUBJECT_PREFIX.sub("", subject).strip()
     source = subject
     if not title:
         title = next((line.strip() for line in current.split("\n") if line.strip()), "")[:120]
         source = title
-    if folded:
-        more = "; ".join(f"{i.quantity} x {i.name} @ {i.unit_price}" for i in folded)
-        title = f"{title} (more items: {more})" if title else f"More items: {more}"
     if not title:
         return None
     return Extracted(title, 0.6, clip(source))

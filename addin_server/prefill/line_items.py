@@ -18,14 +18,13 @@ from addin_server.prefill.item_tables import (
 )
 from addin_server.prefill.models import LineItem
 
-# Cybersource accepts at most 30 line items; the rest are folded into the description.
-MAX_LINE_ITEMS = 30
-MAX_ITEMS_READ = 100
+# Every item of a long order is returned (the draft flags more than Cybersource accepts);
+# this bounds the work on a hostile list, far above any order written by hand.
+MAX_ITEMS_READ = 200
 
 
 def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> list[FoundItem]:
-    """Every item of the request, up to ``MAX_ITEMS_READ`` (bounded work: items past 30 are
-    only folded into the description)."""
+    """Every item of the request, up to ``MAX_ITEMS_READ``."""
     items: list[FoundItem] = []
     index = 0
     while index < len(lines) and len(items) < MAX_ITEMS_READ:
@@ -47,7 +46,7 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             if item is not None:
                 items.append(item)
         index += 1
-    return items
+    return items[:MAX_ITEMS_READ]
 
 
 def read_with_total(found: list[FoundItem], total: Decimal | None) -> list[LineItem]:

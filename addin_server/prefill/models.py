@@ -86,6 +86,16 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something the merchant must settle before the draft can be created, on ``field``:
+    ``code`` for programs, ``message`` for people."""
+
+    field: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
 class DraftInvoice:
     customer: Customer
     description: Extracted[str] | None
@@ -94,3 +104,4 @@ class DraftInvoice:
     currency: Extracted[str]
     due_date: Extracted[date]
     references: tuple[Reference, ...]
+    notices: tuple[Notice, ...] = ()

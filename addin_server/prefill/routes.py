@@ -122,6 +122,12 @@ class ReferenceSchema(Schema):
     source = fields.String()
 
 
+class NoticeSchema(Schema):
+    field = fields.String()
+    code = fields.String()
+    message = fields.String()
+
+
 class DraftInvoiceSchema(Schema):
     customer = fields.Nested(CustomerSchema)
     description = fields.Nested(ExtractedTextSchema, allow_none=True)
@@ -130,6 +136,9 @@ class DraftInvoiceSchema(Schema):
     currency = fields.Nested(ExtractedTextSchema)
     due_date = fields.Nested(ExtractedDateSchema)
     references = fields.List(fields.Nested(ReferenceSchema))
+    # e.g. more line items than Cybersource accepts: {"field": "line_items",
+    # "code": "too_many_line_items", "message": ...}
+    notices = fields.List(fields.Nested(NoticeSchema))
 
 
 @blp.post("/prefill")

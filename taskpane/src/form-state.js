@@ -6,6 +6,8 @@ import { lineTotalMinor, minorToDecimal, toMinor } from "./money.js";
 
 export const MODES = ["draft", "deliverable_draft", "send", "publish"];
 export const DEFAULT_MODE = "send";
+// Cybersource accepts at most 30 line items per invoice; a longer order is drafted whole and
+// the merchant combines or removes lines before it can be created.
 export const MAX_LINES = 30;
 export const TEXT_FIELDS = ["customer.name", "customer.email", "customer.company", "description", "currency", "due_date"];
 const STORE_PREFIX = "invoice-draft:v1:";
@@ -29,7 +31,7 @@ function evidenceOf(extracted) {
 /** Lines to start from: the extracted ones, else one line for the total the email states. */
 function initialLines(prefill) {
   if (prefill.line_items?.length) {
-    return prefill.line_items.slice(0, MAX_LINES).map((item) => ({
+    return prefill.line_items.map((item) => ({
       name: item.name ?? "",
       quantity: String(item.quantity ?? "1"),
       unit_price: String(item.unit_price ?? ""),
@@ -43,7 +45,7 @@ function initialLines(prefill) {
 function lineEvidence(prefill) {
   const evidence = {};
   if (prefill.line_items?.length) {
-    prefill.line_items.slice(0, MAX_LINES).forEach((item, index) => {
+    prefill.line_items.forEach((item, index) => {
       const found = evidenceOf(item);
       if (found) evidence[`line_items.${index}`] = found;
     });
@@ -117,6 +119,14 @@ export function totalMinor(draft, digits) {
   return total;
 }
 
+/** The notice a draft with more lines than Cybersource accepts shows above its items, as
+ * {key, params} for strings.js; null when the lines fit. */
+export function linesOverLimit(lines) {
+  const extra = lines.length - MAX_LINES;
+  if (extra <= 0) return null;
+  return { key: extra === 1 ? "lines.overLimitOne" : "lines.overLimit", params: { max: MAX_LINES, n: extra } };
+}
+
 function lineErrors(line, index, digits) {
   const errors = [];
   const at = (field, key) => errors.push({ field: `line_items.${index}.${field}`, key });
@@ -127,7 +137,8 @@ function lineErrors(line, index, digits) {
   return errors;
 }
 
-/** What must be fixed before sending: [{field, key}] with `key` a strings.js message key. */
+/** What must be fixed before sending: [{field, key, params?}] with `key` a strings.js
+ * message key and `params` its placeholders. */
 export function validateDraft(draft, digits) {
   const { fields } = draft;
   const errors = [];
@@ -138,7 +149,8 @@ export function validateDraft(draft, digits) {
   if (!/^[A-Z]{3}$/.test(fields.currency)) errors.push({ field: "currency", key: "error.required" });
   if (!ISO_DATE.test(fields.due_date)) errors.push({ field: "due_date", key: "error.date" });
   if (draft.lines.length === 0) errors.push({ field: "line_items", key: "error.noLines" });
-  if (draft.lines.length > MAX_LINES) errors.push({ field: "line_items", key: "error.tooManyLines" });
+  const overLimit = linesOverLimit(draft.lines);
+  if (overLimit) errors.push({ field: "line_items", ...overLimit });
   draft.lines.forEach((line, index) => errors.push(...lineErrors(line, index, digits)));
   const total = errors.length ? null : totalMinor(draft, digits);
   if (total !== null && total <= 0n) errors.push({ field: "total", key: "error.zeroTotal" });

@@ -4,7 +4,7 @@
 // reaches the page through textContent, value and attributes.
 
 import { h } from "./dom.js";
-import { markTouched, MAX_LINES, totalMinor } from "./form-state.js";
+import { linesOverLimit, markTouched, MAX_LINES, totalMinor } from "./form-state.js";
 import { formatMinor, lineTotalMinor } from "./money.js";
 
 // Below this the extractor is guessing: the field says "Check".
@@ -121,6 +121,10 @@ export function createInvoiceForm({ container, t, locale, currencies, onChange }
     const list = container.querySelector("#line-items");
     list.replaceChildren(...draft.lines.map(lineRow));
     container.querySelector("#add-line").disabled = draft.lines.length >= MAX_LINES;
+    const overLimit = linesOverLimit(draft.lines);
+    const notice = container.querySelector("#lines-notice");
+    notice.textContent = overLimit ? t(overLimit.key, overLimit.params) : "";
+    notice.hidden = !overLimit;
     updateTotals();
   }
 
@@ -193,6 +197,7 @@ export function createInvoiceForm({ container, t, locale, currencies, onChange }
           "div",
           { className: "field", dataset: { field: "line_items" } },
           h("span", { className: "label", id: "lines-label" }, t("lines.label")),
+          h("p", { className: "lines-notice", id: "lines-notice", hidden: true, attrs: { role: "status" } }),
           h("ol", { className: "line-items", id: "line-items", attrs: { "aria-labelledby": "lines-label" } }),
           errorSlot("line_items"),
           h("button", { type: "button", className: "button button-small", id: "add-line", textContent: `+ ${t("lines.add")}`, onclick: addLine }),

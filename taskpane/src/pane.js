@@ -287,7 +287,7 @@ export function createPane({ office, auth, api, t, locale, storage }) {
     const problems = validateDraft(draft, digits);
     if (!draft.merchantProfileId) return formError(t("form.noMerchant"));
     if (problems.length) {
-      form.showErrors(problems.map(({ field, key }) => ({ field, message: t(key) })));
+      form.showErrors(problems.map(({ field, key, params }) => ({ field, message: t(key, params) })));
       return formError(t("form.fix"));
     }
     const body = createBody(draft, { digits, sourceEmail: draft.sourceEmail });

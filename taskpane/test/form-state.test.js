@@ -7,11 +7,14 @@ import {
   draftFromPrefill,
   draftStore,
   keyForAttempt,
+  linesOverLimit,
   markTouched,
+  MAX_LINES,
   mergePrefill,
   totalMinor,
   validateDraft,
 } from "../src/form-state.js";
+import { createStrings } from "../src/strings.js";
 
 const PREFILL = {
   customer: {
@@ -75,6 +78,27 @@ test("validation names each bad field with a message key", () => {
   assert.deepEqual(validateDraft(yen, 0), [{ field: "line_items.0.unit_price", key: "error.amountWhole" }]);
   const empty = fresh({ lines: [] });
   assert.deepEqual(validateDraft(empty, 2), [{ field: "line_items", key: "error.noLines" }]);
+});
+
+test("a long order keeps every line and cannot be created until it fits Cybersource's limit", () => {
+  const item = (n) => ({ name: `Part ${n}`, quantity: "1", unit_price: "2.00", confidence: 0.8, source: `Part ${n}` });
+  const long = { ...PREFILL, line_items: Array.from({ length: MAX_LINES + 4 }, (_, n) => item(n)) };
+  const draft = draftFromPrefill(long, { itemKey: "k", merchantProfileId: "m1", random });
+  assert.equal(draft.lines.length, 34);
+  assert.equal(draft.evidence["line_items.33"].source, "Part 33");
+  assert.equal(totalMinor(draft, 2), 6800n);
+  const notice = { key: "lines.overLimit", params: { max: 30, n: 4 } };
+  assert.deepEqual(linesOverLimit(draft.lines), notice);
+  assert.deepEqual(validateDraft(draft, 2), [{ field: "line_items", ...notice }]);
+  const t = createStrings("en");
+  assert.equal(t(notice.key, notice.params), "Cybersource accepts 30 lines per invoice; combine or remove 4 lines.");
+
+  draft.lines.splice(0, 3);
+  assert.deepEqual(linesOverLimit(draft.lines), { key: "lines.overLimitOne", params: { max: 30, n: 1 } });
+  assert.equal(createStrings("en")("lines.overLimitOne", { max: 30, n: 1 }), "Cybersource accepts 30 lines per invoice; combine or remove 1 line.");
+  draft.lines.splice(0, 1);
+  assert.equal(linesOverLimit(draft.lines), null);
+  assert.deepEqual(validateDraft(draft, 2), []);
 });
 
 test("the create body has decimal strings, the exact total and the source email", () => {

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from addin_server.cybersource import MAX_LINE_ITEMS
 from addin_server.prefill import (
     MAX_BODY_CHARS,
     Address,
@@ -16,7 +17,7 @@ from addin_server.prefill import (
     MerchantContext,
     prefill_invoice,
 )
-from addin_server.prefill.line_items import MAX_LINE_ITEMS
+from addin_server.prefill.line_items import MAX_ITEMS_READ
 
 OWNER = "billing@shop.example"
 JANE = Address("jane@acme.example", "Jane Doe")
@@ -135,15 +136,35 @@ def test_table_rows_become_items() -> None:
     assert draft.total.value == Decimal("115.00")
 
 
-def test_items_beyond_the_limit_are_folded_into_the_description() -> None:
+def test_a_long_order_keeps_every_item_and_says_how_many_are_too_many() -> None:
     body = "\n".join(f"- 1 x Part {n} @ $1.00" for n in range(MAX_LINE_ITEMS + 5))
     draft = prefill_invoice(email(body, subject="Parts"), MerchantContext())
-    assert len(draft.line_items) == MAX_LINE_ITEMS
+    assert [i.name for i in draft.line_items] == [f"Part {n}" for n in range(MAX_LINE_ITEMS + 5)]
     assert draft.description is not None
-    assert "Part 34" in draft.description.value
-    assert "Part 29" not in draft.description.value
+    assert draft.description.value == "Parts"
     assert draft.total is not None
     assert draft.total.value == Decimal("35.00")
+    [notice] = draft.notices
+    assert (notice.field, notice.code) == ("line_items", "too_many_line_items")
+    assert notice.message == (
+        "Cybersource accepts 30 lines per invoice; combine or remove 5 lines."
+    )
+
+
+def test_an_order_cybersource_accepts_has_no_notice() -> None:
+    body = "\n".join(f"- 1 x Part {n} @ $1.00" for n in range(MAX_LINE_ITEMS))
+    draft = prefill_invoice(email(body, subject="Parts"), MerchantContext())
+    assert len(draft.line_items) == MAX_LINE_ITEMS
+    assert draft.notices == ()
+
+
+def test_a_hostile_list_is_read_up_to_a_bound_and_says_so() -> None:
+    body = "\n".join(f"- 1 x Part {n} @ $1.00" for n in range(MAX_ITEMS_READ + 50))
+    draft = prefill_invoice(email(body, subject="Parts"), MerchantContext())
+    assert len(draft.line_items) == MAX_ITEMS_READ
+    [notice] = draft.notices
+    assert f"remove {MAX_ITEMS_READ - MAX_LINE_ITEMS} lines" in notice.message
+    assert f"only the first {MAX_ITEMS_READ} lines were read" in notice.message
 
 
 def test_nothing_to_bill_falls_back_to_the_merchant_defaults() -> None:

@@ -18,7 +18,7 @@ from addin_server.prefill import (
     prefill_invoice,
 )
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES
-from addin_server.prefill.line_items import MAX_LINE_ITEMS
+from addin_server.prefill.line_items import MAX_ITEMS_READ
 from addin_server.prefill.models import SOURCE_MAX_CHARS
 
 _RANDOM = random.Random(6)
@@ -56,7 +56,7 @@ def check_draft(draft: DraftInvoice) -> None:
             assert 0 <= field.confidence <= 1
             assert len(field.source) <= SOURCE_MAX_CHARS
     assert draft.currency.value in SUPPORTED_CURRENCIES
-    assert len(draft.line_items) <= MAX_LINE_ITEMS
+    assert len(draft.line_items) <= MAX_ITEMS_READ
     if draft.total is not None:
         assert draft.total.value.is_finite()
 

@@ -67,6 +67,24 @@ def test_returns_the_draft_with_confidence_and_source(
     assert draft["references"][0]["kind"] == "po"
     assert draft["references"][0]["value"] == "PO-7741"
     assert draft["description"]["value"] == "Order for the spring campaign"
+    assert draft["notices"] == []
+
+
+def test_a_long_order_comes_whole_with_a_notice(
+    client: FlaskClient, auth_headers: dict[str, str]
+) -> None:
+    body = "\n".join(f"- 1 x Part {n} @ $2.00" for n in range(32))
+    response = client.post(URL, json={"body": body}, headers=auth_headers)
+    assert response.status_code == 200
+    draft = response.get_json()
+    assert len(draft["line_items"]) == 32
+    assert draft["notices"] == [
+        {
+            "field": "line_items",
+            "code": "too_many_line_items",
+            "message": "Cybersource accepts 30 lines per invoice; combine or remove 2 lines.",
+        }
+    ]
 
 
 def test_only_the_body_is_required(client: FlaskClient, auth_headers: dict[str, str]) -> None:
