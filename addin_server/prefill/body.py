@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 
-from addin_server.prefill.lexicon import word_re
+from addin_server.prefill.lexicon import alternation, word_re, words
 
 _MAX_MARKER_LINE = 400
 _MAX_SIGNATURE_LINES = 12
@@ -22,69 +22,38 @@ _RECEIPT_CHARS = 5_000
 # A signature found by the author's name starts within this many lines of the end.
 _MAX_NAME_LINE_DISTANCE = 6
 
-_REPLY_HEADER = re.compile(
-    r"(?:On\s.{0,300}\s(?:wrote|writes)"
-    r"|Am\s.{0,300}\sschrieb.{0,200}"
-    r"|Le\s.{0,300}\sa\s[ée]crit"
-    r"|El\s.{0,300}\sescribi[óo].{0,200}"
-    r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日.{0,300}(?:のメール|書きました|写道|寫道|<[^<>\s]{1,200}>)"
-    r"|W\sdniu\s.{0,300}\spisze|Den\s.{0,300}\sskrev.{0,200}|Dne\s.{0,300}\snapsal.{0,200}"
-    r"|Op\s.{0,300}\sschreef|Il\s.{0,300}\sha\sscritto|Em\s.{0,300}\sescreveu"
-    r"|\d{4}년\s?\d{1,2}월\s?\d{1,2}일.{0,300}작성|.{0,300}tarihinde.{0,300}yazdı)"
-    r"\s?:?\s*",
-    re.IGNORECASE,
-)
-_SEPARATOR = re.compile(
-    r"-{2,}\s*(?:Original Message|Urspr[üu]ngliche Nachricht|Message d'origine"
-    r"|Mensaje original|元のメッセージ|Original-Nachricht|原始邮件|原始郵件|원본 메시지"
-    r"|Původní zpráva|Oprindelig meddelelse|Opprinnelig melding|Ursprungligt meddelande"
-    r"|Oorspronkelijk bericht|Messaggio originale|Mensagem original|Wiadomość oryginalna"
-    r"|Orijinal Mesaj)\s*-{2,}"
-    r"|_{8,}",
-    re.IGNORECASE,
-)
+
+def _phrases(*keys: str) -> str:
+    """The lexicon's phrases under ``keys``, in every language, as one alternation."""
+    return alternation([phrase for key in keys for phrase in words(key)])
+
+
+# "-----Original Message-----", "-----Ursprüngliche Nachricht-----", Outlook's underscores.
+_SEPARATOR = re.compile(rf"-{{2,}}\s*(?:{_phrases('original_marker')})\s*-{{2,}}|_{{8,}}", re.I)
+# Gmail's "---------- Forwarded message ---------", Apple Mail's "Begin forwarded message:".
 _FORWARD_SEPARATOR = re.compile(
-    r"-{2,}\s*(?:Forwarded message|Weitergeleitete Nachricht|Message transf[ée]r[ée]"
-    r"|Mensaje reenviado|転送(?:された)?メッセージ|Přeposlaná zpráva|Wiadomość przekazana"
-    r"|Videresendt (?:melding|meddelelse)|Vidarebefordrat meddelande|Doorgestuurd bericht"
-    r"|Messaggio inoltrato|Mensagem encaminhada|转发的邮件|轉寄的郵件|전달된 메시지"
-    r"|İletilen ileti)\s*-{2,}"
-    r"|(?:Begin forwarded message|Anfang der weitergeleiteten Nachricht"
-    r"|D[ée]but du message r[ée]exp[ée]di[ée]|Inicio del mensaje reenviado)\s?:",
-    re.IGNORECASE,
+    rf"-{{2,}}\s*(?:{_phrases('forward_marker')})\s*-{{2,}}|(?:{_phrases('forward_intro')})\s?:",
+    re.I,
 )
+# "From: / Sent: / To: / Subject:" as each client writes them in each language ("De :",
+# "Von:", "差出人:", "보낸 사람:"); ``from`` is set for the sender's field.
 HEADER_FIELD = re.compile(
-    r"\*?(?P<name>From|Von|De|差出人|送信者|Sent|Date|Gesendet|Datum|Envoy[ée]|Enviado|Fecha"
-    r"|送信日時|日付|To|An|À|A|Para|宛先|Cc|Subject|Betreff|Objet|Asunto|件名"
-    # Outlook's headers in Czech, Polish, Nordic, Dutch, Italian, Portuguese, Turkish,
-    # Chinese and Korean.
-    r"|Od|Odesláno|Komu|Předmět|Wysłano|Wysłane|Do|Temat|Fra|Från|Sendt|Skickat|Til|Till"
-    r"|Emne|Ämne|Van|Verzonden|Aan|Onderwerp|Da|Inviato|Oggetto|Enviada|Assunto|Kimden"
-    r"|Gönderildi|Kime|Konu|发件人|寄件者|发送时间|寄件日期|收件人|主题|主旨|보낸 사람|보낸 날짜"
-    r"|받는 사람|제목)\*?\s?[:：]\s?\*?"
-    r"(?P<value>.*)",
-    re.IGNORECASE,
-)
-_FROM_FIELDS = frozenset(
-    {"from", "von", "de", "差出人", "送信者", "od", "fra", "från", "van", "da", "kimden"}
-    | {"发件人", "寄件者", "보낸 사람"}
+    rf"\*?(?:(?P<from>{_phrases('header_from')})"
+    rf"|{_phrases('header_sent', 'header_to', 'header_cc', 'header_subject')})"
+    r"\*?\s?[:：]\s?\*?(?P<value>.*)",
+    re.I,
 )
 _HEADER_BLOCK_LINES = 6
-
-_CLOSING = re.compile(
-    r"(?:(?:best|kind|warm|warmest|many)\s+(?:regards|wishes|thanks)|regards|best|cheers"
-    r"|thanks|thank you|many thanks|thanks again|sincerely|yours sincerely|yours truly|all the best"
-    r"|mit freundlichen gr[üu](?:ß|ss)en|freundliche gr[üu](?:ß|ss)e|viele gr[üu](?:ß|ss)e"
-    r"|beste gr[üu](?:ß|ss)e|liebe gr[üu](?:ß|ss)e|gr[üu](?:ß|ss)e|mfg|vielen dank"
-    r"|cordialement|bien cordialement|bien [àa] vous|salutations|merci|merci beaucoup"
-    r"|meilleures salutations|sinc[èe]res salutations"
-    r"|saludos|un saludo|saludos cordiales|atentamente|muchas gracias|gracias|un cordial saludo"
-    r"|vänliga hälsningar|med vänlig hälsning|obrigad[oa]|atenciosamente|abraços"
-    r"|(?:以上、?|何卒|どうぞ)?(?:よろしく|宜しく)お願い(?:(?:いた|致)?します|申し上げます)|以上"
-    r"|sent from my \w+|von meinem \w+ gesendet|envoy[ée] de mon \w+|enviado desde mi \w+)"
-    r"[\s,.!。、]*",
-    re.IGNORECASE,
+# A reply's "On <date>, <name> wrote:" line; a Japanese one opens with the date in its own
+# shape ("2026年5月22日(金) 15:30 佐藤 <...>:").
+_REPLY_HEADER = re.compile(
+    rf"(?:{_phrases('reply_header')}"
+    r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日.{0,300}(?:のメール|書きました|<[^<>\s]{1,200}>))"
+    r"\s?:?\s*",
+    re.I,
 )
+
+_CLOSING = re.compile(rf"(?:{_phrases('closing')})[\s,.!。、！]*", re.I)
 _SIGNATURE_DASHES = re.compile(r"--\s?|—\s?")
 
 
@@ -103,10 +72,13 @@ class MessageParts:
     forwarded: ForwardedHeader | None  # set when the request is a forwarded message
 
 
+_SUBJECT_REPLY = rf"(?:{_phrases('reply_prefix')})\s?[:：]\s*"
 _FORWARD_SUBJECT = re.compile(
-    r"\s*(?:(?:re|aw|sv|odp|odg|ynt|antw|答复|回复|回覆|답장)\s?:\s*)*"
-    r"(?:fwd?|wg|tr|rv|enc|i|pd|vs|vb|vl|videresend|doorst|ilt|İlt|转发|轉寄|轉發|전달|転送)\s?[:：]",
-    re.I,
+    rf"\s*(?:{_SUBJECT_REPLY})*(?:{_phrases('forward_prefix')})\s?[:：]", re.I
+)
+# Every "Re:", "AW:", "Fwd:", "転送:" before a subject's text.
+SUBJECT_PREFIX = re.compile(
+    rf"^\s*(?:(?:{_phrases('reply_prefix', 'forward_prefix')})\s?[:：]\s*)+", re.I
 )
 
 
@@ -212,7 +184,7 @@ def _is_wrapped_reply_header(lines: list[str], index: int) -> bool:
 def _is_header_block(lines: list[str], index: int) -> bool:
     """An Outlook-style ``From: / Sent: / To: / Subject:`` block."""
     first = HEADER_FIELD.fullmatch(lines[index].strip())
-    if not first or first.group("name").lower() not in _FROM_FIELDS:
+    if not first or not first.group("from"):
         return False
     following = lines[index + 1 : index + _HEADER_BLOCK_LINES]
     # Two more fields (a client writes sent, to and subject): "Fra: 1. juni / Til: 3. juni"
@@ -235,7 +207,7 @@ def _read_header(lines: list[str], start: int) -> tuple[int, str]:
         match = HEADER_FIELD.fullmatch(line[:_MAX_MARKER_LINE]) if line else None
         if match:
             seen_field = True
-            if match.group("name").lower() in _FROM_FIELDS and not from_line:
+            if match.group("from") and not from_line:
                 from_line = match.group("value").strip()
         elif line and (seen_field or index > start):
             break  # the body starts; a non-field line at ``start`` is the marker itself

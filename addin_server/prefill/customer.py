@@ -11,7 +11,7 @@ from email.utils import parseaddr
 from typing import Literal
 
 from addin_server.prefill.body import is_bulk_mail, is_closing, is_receipt
-from addin_server.prefill.lexicon import word_re
+from addin_server.prefill.lexicon import alternation, is_unspaced, word_re, words
 from addin_server.prefill.models import Address, Customer, EmailInput, Extracted, MerchantContext
 from addin_server.prefill.snippets import clip
 
@@ -60,27 +60,20 @@ PUBLIC_MAIL_DOMAINS = frozenset(
     ]
 )
 _EMAIL = re.compile(r"[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
-_COMPANY_SUFFIX = re.compile(
-    r"(?<![^\W\d_])(?:Inc|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|KG|SE|SA|SAS|SARL|S\.A|S\.L|S\.L\.U"
-    r"|S\.A\. de C\.V|Ltda|Pty|PLC|LLP|PLLC|Corp|Corporation|Co|Company|BV|B\.V|AB|Oy|Srl|S\.r\.l"
-    r"|SpA|S\.p\.A|KK|K\.K|Pvt|S\.C|S\.L\.P|Group|Gruppe|Groupe|Grupo|Holdings?)\.?"
-    r"(?![^\W\d_])"
-    r"|株式会社|有限会社|合同会社|\(株\)|㈱",
-)
+# Legal forms per country ("GmbH", "sp. z o.o.", "A/S", "株式会社", "(주)"), from the lexicon;
+# matched with their case, since "AS" is a company and "as" a word.
+_COMPANY_SUFFIX = re.compile(alternation(words("legal_form")))
 _CONTACT_LINE = re.compile(
     r"@|https?://|www\.|\+?\d[\d ()./-]{6,}|^(?:tel|phone|mobile|fax|t|m|p|e|tél|móvil|電話)\b",
     re.IGNORECASE,
 )
-_JOB_TITLE = re.compile(
-    r"manager|director|head of|officer|\bceo\b|\bcfo\b|\bcoo\b|owner|founder|buyer|assistant"
-    r"|coordinator|accountant|procurement|purchasing|leiter|einkauf|gesch[äa]ftsf[üu]hrer"
-    r"|responsable|directeur|directrice|achats|gerente|jefe|compras|administra|部|課|担当",
-    re.IGNORECASE,
-)
+_JOB_TITLE = word_re("job_title")
+# A name written the Outlook way with its address: "Sarah Booth [mailto:sarah@school.org]".
+_MAILTO = re.compile(r"\[mailto:([^\]\s]{1,320})\]", re.IGNORECASE)
 
 
 def parse_address(value: str) -> Address | None:
-    name, email = parseaddr(value[:500])
+    name, email = parseaddr(_MAILTO.sub(r"<\1>", value[:500]))
     if not email or "@" not in email:
         match = _EMAIL.search(value[:500])
         if not match:
@@ -133,6 +126,7 @@ def find_customer(
     forwarded_from: str | None,
     quoted_from: str,
     current_text: str,
+    signature: str = "",
 ) -> CustomerMatch:
     merchant = _Merchant(email, context)
     author = email.from_address or email.sender
@@ -143,7 +137,7 @@ def find_customer(
     )
 
     if forwarded_from is not None:
-        original = parse_address(forwarded_from)
+        original = parse_address(forwarded_from) or _signed_address(forwarded_from, signature)
         if merchant.is_customer(original):
             return CustomerMatch(original, 0.9, clip(f"From: {forwarded_from}"), "forwarded")
     if not merchant_wrote and author is not None and merchant.is_customer(author):
@@ -164,6 +158,15 @@ def find_customer(
             source = clip(current_text[max(0, match.start() - 40) : match.end() + 20])
             return CustomerMatch(candidate, 0.5, source, "mentioned")
     return CustomerMatch(None)
+
+
+def _signed_address(name: str, signature: str) -> Address | None:
+    """A forwarded header that names its sender without an address ("Von: Lukas Brandt", as
+    Outlook writes colleagues it knows): the address in the forwarded message's signature."""
+    match = _EMAIL.search(signature[:2000])
+    if match is None or not name.strip():
+        return None
+    return Address(email=match.group().lower(), name=name.strip()[:200])
 
 
 def _display(address: Address) -> str:
@@ -189,13 +192,12 @@ def company_from_signature(signature: str) -> tuple[str, float, str] | None:
     return None
 
 
-# A web form relayed by a no-reply sender names the customer in labelled fields.
+# A web form relayed by a no-reply sender names the customer in labelled fields: "Name: ...",
+# "■お名前: ...", "Firma: ..." (labels from the lexicon), or "Full Name | ..." in an HTML table.
 _FORM_FIELD = re.compile(
-    r"^[ \t]*(?:(?P<name>(?:full |your |contact |customer )?name|nom(?: complet)?|nombre"
-    r"(?: completo)?|お名前|氏名|ご氏名)"
-    r"|(?P<company>company(?: name)?|organi[sz]ation|business(?: name)?|firma|firmenname"
-    r"|unternehmen|soci[ée]t[ée]|entreprise|empresa|compañía|会社名|御社名|貴社名))"
-    r"[ \t]*[:：][ \t]*(?P<value>[^\n]{1,100})$",
+    rf"^[ \t]*[■□●○•・*>-]?[ \t]*(?:(?P<name>{alternation(words('form_name'))})"
+    rf"|(?P<company>{alternation(words('form_company'))}))"
+    r"[ \t]*[:：|][ \t]*(?P<value>[^\n]{1,100})$",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -225,7 +227,13 @@ def _company_part(line: str) -> str:
     title, comma, rest = line.partition(", ")
     if comma and _JOB_TITLE.search(title) and _COMPANY_SUFFIX.search(rest):
         return rest
-    return line
+    # "(주)대한물산 구매팀", "株式会社ハヤシ商会 営業部": the department after the company.
+    words_ = line.split(" ")
+    while (
+        len(words_) > 1 and _JOB_TITLE.search(words_[-1]) and not _COMPANY_SUFFIX.search(words_[-1])
+    ):
+        words_.pop()
+    return " ".join(words_)
 
 
 def company_from_domain(address: str) -> tuple[str, float, str] | None:
@@ -243,7 +251,30 @@ def company_from_domain(address: str) -> tuple[str, float, str] | None:
     return " ".join(w.capitalize() for w in re.split(r"[-_]", name) if w), 0.3, clip(address)
 
 
-_PERSON = re.compile(r"[^\W\d_][^\W\d_'.-]*(?:[ -][^\W\d_][^\W\d_'.-]*){1,3}")
+# Two to four words; or a Chinese or Korean name, written without spaces ("刘洋", "김민준").
+_PERSON = re.compile(
+    r"[^\W\d_][^\W\d_'.-]*(?:[ -][^\W\d_][^\W\d_'.-]*){1,3}|[\u3400-\u9fff\uac00-\ud7af]{2,4}"
+)
+# A display name in two scripts: "佐藤 花子 (Hanako Sato)", "Kim Minjun (김민준)".
+_TWO_SCRIPTS = re.compile(r"(?P<first>[^()]{1,100}?)\s*\((?P<second>[^()]{1,100})\)")
+# Text this much Chinese, Japanese or Korean (of its letters) is read in those scripts.
+_CJK_SHARE = 0.3
+
+
+def _has_cjk(text: str) -> bool:
+    return any(is_unspaced(char) for char in text)
+
+
+def _in_email_script(name: str, text: str) -> str:
+    """Of a name given in two scripts, the one the email is written in."""
+    match = _TWO_SCRIPTS.fullmatch(name)
+    if match is None or _has_cjk(match["first"]) == _has_cjk(match["second"]):
+        return name
+    letters = [char for char in text[:4000] if char.isalpha()]
+    cjk = sum(is_unspaced(char) for char in letters)
+    cjk_text = bool(letters) and cjk / len(letters) >= _CJK_SHARE
+    first, second = match["first"].strip(), match["second"].strip()
+    return first if _has_cjk(first) == cjk_text else second
 
 
 def _is_role(display_name: str) -> bool:
@@ -276,8 +307,10 @@ def build_customer(match: CustomerMatch, signature: str, text: str = "") -> Cust
         return Customer()
     name = None
     if address.name and "@" not in address.name:
-        name = Extracted(clip(address.name), match.confidence, match.source)
-    if _is_role(address.name) and match.role in ("author", "forwarded"):
+        display = _in_email_script(address.name, text)
+        name = Extracted(clip(display), match.confidence, match.source)
+    # A shared mailbox, or no name but the address: the person who signs.
+    if (name is None or _is_role(address.name)) and match.role in ("author", "forwarded"):
         signer = signer_name(signature or "\n".join(text.strip().split("\n")[-4:]))
         name = Extracted(signer, 0.6, signer) if signer else name
     company: tuple[str, float, str] | None = None

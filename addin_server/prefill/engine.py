@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from addin_server.cybersource import MAX_LINE_ITEMS
 from addin_server.prefill.amounts import SUPPORTED_CURRENCIES, find_money, quantize
 from addin_server.prefill.body import (
+    SUBJECT_PREFIX,
     is_auto_reply,
     is_bulk_mail,
     is_receipt,
@@ -62,7 +63,6 @@ MAX_LINE_CHARS = 2_000
 # ... and at most this many lines (a request of more is a list no one wrote by hand).
 MAX_LINES = 2_000
 _INLINE_IMAGE = re.compile(r"data:[\w/+.-]{1,100};base64,[A-Za-z0-9+/=\s]{64,}")
-_SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|aw|sv|fwd?|wg|tr|rv|enc|antw|転送|返信)\s?:\s*)+", re.I)
 
 
 class BodyTooLargeError(ValueError):
@@ -105,6 +105,7 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         forwarded_from=parts.forwarded.from_line if parts.forwarded else None,
         quoted_from=quoted_from,
         current_text=current,
+        signature=parts.signature,
     )
     signature = quoted_signature if match.role in ("recipient", "quoted") else parts.signature
     customer = build_customer(match, signature if match.role != "mentioned" else "", current)
@@ -198,7 +199,7 @@ def email_date(item_date: datetime | None, time_zone: str) -> date:
 
 
 def _description(subject: str, current: str) -> Extracted[str] | None:
-    title = _SUBJECT_PREFIX.sub("", subject).strip()
+    title = SUBJECT_PREFIX.sub("", subject).strip()
     source = subject
     if not title:
         title = next((line.strip() for line in current.split("\n") if line.strip()), "")[:120]

@@ -14,6 +14,8 @@ LANGUAGES = {"en", "de", "fr", "es", "pt", "it", "nl", "sv", "nb", "da", "pl", "
 LANGUAGES |= {"ja", "zh", "ko"}
 # Every language fills the lists that dates, totals and line items read.
 REQUIRED_WORDS = ("total", "due", "not_due", "summary", "units", "column_qty", "column_name")
+# ... and the lists that find who to bill (forward headers, forms, signatures).
+CUSTOMER_WORDS = ("legal_form", "job_title", "form_name", "form_company", "header_from", "closing")
 REQUIRED_TERMS = ("net_days", "business_days", "month_end", "next_month_end", "on_receipt")
 
 
@@ -24,7 +26,7 @@ def test_every_listed_language_has_a_lexicon_file() -> None:
 @pytest.mark.parametrize("language", sorted(LANGUAGES))
 def test_each_language_fills_the_lists_the_engine_reads(language: str) -> None:
     [lang] = [lang for lang in lexicon.languages() if lang.code == language]
-    assert all(lang.words.get(key) for key in REQUIRED_WORDS), language
+    assert all(lang.words.get(key) for key in REQUIRED_WORDS + CUSTOMER_WORDS), language
     assert all(lang.terms.get(key) for key in REQUIRED_TERMS), language
     assert lang.locales
 
