@@ -29,6 +29,10 @@ Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "p
 # How far before an amount its label may stand, and after it a word that qualifies it.
 _BEFORE = 60
 _AFTER = 24
+_DISCOUNT_BEFORE = 25
+# A sentence ends at ".", "!" or "?" before a space, or at an ideographic full stop or
+# full-width mark (which need no space).
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|[\u3002\uff01\uff1f]")
 # Totals come last: of a text with more amounts than this, the last ones are weighed.
 MAX_CANDIDATES = 400
 _GROUPED = re.compile(r"[.,' ]")
@@ -36,7 +40,10 @@ _GROUPED = re.compile(r"[.,' ]")
 _MAX_WORKED_TERMS = 6
 _PLUS_WORDS = r"(?:\+|plus\b|zzgl\.?|más|mais|più)"
 _PLUS = re.compile(rf"^\s*(?:{_PLUS_WORDS}|\(?\s*\+)", re.IGNORECASE)
-_ENDS_WITH_PLUS = re.compile(rf"{_PLUS_WORDS}\s*$", re.IGNORECASE)
+# "plus VAT", "zzgl. 19 % MwSt.", "+ %20 KDV": a rate may stand between.
+_ENDS_WITH_PLUS = re.compile(
+    rf"{_PLUS_WORDS}\s*(?:\d{{1,2}}(?:[.,]\d{{1,2}})?\s?%\s*|%\s?\d{{1,2}}\s*)?$", re.IGNORECASE
+)
 # How far after an amount a participle may say it was paid ("le virement de 2 450,00 €
 # pour la facture F-2026-031 a été effectué").
 _PAID_AFTER = 60
@@ -65,13 +72,27 @@ class Candidate:
 def _already_paid(before: str, after: str) -> bool:
     """ "We paid the $1,850.00", "die 1.200,00 € haben wir überwiesen", "8,000円を
     お支払いしました": money already paid is not asked for (but "to be paid" is)."""
-    after = re.split(r"[.!?。]", after, maxsplit=1)[0]
+    after = _SENTENCE_END.split(after, maxsplit=1)[0]
     participle = word_re("paid_after").search(after[:_PAID_AFTER])
     if participle is not None:
         future = word_re("future")
         return not (future.search(before[-25:]) or future.search(after[: participle.start()]))
     paid = list(word_re("paid").finditer(before))
-    return bool(paid) and not word_re("future").search(before[max(0, paid[-1].start() - 8) :])
+    if paid:
+        return not word_re("future").search(before[max(0, paid[-1].start() - 8) :])
+    return _payment_made(before, after)
+
+
+def _payment_made(before: str, after: str) -> bool:
+    """ "Le paiement de 980,00 € a bien été reçu", "przelew na kwotę 3 200 zł został
+    wykonany": a payment and a word saying it was made, in the amount's sentence, and
+    nothing about the future before that word."""
+    sentence = f"{_SENTENCE_END.split(before)[-1]} {after}"
+    if not word_re("payment").search(sentence):
+        return False
+    done = word_re("payment_done").search(sentence)
+    # Words after the payment is said to be made ("请查收", "please confirm") are no future.
+    return done is not None and not word_re("future").search(sentence[: done.end()])
 
 
 def _asked_deposit(before: str) -> bool:
@@ -83,11 +104,16 @@ def _asked_deposit(before: str) -> bool:
 def _added_tax(before: str) -> bool:
     """ "imponibile 2.400,00 € più IVA 22% pari a 528,00 €": the amount after "plus VAT"
     is the tax (the one before it is net)."""
-    taxes = list(word_re("tax").finditer(before))
-    if not taxes or not _ENDS_WITH_PLUS.search(before[: taxes[-1].start()]):
+    tax = _last(word_re("tax"), before)
+    if tax is None or not _ENDS_WITH_PLUS.search(before[: tax.start()]):
         return False
     # "€500 plus VAT, total €610": a label after the tax names the amount.
-    return not word_re("total", "gross", "balance", "not_total").search(before[taxes[-1].end() :])
+    return not word_re("total", "gross", "balance", "not_total").search(before[tax.end() :])
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def classify(before: str, after: str) -> Kind:
@@ -108,9 +134,12 @@ def classify(before: str, after: str) -> Kind:
         return "tax"
     if word_re("not_total").match(qualifier) or _PLUS.match(head):
         return "net"
-    if word_re("not_total", "deposit").search(before):
+    net_label = _last(word_re("not_total", "deposit"), before)
+    total_label = _last(word_re("total"), before)
+    # "$18,500 más IVA, en total $21,460": the nearer label names the amount.
+    if net_label is not None and (total_label is None or total_label.start() < net_label.end()):
         return "net"
-    if word_re("total").search(before) or word_re("total_after").match(head.lstrip(" ")):
+    if total_label is not None or word_re("total_after").match(head.lstrip(" ")):
         return "total"
     if word_re("tax").search(before[-25:]):
         return "tax"
@@ -148,7 +177,7 @@ def choose_total(
     lines: list[ScannedLine], items: list[LineItem], default_currency: str
 ) -> TotalAndCurrency:
     found = list(candidates(lines))
-    chosen = _agreed(found)
+    chosen = _agreed(found, lines)
     if chosen is not None:
         total, code = chosen
         return TotalAndCurrency(total, Extracted(code, 0.9, total.source))
@@ -167,12 +196,20 @@ def choose_total(
     return TotalAndCurrency(_single_amount(found), currency)
 
 
-def _agreed(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
-    """The balance, the gross, net + tax, or the last stated total."""
-    for kind in ("balance", "gross"):
-        last = next((c for c in reversed(found) if c.kind == kind), None)
-        if last is not None:
-            return last.extracted(0.9), last.money.currency
+def _agreed(
+    found: list[Candidate], lines: list[ScannedLine]
+) -> tuple[Extracted[Decimal], str] | None:
+    """The balance (stated, or left after what was paid), the gross, net + tax, or the last
+    stated total."""
+    last = next((c for c in reversed(found) if c.kind == "balance"), None)
+    if last is not None:
+        return last.extracted(0.9), last.money.currency
+    left = _balance_left(found, lines)
+    if left is not None:
+        return left
+    last = next((c for c in reversed(found) if c.kind == "gross"), None)
+    if last is not None:
+        return last.extracted(0.9), last.money.currency
     gross = _net_plus_tax(found)
     if gross is not None and gross[0].confidence >= 0.9:
         return gross
@@ -180,6 +217,25 @@ def _agreed(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
     if last is not None:
         return last.extracted(0.9), last.money.currency
     return gross
+
+
+def _balance_left(
+    found: list[Candidate], lines: list[ScannedLine]
+) -> tuple[Extracted[Decimal], str] | None:
+    """ "Gesamtbetrag 5.000,00 €, Anzahlung 1.500,00 € bereits bezahlt. Bitte den
+    Restbetrag in Rechnung stellen": a balance asked for without its amount is the total
+    less what was paid."""
+    if not any(word_re("balance").search(line.text) for line in lines):
+        return None
+    total = next((c for c in reversed(found) if c.kind in ("total", "gross")), None)
+    if total is None:
+        return None
+    code = total.money.currency
+    paid = sum(c.money.value for c in found if c.kind == "paid" and c.money.currency == code)
+    if not 0 < paid < total.money.value:
+        return None
+    left = quantize(total.money.value - paid, code)
+    return Extracted(left, 0.7, total.extracted(0.7).source), code
 
 
 def _net_plus_tax(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:
@@ -243,8 +299,33 @@ def _single_amount(found: list[Candidate]) -> Extracted[Decimal] | None:
     asked = [c for c in found if c.kind == "plain"] or [c for c in found if c.kind == "net"]
     if len({c.money.value for c in asked}) == 1:
         return asked[0].extracted(0.6)
+    less = _less_discounts(asked)
+    if less is not None:
+        return less
     worked = _worked_out(found)
     return worked.extracted(0.6) if worked is not None else None
+
+
+def _is_discount(candidate: Candidate) -> bool:
+    """ "knock off $150", "Rabatt 50,00 €", "$150 off": money taken off, not asked for."""
+    before = candidate.line.text[: candidate.money.start][-_DISCOUNT_BEFORE:]
+    after = candidate.line.text[candidate.money.end : candidate.money.end + _AFTER]
+    return bool(word_re("discount").search(before) or word_re("discount").match(after.lstrip()))
+
+
+def _less_discounts(asked: list[Candidate]) -> Extracted[Decimal] | None:
+    """ "We agreed $2,000 for the shoot but knock off $150": the one amount asked for, less
+    the discounts named with their own amounts."""
+    discounts = [c for c in asked if _is_discount(c)]
+    rest = [c for c in asked if c not in discounts]
+    if not discounts or len({c.money.value for c in rest}) != 1:
+        return None
+    first = rest[0]
+    off = sum(abs(c.money.value) for c in discounts if c.money.currency == first.money.currency)
+    if not 0 < off < first.money.value:
+        return None
+    source = first.extracted(0.5).source
+    return Extracted(quantize(first.money.value - off, first.money.currency), 0.5, source)
 
 
 def _worked_out(found: list[Candidate]) -> Candidate | None:

@@ -102,6 +102,19 @@ def test_numbers_and_currencies_as_people_write_them(
         ("en-ZA", "R14 000.00 less the discount (R700.00) leaves R13 300.00.", "13300.00"),
         ("en-US", "$600 for the design and $45 shipping, so $645 please.", "645.00"),
         ("en-GB", "Design £500.00 plus VAT, total £600.00.", "600.00"),
+        ("de-DE", "Netto 2.000,00 € zzgl. 19 % MwSt. (380,00 €)", "2380.00"),
+        ("es-MX", "Son $18,500 más IVA, en total $21,460.", "21460.00"),
+        ("tr-TR", "Toplam 50.000 TL, %10 indirimle 45.000 TL ödeyeceğiz.", "45000.00"),
+        ("pt-PT", "Falta pagar 750,00 € do total de 2.000,00 €.", "750.00"),
+        # A balance asked for without its amount: the total less what was paid.
+        (
+            "de-DE",
+            "Gesamtbetrag 5.000,00 €, Anzahlung 1.500,00 € bereits bezahlt. "
+            "Bitte stellen Sie den Restbetrag in Rechnung.",
+            "3500.00",
+        ),
+        ("en-US", "We agreed $2,000 for the shoot but knock off $150 for the delay.", "1850.00"),
+        ("en-US", "Please invoice $500.00; the payment will be made by wire.", "500.00"),
         # "was paid" qualifies the amount it follows, not one before it.
         ("en-US", "Invoice $500.00 for the design; the deposit of $200.00 was paid.", "500.00"),
     ],
@@ -248,6 +261,13 @@ def test_the_quoted_offer_a_reply_accepts(
         ("Thank you, paid! We transferred the $780.00 this morning.", "Re: Invoice"),
         ("Tack, vi har betalat fakturan på 3 750 kr idag.", "Sv: Faktura"),
         ("Payment of $2,150.00 was sent on April 8 by ACH.", "Re: Invoice 1182"),
+        ("Merci, le paiement de 980,00 € a bien été reçu.", "Re: Facture"),
+        ("Dzień dobry, przelew na kwotę 3 200 zł został wykonany.", "Re: Faktura"),
+        ("Merhaba, 12.000 TL tutarındaki ödemeyi bugün yaptık.", "Ynt: Fatura"),
+        ("您好，发票金额12,800元已于今日付款，请查收。", "回复: 发票"),
+        ("本日、請求書の55,000円をお振込みいたしました。", "Re: ご請求書"),
+        ("Oi, o Pix de R$ 850,00 já foi feito, obrigado!", "Re: Fatura"),
+        ("Payment received: $1,200.00 - thank you for your business!", "Receipt"),
         # A receipt for the merchant's own purchase.
         ("2 x Mailer @ $24.99\nOrder total: $49.98\nCharged to Visa ending in 4242.", "Order"),
         ("Hemos cargado 49,00 € en tu tarjeta. Importe pagado: 49,00 €", "Recibo"),
