@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from addin_server.prefill.lexicon import alternation, term_re, word_re, words
+from addin_server.prefill.amounts import find_money
+from addin_server.prefill.lexicon import alternation, ordinals, term_re, word_re, words
 from addin_server.prefill.models import LineItem
 
 _QUOTE_MARKS = re.compile(r"^\s*(?:>\s?)+")
@@ -63,7 +64,43 @@ def accepted_offer(current: str, quoted: str) -> Offer | None:
     if label is not None:
         chosen = [_as_package(line) for line in lines if _label(line) == label]
         lines = chosen or lines
+    else:
+        lines = _named_option(current, lines) or lines
     return Offer("\n".join(lines), change)
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def _ordinal_re() -> re.Pattern[str]:
+    """An ordinal before an option word, a word between at most: "the second option", "das
+    zweite Paket", "第二个方案"."""
+    return re.compile(
+        rf"(?<![^\W_])(?P<ordinal>{alternation(list(ordinals()))})\s?(?:[^\W\d_]{{1,12}}\s)?"
+        rf"\s?(?:{alternation(words('option'))})",
+        re.IGNORECASE,
+    )
+
+
+def _named_option(current: str, lines: list[str]) -> list[str] | None:
+    """The one priced line a reply names without a label: by its place among the priced
+    lines ("the second option") or, when it speaks of an option, by a word no other priced
+    line has ("we'll take the premium package")."""
+    priced = [line for line in lines if find_money(line, "USD", "")]
+    if len(priced) < 2 or not word_re("option").search(current):
+        return None
+    ordinal = _ordinal_re().search(current)
+    if ordinal is not None:
+        place = ordinals().get(ordinal["ordinal"].casefold(), 0)
+        return [_as_package(priced[place - 1])] if 0 < place <= len(priced) else None
+    said = {w.casefold() for w in _WORD.findall(current)}
+    vocab = [{w.casefold() for w in _WORD.findall(line)} for line in priced]
+    named = [
+        line
+        for index, line in enumerate(priced)
+        if said & (vocab[index] - set().union(*(v for i, v in enumerate(vocab) if i != index)))
+    ]
+    return [_as_package(named[0])] if len(named) == 1 else None
 
 
 _COUNTED = re.compile(r"^\s*\d+\s*[x×]", re.IGNORECASE)  # noqa: RUF001 - the multiplication sign

@@ -227,6 +227,24 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             [("Silla plegable", 10, "45.00")],
         ),
         (
+            "Let's go with the second option, please invoice.",
+            "> Option 1: Basic site - $1,200.00\n> Option 2: Shop with 40 products - $2,000.00",
+            "2000.00",
+            [("Shop with 40 products", 1, "2000.00")],
+        ),
+        (
+            "Wir nehmen das zweite Paket.",
+            "> Basis: 1.200,00 €\n> Komfort mit Pflege: 2.000,00 €",
+            "2000.00",
+            [("Komfort mit Pflege", 1, "2000.00")],
+        ),
+        (
+            "Great, we'll take the premium package. Please send the invoice.",
+            "> Basic package: $1,200.00\n> Premium package: $2,000.00",
+            "2000.00",
+            [("Premium package", 1, "2000.00")],
+        ),
+        (
             "Det ser godt ud - bare gå i gang!",
             "> Opsætningen af webshoppen koster 28.000 kr. ekskl. moms.",
             "28000.00",

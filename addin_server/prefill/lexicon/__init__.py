@@ -87,6 +87,18 @@ def terms(key: str) -> tuple[str, ...]:
 
 
 @cache
+def ordinals() -> dict[str, int]:
+    """ "second" -> 2, "zweiten" -> 2, "第二" -> 2: each language's ``ordinal`` list in
+    order, an entry's forms separated by "|"."""
+    return {
+        form.casefold(): place
+        for lang in reversed(languages())
+        for place, entry in enumerate(lang.words.get("ordinal", ()), start=1)
+        for form in entry.split("|")
+    }
+
+
+@cache
 def number_words(locale: str) -> dict[str, int]:
     """English number words ("two", "a dozen") and those of the locale's language ("zwei"):
     only those, as one language's number is another's word (Italian "due")."""
