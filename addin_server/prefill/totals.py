@@ -30,6 +30,7 @@ Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "p
 _BEFORE = 60
 _AFTER = 24
 _DISCOUNT_BEFORE = 25
+_PERCENT = re.compile(r"(?<![\d.,])(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(?P<tr>\d{1,2})")
 # A sentence ends at ".", "!" or "?" before a space, or at an ideographic full stop or
 # full-width mark (which need no space).
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)|[\u3002\uff01\uff1f]")
@@ -99,6 +100,24 @@ def _asked_deposit(before: str) -> bool:
     """ "Please invoice a 50% deposit of $2,500.00": the deposit is what is asked for."""
     deposit = list(word_re("deposit").finditer(before))
     return bool(deposit) and bool(word_re("request").search(before[: deposit[-1].start()]))
+
+
+def _deposit_share(candidate: Candidate) -> Decimal | None:
+    """ "Please invoice a 30% deposit on the $12,000 project": the amount after the
+    percentage and a word naming what it is of is the whole, the deposit its share (but
+    "a 30% deposit of $3,600" states the deposit)."""
+    before = candidate.line.text[: candidate.money.start][-_BEFORE:]
+    deposit = _last(word_re("deposit"), before)
+    if deposit is None:
+        return None
+    percent = _last(_PERCENT, before)
+    if percent is None:
+        return None
+    rate = Decimal((percent["rate"] or percent["tr"]).replace(",", "."))
+    rest = before[max(percent.end(), deposit.end()) :]
+    if not 0 < rate < 100 or not word_re("share_base", "total").search(rest):
+        return None
+    return rate / 100
 
 
 def _added_tax(before: str) -> bool:
@@ -203,7 +222,11 @@ def _agreed(
     stated total."""
     last = next((c for c in reversed(found) if c.kind == "balance"), None)
     if last is not None:
-        return last.extracted(0.9), last.money.currency
+        share = _deposit_share(last)
+        if share is None:
+            return last.extracted(0.9), last.money.currency
+        value = quantize(last.money.value * share, last.money.currency)
+        return Extracted(value, 0.7, last.extracted(0.7).source), last.money.currency
     left = _balance_left(found, lines)
     if left is not None:
         return left

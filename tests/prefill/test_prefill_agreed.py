@@ -106,6 +106,11 @@ def test_numbers_and_currencies_as_people_write_them(
         ("es-MX", "Son $18,500 más IVA, en total $21,460.", "21460.00"),
         ("tr-TR", "Toplam 50.000 TL, %10 indirimle 45.000 TL ödeyeceğiz.", "45000.00"),
         ("pt-PT", "Falta pagar 750,00 € do total de 2.000,00 €.", "750.00"),
+        # A deposit asked as a share of the whole named after it.
+        ("en-US", "Please invoice a 30% deposit on the $12,000 project.", "3600.00"),
+        ("de-DE", "Bitte stellen Sie 50 % Anzahlung auf 6.000,00 € in Rechnung.", "3000.00"),
+        ("fr-FR", "Merci de facturer un acompte de 40 % sur le total de 5 000,00 €.", "2000.00"),
+        ("en-US", "Please invoice the 30% deposit of $3,600.00.", "3600.00"),
         # A balance asked for without its amount: the total less what was paid.
         (
             "de-DE",
