@@ -9,7 +9,7 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from addin_server import create_app
+from addin_server.caller import Role
 from addin_server.dev.conformance.recording import AppSlot
 from addin_server.dev.loopback import LOOPBACK_HOST, LoopbackServer, free_port
 from addin_server.dev.openid_provider import OpenIdProvider, ProviderClient
@@ -43,13 +44,15 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
-    outcome = yield
-    report = outcome.get_result()  # type: ignore[attr-defined]
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, which is a failure: {report.longrepr}"
+    return report
 
 
 @pytest.fixture(autouse=True)
@@ -289,7 +292,7 @@ class SignedInUser:
     oid: str
     name: str
     username: str
-    role: str | None
+    role: Role | None
     token: str
 
     @property
@@ -359,7 +362,7 @@ def sign_in(app: Flask, make_token: Callable[..., str]) -> Callable[..., SignedI
     """``sign_in(tid=TENANT_A, role="member", **claims)``: a user of tenant ``tid`` with that
     stored role ("admin", "member" or None) and a token; the user exists in the database."""
 
-    def sign_in(tid: str = TENANT_A, role: str | None = "member", **claims: Any) -> SignedInUser:
+    def sign_in(tid: str = TENANT_A, role: Role | None = "member", **claims: Any) -> SignedInUser:
         oid = str(claims.pop("oid", uuid.uuid4()))
         name = claims.setdefault("name", f"User {oid[:8]}")
         username = claims.setdefault("username", f"{oid[:8]}@{tid[:8]}.example")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +15,9 @@ from lxml import etree
 from addin_server.cli import main
 from addin_server.dev.openid_provider import DEMO_CLIENT_ID
 from addin_server.taskpane_site.manifest import render_manifest
+
+if TYPE_CHECKING:
+    from lxml.etree._docloader import _InputDocument  # what the resolve_* methods return
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = PROJECT_ROOT / "manifest.xml"
@@ -41,14 +45,22 @@ def manifest() -> etree._ElementTree:
 class _SharedFoldersDeclared(etree.Resolver):
     """Serves the mail VersionOverrides 1.1 schema with SupportsSharedFolders declared."""
 
-    def resolve(self, system_url: str, public_id: str, context: object) -> object:
-        if not system_url.endswith("MailAppVersionOverridesV1_1.xsd"):
+    def resolve(
+        self, system_url: str | None, public_id: str | None, context: object
+    ) -> _InputDocument | None:
+        if system_url is None or not system_url.endswith("MailAppVersionOverridesV1_1.xsd"):
             return None
         text = (XSD_DIR / "MailAppVersionOverridesV1_1.xsd").read_text(encoding="utf-8")
         start = text.index(FORM_FACTOR_SEQUENCE)
         sequence = text.index("<xs:sequence>", start) + len("<xs:sequence>")
         patched = text[:sequence] + SHARED_FOLDERS_DECLARATION + text[sequence:]
         return self.resolve_string(patched, context)
+
+
+def _parent(element: etree._Element) -> etree._Element:
+    parent = element.getparent()
+    assert parent is not None
+    return parent
 
 
 def _schema() -> etree.XMLSchema:
@@ -163,8 +175,9 @@ def test_registered_app_adds_web_application_info_for_office_sso() -> None:
     schema = _schema()
     assert schema.validate(document), "\n".join(str(e) for e in schema.error_log)
     (info,) = document.iter(f"{{{V1_1}}}WebApplicationInfo")
-    assert info.getparent().tag == f"{{{V1_1}}}VersionOverrides"
-    assert info.getparent().index(info) == len(info.getparent()) - 1  # the last child
+    parent = _parent(info)
+    assert parent.tag == f"{{{V1_1}}}VersionOverrides"
+    assert parent.index(info) == len(parent) - 1  # the last child
     assert info.findtext(f"{{{V1_1}}}Id") == client_id
     assert info.findtext(f"{{{V1_1}}}Resource") == app_id_uri
 
@@ -180,14 +193,15 @@ def test_minimum_requirement_is_what_the_pane_cannot_do_without(
     assert commands.get("DefaultMinVersion") == "1.3"
     (shared,) = manifest.iter(f"{{{V1_1}}}SupportsSharedFolders")
     assert shared.text == "true"
-    assert shared.getparent().tag == f"{{{V1_1}}}DesktopFormFactor"
+    assert _parent(shared).tag == f"{{{V1_1}}}DesktopFormFactor"
 
 
 def test_committed_manifest_names_the_demo_registration_for_localhost(
     manifest: etree._ElementTree,
 ) -> None:
     (info,) = manifest.iter(f"{{{V1_1}}}WebApplicationInfo")
-    assert info.getparent().index(info) == len(info.getparent()) - 1  # the last child
+    parent = _parent(info)
+    assert parent.index(info) == len(parent) - 1  # the last child
     assert info.findtext(f"{{{V1_1}}}Id") == DEMO_CLIENT_ID
     assert info.findtext(f"{{{V1_1}}}Resource") == f"api://localhost:3000/{DEMO_CLIENT_ID}"
     scopes = [s.text for s in info.iter(f"{{{V1_1}}}Scope")]
@@ -227,7 +241,9 @@ def test_cli_writes_both_manifests_for_one_add_in(tmp_path: Path) -> None:
     assert unified["id"] == xml.findtext(f"{{{OFFICE_APP}}}Id")
     assert unified["id"] != "84be32cb-d146-4c4e-bb29-0717da89f371"  # another origin's id
     assert unified["version"] == "1.0.0"
-    assert unified["name"]["full"] == xml.find(f"{{{OFFICE_APP}}}DisplayName").get("DefaultValue")
+    display_name = xml.find(f"{{{OFFICE_APP}}}DisplayName")
+    assert display_name is not None
+    assert unified["name"]["full"] == display_name.get("DefaultValue")
     assert unified["webApplicationInfo"] == {
         "id": client_id,
         "resource": f"api://invoices.example.com/{client_id}",

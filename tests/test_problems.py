@@ -8,6 +8,7 @@ import marshmallow as ma
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from addin_server.api import API_KEY, ApiBlueprint, accepts
 from addin_server.problems import ApiProblem
@@ -61,7 +62,7 @@ def probe_client(app: Flask, auth_headers: dict[str, str]) -> FlaskClient:
     return client
 
 
-def assert_problem(response: Any, status: int) -> dict[str, Any]:
+def assert_problem(response: TestResponse, status: int) -> dict[str, Any]:
     assert response.status_code == status
     assert response.mimetype == "application/problem+json"
     body = response.get_json()

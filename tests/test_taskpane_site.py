@@ -74,7 +74,8 @@ def _site(tmp_path: Path, overrides: dict[str, Any], *, built: bool = True) -> I
 
 def fetch(client: FlaskClient, path: str) -> TestResponse:
     """GET ``path`` with the body read and the file it streams from closed."""
-    with client.get(path) as response:
+    response = client.get(path)
+    with response:
         response.get_data()
     return response
 
@@ -140,7 +141,8 @@ def test_page_says_how_to_build_when_the_bundle_is_missing(
 
 
 def fetch_encoded(client: FlaskClient, path: str, accept_encoding: str) -> TestResponse:
-    with client.get(path, headers={"Accept-Encoding": accept_encoding}) as response:
+    response = client.get(path, headers={"Accept-Encoding": accept_encoding})
+    with response:
         response.get_data()
     return response
 

@@ -21,7 +21,6 @@ import hashlib
 from typing import Protocol
 
 from addin_server.cybersource.auth import encode_json
-from addin_server.cybersource.client import CybersourceClient
 from addin_server.cybersource.errors import (
     CybersourceError,
     DuplicateInvoiceError,
@@ -53,6 +52,25 @@ class OutcomeUnknownError(UpstreamUnavailableError):
         return isinstance(self.cause, UpstreamTimeoutError)
 
 
+class InvoiceCalls(Protocol):
+    """The two calls creating once needs (``CybersourceClient.invoices`` has them)."""
+
+    def create(self, draft: InvoiceDraft) -> CreateResult: ...
+
+    def get(self, invoice_number: str) -> Invoice: ...
+
+
+class InvoiceClient(Protocol):
+    """What creating once needs of a client (a ``CybersourceClient`` is one): its merchant and
+    the two calls, so tests can script races the simulator cannot stage."""
+
+    @property
+    def merchant_id(self) -> str: ...
+
+    @property
+    def invoices(self) -> InvoiceCalls: ...
+
+
 class IntentStore(Protocol):
     """Durable record of create attempts, kept by the caller (e.g. the invoices table)."""
 
@@ -76,7 +94,7 @@ def payload_digest(draft: InvoiceDraft) -> str:
 
 
 def create_invoice_once(
-    client: CybersourceClient,
+    client: InvoiceClient,
     draft: InvoiceDraft,
     intents: IntentStore,
     *,
@@ -105,7 +123,7 @@ def create_invoice_once(
 
 
 def _create_resolving_lost_answers(
-    client: CybersourceClient, draft: InvoiceDraft, number_sent_before: bool
+    client: InvoiceClient, draft: InvoiceDraft, number_sent_before: bool
 ) -> CreateResult:
     lost: CybersourceError | None = None
     for _attempt in range(2):
@@ -130,7 +148,7 @@ def _create_resolving_lost_answers(
     raise OutcomeUnknownError(lost) from lost
 
 
-def find_invoice(client: CybersourceClient, invoice_number: str) -> Invoice | None:
+def find_invoice(client: InvoiceClient, invoice_number: str) -> Invoice | None:
     """The invoice with this number, or ``None``; also for settling unknown outcomes."""
     try:
         return client.invoices.get(invoice_number)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -16,10 +17,13 @@ from addin_server.audit.models import AuditLogIsAppendOnlyError
 from addin_server.caller import CurrentUser
 from addin_server.identity import User
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 URL = "/api/v1/audit"
 
 
-def current(session: Session, signed_in: Any) -> CurrentUser:
+def current(session: Session, signed_in: SignedInUser) -> CurrentUser:
     user = session.scalars(select(User).where(User.oid == signed_in.oid)).one()
     return CurrentUser(
         user_id=user.id,
@@ -42,7 +46,7 @@ def record_invoices(session: Session, actor: CurrentUser, count: int) -> None:
 
 
 def test_an_event_names_actor_action_and_target_and_hides_secrets(
-    session: Session, tenant_a_admin: Any
+    session: Session, tenant_a_admin: SignedInUser
 ) -> None:
     actor = current(session, tenant_a_admin)
     record_event(
@@ -75,7 +79,7 @@ def test_an_event_names_actor_action_and_target_and_hides_secrets(
 
 
 def test_events_cannot_be_changed_or_deleted(
-    app: Flask, session: Session, tenant_a_admin: Any
+    app: Flask, session: Session, tenant_a_admin: SignedInUser
 ) -> None:
     record_invoices(session, current(session, tenant_a_admin), 1)
     event = session.scalars(select(AuditEvent)).one()
@@ -98,33 +102,38 @@ def test_events_cannot_be_changed_or_deleted(
 
 
 def test_admins_page_through_their_tenants_events_newest_first(
-    client: FlaskClient, session: Session, tenant_a_admin: Any, tenant_b_admin: Any
+    client: FlaskClient,
+    session: Session,
+    tenant_a_admin: SignedInUser,
+    tenant_b_admin: SignedInUser,
 ) -> None:
     record_invoices(session, current(session, tenant_a_admin), 3)
     record_invoices(session, current(session, tenant_b_admin), 1)
 
     first = client.get(f"{URL}?limit=2", headers=tenant_a_admin.headers)
     assert first.status_code == 200
-    assert [e["target_id"] for e in first.json["events"]] == ["INV-2", "INV-1"]
-    assert first.json["events"][0]["actor"] == tenant_a_admin.username
-    assert first.json["events"][0]["details"] == {"n": 2}
+    assert [e["target_id"] for e in first.get_json()["events"]] == ["INV-2", "INV-1"]
+    assert first.get_json()["events"][0]["actor"] == tenant_a_admin.username
+    assert first.get_json()["events"][0]["details"] == {"n": 2}
 
-    before = first.json["next_before"]
+    before = first.get_json()["next_before"]
     rest = client.get(f"{URL}?limit=2&before={before}", headers=tenant_a_admin.headers)
-    assert [e["target_id"] for e in rest.json["events"]] == ["INV-0"]
-    assert rest.json["next_before"] is None
+    assert [e["target_id"] for e in rest.get_json()["events"]] == ["INV-0"]
+    assert rest.get_json()["next_before"] is None
 
-    other = client.get(URL, headers=tenant_b_admin.headers).json["events"]
+    other = client.get(URL, headers=tenant_b_admin.headers).get_json()["events"]
     assert [e["target_id"] for e in other] == ["INV-0"]
 
 
 @pytest.mark.parametrize("role", ["member", None])
-def test_only_admins_read_the_log(client: FlaskClient, sign_in: Any, role: str | None) -> None:
+def test_only_admins_read_the_log(
+    client: FlaskClient, sign_in: Callable[..., SignedInUser], role: str | None
+) -> None:
     response = client.get(URL, headers=sign_in(role=role).headers)
     assert response.status_code == 403
 
 
-def test_bad_paging_names_the_parameter(client: FlaskClient, tenant_a_admin: Any) -> None:
+def test_bad_paging_names_the_parameter(client: FlaskClient, tenant_a_admin: SignedInUser) -> None:
     response = client.get(f"{URL}?limit=0", headers=tenant_a_admin.headers)
     assert response.status_code == 400
-    assert [e["field"] for e in response.json["errors"]] == ["limit"]
+    assert [e["field"] for e in response.get_json()["errors"]] == ["limit"]

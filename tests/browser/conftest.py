@@ -30,6 +30,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Route,
+    ViewportSize,
     sync_playwright,
 )
 
@@ -59,7 +60,7 @@ AXE_JS = TASKPANE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
 # The narrowest Outlook sidebar.
-TASKPANE_VIEWPORT = {"width": 320, "height": 760}
+TASKPANE_VIEWPORT: ViewportSize = {"width": 320, "height": 760}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

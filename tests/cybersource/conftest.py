@@ -48,11 +48,10 @@ class MerchantKeys:
     p12: P12Credentials
 
     def credentials(self, scheme: str) -> Credentials:
-        if scheme == "p12":
-            return self.p12
-        if scheme == "http_signature":
-            return replace(self.shared_secret, scheme=SharedSecretScheme.HTTP_SIGNATURE)
-        return self.shared_secret
+        return self.p12 if scheme == "p12" else self.shared(SharedSecretScheme(scheme))
+
+    def shared(self, scheme: SharedSecretScheme) -> SharedSecretCredentials:
+        return replace(self.shared_secret, scheme=scheme)
 
 
 @pytest.fixture

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
@@ -25,6 +26,10 @@ from addin_server.cybersource import (
 )
 from addin_server.dev.simulator import AUTH_FAILURE_HEADER, AuthPolicy, demo_merchant
 from addin_server.merchants import endpoint_for, transport_for
+from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.cybersource.conftest import MerchantKeys
 
 
 def minimal(number: str) -> InvoiceDraft:
@@ -67,7 +72,9 @@ def test_transport_from_settings_keeps_the_configured_deadline() -> None:
     transport.close()
 
 
-def test_client_for_merchant_uses_endpoint_and_timeouts(simulator: Any, test_merchant: Any) -> None:
+def test_client_for_merchant_uses_endpoint_and_timeouts(
+    simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> None:
     with CybersourceClient.for_merchant(
         test_merchant.shared_secret, Endpoint(simulator.url), timeouts=Timeouts(read=7.0)
     ) as client:
@@ -77,7 +84,7 @@ def test_client_for_merchant_uses_endpoint_and_timeouts(simulator: Any, test_mer
 
 
 def test_client_behind_a_proxy_signs_the_cybersource_host(
-    simulator_factory: Any, test_merchant: Any, scheme: str
+    simulator_factory: Callable[..., RunningSimulator], test_merchant: MerchantKeys, scheme: str
 ) -> None:
     """The URL names the proxy (here the simulator on loopback); the signature names the
     host Cybersource checks. Without the signing host every call is refused."""
@@ -94,7 +101,7 @@ def test_client_behind_a_proxy_signs_the_cybersource_host(
 
 
 def test_settings_with_a_signing_host_reach_cybersource_through_a_proxy(
-    simulator_factory: Any, test_merchant: Any
+    simulator_factory: Callable[..., RunningSimulator], test_merchant: MerchantKeys
 ) -> None:
     simulator = simulator_factory(policy=AuthPolicy(hosts=(Environment.SANDBOX.host,)))
     settings = Settings(
@@ -106,7 +113,9 @@ def test_settings_with_a_signing_host_reach_cybersource_through_a_proxy(
         assert client.invoices.list().total == 0
 
 
-def test_clients_of_many_merchants_share_one_transport(simulator: Any, test_merchant: Any) -> None:
+def test_clients_of_many_merchants_share_one_transport(
+    simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> None:
     transport = transport_for(Settings())
     clients = [
         CybersourceClient(
@@ -123,7 +132,9 @@ def test_clients_of_many_merchants_share_one_transport(simulator: Any, test_merc
 
 
 def test_draft_status_reading_is_configurable(
-    simulator_factory: Any, test_merchant: Any, transport: Transport
+    simulator_factory: Callable[..., RunningSimulator],
+    test_merchant: MerchantKeys,
+    transport: Transport,
 ) -> None:
     """CONFLICT in the docs: a draft without email may come back CREATED (notes §2.2)."""
     simulator = simulator_factory(draft_without_email_status=InvoiceStatus.CREATED)
@@ -137,7 +148,7 @@ def test_draft_status_reading_is_configurable(
 
 
 def test_simulator_accepts_quantity_as_a_string_like_the_spec_examples(
-    simulator: Any, test_merchant: Any, transport: Transport
+    simulator: RunningSimulator, test_merchant: MerchantKeys, transport: Transport
 ) -> None:
     client = CybersourceClient(
         auth_for(test_merchant.shared_secret), simulator.url, transport=transport
@@ -148,7 +159,7 @@ def test_simulator_accepts_quantity_as_a_string_like_the_spec_examples(
     assert response.status == 201
 
 
-def test_knobs_can_be_read_back_and_reset(simulator: Any) -> None:
+def test_knobs_can_be_read_back_and_reset(simulator: RunningSimulator) -> None:
     simulator.knobs(latency=0.01, faults=[{"kind": "status", "status": 503}])
     knobs = requests.get(f"{simulator.url}/__sim/knobs", timeout=5).json()
     assert knobs["latency"] == 0.01
@@ -157,21 +168,21 @@ def test_knobs_can_be_read_back_and_reset(simulator: Any) -> None:
     assert requests.get(f"{simulator.url}/__sim/knobs", timeout=5).json()["faults"] == []
 
 
-def test_unknown_fault_kind_is_refused(simulator: Any) -> None:
+def test_unknown_fault_kind_is_refused(simulator: RunningSimulator) -> None:
     response = requests.post(
         f"{simulator.url}/__sim/knobs", json={"faults": [{"kind": "explode"}]}, timeout=5
     )
     assert response.status_code == 400
 
 
-def test_auth_failure_reason_header_is_the_only_hint(simulator: Any) -> None:
+def test_auth_failure_reason_header_is_the_only_hint(simulator: RunningSimulator) -> None:
     response = requests.get(f"{simulator.url}/invoicing/v2/invoices/1", timeout=5)
     assert response.json() == {"response": {"rmsg": "Authentication Failed"}}
     assert response.headers[AUTH_FAILURE_HEADER]
 
 
 def test_demo_merchant_credentials_work_with_the_simulator(
-    simulator_factory: Any, transport: Transport
+    simulator_factory: Callable[..., RunningSimulator], transport: Transport
 ) -> None:
     demo = demo_merchant("demo_shop", with_p12=True)
     simulator = simulator_factory({"demo_shop": demo.merchant})

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
 from addin_server.cybersource import (
+    CreateResult,
     CreationMode,
     Customer,
     CybersourceClient,
@@ -33,6 +34,10 @@ from addin_server.cybersource import (
     create_invoice_once,
 )
 from tests.cybersource.cybersource_support import MERCHANT_ID, RecordingSleep
+from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.cybersource.conftest import MerchantKeys
 
 READ_TIMEOUT = 0.2
 SLOW = READ_TIMEOUT * 2
@@ -80,7 +85,7 @@ def sleeps() -> RecordingSleep:
 
 @pytest.fixture
 def fast_client(
-    test_merchant: Any, simulator: Any, sleeps: RecordingSleep
+    test_merchant: MerchantKeys, simulator: RunningSimulator, sleeps: RecordingSleep
 ) -> Iterator[CybersourceClient]:
     """JWT (the default scheme), short read timeout, recorded backoff, jitter at its maximum."""
     transport = Transport(
@@ -95,7 +100,7 @@ def fast_client(
     transport.close()
 
 
-def stored_numbers(simulator: Any) -> list[str]:
+def stored_numbers(simulator: RunningSimulator) -> list[str]:
     book = simulator.state.book
     try:
         _total, page = book.list(MERCHANT_ID, 0, 100, None)
@@ -105,7 +110,7 @@ def stored_numbers(simulator: Any) -> list[str]:
 
 
 def test_reads_are_retried_on_502_with_backoff(
-    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+    fast_client: CybersourceClient, simulator: RunningSimulator, sleeps: RecordingSleep
 ) -> None:
     fast_client.invoices.create(new_draft())
     simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "GET", "count": 2}])
@@ -117,7 +122,7 @@ def test_reads_are_retried_on_502_with_backoff(
 
 
 def test_reads_give_up_after_the_last_attempt(
-    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+    fast_client: CybersourceClient, simulator: RunningSimulator, sleeps: RecordingSleep
 ) -> None:
     simulator.knobs(faults=[{"kind": "status", "status": 503, "method": "GET", "count": 3}])
     with pytest.raises(UpstreamUnavailableError) as caught:
@@ -129,7 +134,7 @@ def test_reads_give_up_after_the_last_attempt(
 
 
 def test_reads_are_retried_after_a_dropped_connection_and_a_timeout(
-    fast_client: CybersourceClient, simulator: Any
+    fast_client: CybersourceClient, simulator: RunningSimulator
 ) -> None:
     fast_client.invoices.create(new_draft())
     simulator.knobs(
@@ -141,7 +146,9 @@ def test_reads_are_retried_after_a_dropped_connection_and_a_timeout(
     assert fast_client.invoices.get("INV-9").invoice_number == "INV-9"
 
 
-def test_read_timeout_is_reported_as_such(fast_client: CybersourceClient, simulator: Any) -> None:
+def test_read_timeout_is_reported_as_such(
+    fast_client: CybersourceClient, simulator: RunningSimulator
+) -> None:
     simulator.knobs(faults=[{"kind": "timeout", "method": "GET", "seconds": SLOW, "count": 3}])
     with pytest.raises(UpstreamTimeoutError) as caught:
         fast_client.invoices.list()
@@ -149,7 +156,7 @@ def test_read_timeout_is_reported_as_such(fast_client: CybersourceClient, simula
 
 
 def test_server_error_on_create_is_looked_up_before_the_one_retry(
-    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+    fast_client: CybersourceClient, simulator: RunningSimulator, sleeps: RecordingSleep
 ) -> None:
     # A 5xx from a gateway does not prove nothing was stored: look the number up first.
     simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST"}])
@@ -164,7 +171,7 @@ def test_server_error_on_create_is_looked_up_before_the_one_retry(
 
 
 def test_create_is_never_retried_blindly(
-    fast_client: CybersourceClient, simulator: Any, sleeps: RecordingSleep
+    fast_client: CybersourceClient, simulator: RunningSimulator, sleeps: RecordingSleep
 ) -> None:
     simulator.knobs(faults=[{"kind": "status", "status": 502, "method": "POST", "count": 5}])
     intents = MemoryIntents()
@@ -181,7 +188,7 @@ def test_create_is_never_retried_blindly(
 
 
 def test_timeout_on_create_after_commit_finds_the_invoice(
-    fast_client: CybersourceClient, simulator: Any
+    fast_client: CybersourceClient, simulator: RunningSimulator
 ) -> None:
     simulator.knobs(faults=[{"kind": "timeout", "method": "POST", "seconds": SLOW}])
     intents = MemoryIntents()
@@ -195,7 +202,7 @@ def test_timeout_on_create_after_commit_finds_the_invoice(
 
 
 def test_timeout_before_commit_creates_exactly_once(
-    fast_client: CybersourceClient, simulator: Any
+    fast_client: CybersourceClient, simulator: RunningSimulator
 ) -> None:
     simulator.knobs(
         faults=[{"kind": "timeout", "method": "POST", "seconds": SLOW, "after_commit": False}]
@@ -206,7 +213,7 @@ def test_timeout_before_commit_creates_exactly_once(
 
 
 def test_connection_dropped_after_commit_finds_the_invoice(
-    fast_client: CybersourceClient, simulator: Any
+    fast_client: CybersourceClient, simulator: RunningSimulator
 ) -> None:
     simulator.knobs(faults=[{"kind": "drop", "method": "POST"}])
     intents = MemoryIntents()
@@ -228,7 +235,9 @@ def test_a_number_used_before_is_reported_as_duplicate(
     assert intents.events[-1] == ("failed", "DuplicateInvoiceError")
 
 
-def test_202_is_a_success_with_a_warning(fast_client: CybersourceClient, simulator: Any) -> None:
+def test_202_is_a_success_with_a_warning(
+    fast_client: CybersourceClient, simulator: RunningSimulator
+) -> None:
     simulator.knobs(email_fails=True)
 
     result = fast_client.invoices.create(new_draft())
@@ -242,29 +251,36 @@ def test_202_is_a_success_with_a_warning(fast_client: CybersourceClient, simulat
     assert fast_client.invoices.send("INV-9").status is InvoiceStatus.SENT
 
 
-def test_latency_knob_slows_answers(fast_client: CybersourceClient, simulator: Any) -> None:
+def test_latency_knob_slows_answers(
+    fast_client: CybersourceClient, simulator: RunningSimulator
+) -> None:
     simulator.knobs(latency=0.05)
     assert fast_client.invoices.list().total == 0
+
+
+T = TypeVar("T")
 
 
 class ScriptedInvoices:
     """An invoices service whose answers are scripted, for races the simulator cannot stage."""
 
-    def __init__(self, creates: list[Any], gets: list[Any]) -> None:
+    def __init__(
+        self, creates: list[CreateResult | Exception], gets: list[Invoice | Exception]
+    ) -> None:
         self._creates = creates
         self._gets = gets
         self.calls: list[str] = []
 
-    def create(self, draft: InvoiceDraft) -> Any:
+    def create(self, draft: InvoiceDraft) -> CreateResult:
         self.calls.append("create")
         return self._answer(self._creates.pop(0))
 
-    def get(self, invoice_number: str) -> Any:
+    def get(self, invoice_number: str) -> Invoice:
         self.calls.append("get")
         return self._answer(self._gets.pop(0))
 
     @staticmethod
-    def _answer(answer: Any) -> Any:
+    def _answer(answer: T | Exception) -> T:
         if isinstance(answer, Exception):
             raise answer
         return answer
@@ -293,7 +309,7 @@ def test_request_stored_after_the_lookup_is_resolved_as_ours() -> None:
         creates=[UpstreamTimeoutError("lost"), DuplicateInvoiceError("dup", status=400)],
         gets=[NotFoundError("no", status=404), invoice_json("INV-9")],
     )
-    result = create_invoice_once(ScriptedClient(invoices), new_draft(), MemoryIntents())  # type: ignore[arg-type]
+    result = create_invoice_once(ScriptedClient(invoices), new_draft(), MemoryIntents())
     assert result.invoice.invoice_number == "INV-9"
     assert invoices.calls == ["create", "get", "create", "get"]
 
@@ -305,7 +321,7 @@ def test_twice_lost_answer_not_found_is_unknown_not_failed() -> None:
         gets=[NotFoundError("no", status=404), NotFoundError("no", status=404)],
     )
     with pytest.raises(OutcomeUnknownError) as raised:
-        create_invoice_once(ScriptedClient(invoices), new_draft(), intents)  # type: ignore[arg-type]
+        create_invoice_once(ScriptedClient(invoices), new_draft(), intents)
     assert raised.value.timed_out
     assert intents.events[-1] == ("unknown", "OutcomeUnknownError")
 
@@ -317,7 +333,7 @@ def test_failed_look_up_after_a_lost_answer_is_unknown() -> None:
         gets=[UpstreamUnavailableError("down", status=503)],
     )
     with pytest.raises(OutcomeUnknownError):
-        create_invoice_once(ScriptedClient(invoices), new_draft(), intents)  # type: ignore[arg-type]
+        create_invoice_once(ScriptedClient(invoices), new_draft(), intents)
     assert invoices.calls == ["create", "get"]
     assert intents.events[-1] == ("unknown", "OutcomeUnknownError")
 

@@ -22,6 +22,7 @@ from addin_server.cybersource import (
     ValidationFailedError,
 )
 from addin_server.cybersource.services import INVOICES_PATH
+from tests.simulator_support import RunningSimulator
 
 LINKED = "https://businesscentertest.cybersource.com/ebc2/invoicing/payInvoice/"
 
@@ -177,7 +178,9 @@ def test_send_publish_cancel(client: CybersourceClient) -> None:
         client.invoices.publish("BY-EMAIL")  # only drafts are published
 
 
-def test_customer_pays_in_part_then_in_full(client: CybersourceClient, simulator: Any) -> None:
+def test_customer_pays_in_part_then_in_full(
+    client: CybersourceClient, simulator: RunningSimulator
+) -> None:
     client.invoices.create(
         draft(
             mode=CreationMode.CREATE_AND_SEND,
@@ -210,7 +213,9 @@ def test_customer_pays_in_part_then_in_full(client: CybersourceClient, simulator
         client.invoices.send("INV-1")
 
 
-def test_partial_payment_needs_permission(client: CybersourceClient, simulator: Any) -> None:
+def test_partial_payment_needs_permission(
+    client: CybersourceClient, simulator: RunningSimulator
+) -> None:
     client.invoices.create(draft(mode=CreationMode.CREATE_WITHOUT_SENDING))
     assert simulator.pay("INV-1", "10.00").status_code == 400
     assert client.invoices.get("INV-1").status is InvoiceStatus.CREATED

@@ -11,11 +11,12 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from addin_server.app import create_app
 from addin_server.cybersource import (
@@ -35,6 +36,10 @@ from addin_server.cybersource import (
 )
 from addin_server.cybersource.services import INVOICES_PATH
 from tests.cybersource.cybersource_support import MERCHANT_ID
+from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.cybersource.conftest import MerchantKeys
 
 INVOICE_FIELDS = FieldNames(
     {
@@ -44,6 +49,7 @@ INVOICE_FIELDS = FieldNames(
     }
 )
 Call = Callable[[CybersourceClient], object]
+UpstreamApp = tuple[Flask, dict[str, Call]]
 
 
 def draft(number: str = "P-1", currency: str = "EUR") -> InvoiceDraft:
@@ -86,8 +92,8 @@ def create_twice(client: CybersourceClient) -> object:
 
 @pytest.fixture
 def upstream_app(
-    tmp_path: Path, simulator: Any, test_merchant: Any
-) -> Iterator[tuple[Flask, dict[str, Call]]]:
+    tmp_path: Path, simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> Iterator[UpstreamApp]:
     """The app with ``/upstream-check/<name>`` running ``calls[name]`` against the simulator."""
     app = create_app(
         {"instance_dir": tmp_path, "database_url": f"sqlite:///{tmp_path}/app.sqlite3"}
@@ -107,7 +113,7 @@ def upstream_app(
     transport.close()
 
 
-def answer(upstream_app: tuple[Flask, dict[str, Call]], call: Call) -> Any:
+def answer(upstream_app: UpstreamApp, call: Call) -> TestResponse:
     app, calls = upstream_app
     calls["it"] = call
     http: FlaskClient = app.test_client()
@@ -116,9 +122,9 @@ def answer(upstream_app: tuple[Flask, dict[str, Call]], call: Call) -> Any:
     return response
 
 
-def test_cybersource_field_errors_are_422_in_our_field_names(upstream_app: Any) -> None:
+def test_cybersource_field_errors_are_422_in_our_field_names(upstream_app: UpstreamApp) -> None:
     response = answer(upstream_app, post_raw_named)
-    body = response.json
+    body = response.get_json()
     assert response.status_code == 422
     assert body["type"] == "/problems/upstream-validation"
     fields = {(e["field"], e["location"]) for e in body["errors"]}
@@ -127,28 +133,30 @@ def test_cybersource_field_errors_are_422_in_our_field_names(upstream_app: Any) 
     assert body["cybersource"]["status"] == 400
 
 
-def test_unnamed_field_errors_keep_cybersource_paths_in_snake_case(upstream_app: Any) -> None:
-    body = answer(upstream_app, post_raw).json
+def test_unnamed_field_errors_keep_cybersource_paths_in_snake_case(
+    upstream_app: UpstreamApp,
+) -> None:
+    body = answer(upstream_app, post_raw).get_json()
     assert {(e["field"], e["location"]) for e in body["errors"]} == {
         ("customer_information.email", "cybersource"),
         ("order_information.line_items.0.unit_price", "cybersource"),
     }
 
 
-def test_local_checks_are_reported_the_same_way(upstream_app: Any) -> None:
+def test_local_checks_are_reported_the_same_way(upstream_app: UpstreamApp) -> None:
     def create_in_bad_currency(client: CybersourceClient) -> object:
         return client.invoices.create(draft(currency="EURO"))
 
     response = answer(upstream_app, create_in_bad_currency)
     assert response.status_code == 422
-    assert response.json["cybersource"]["status"] is None  # nothing was sent
-    assert [e["field"] for e in response.json["errors"]] == [
+    assert response.get_json()["cybersource"]["status"] is None  # nothing was sent
+    assert [e["field"] for e in response.get_json()["errors"]] == [
         "order_information.amount_details.currency"
     ]
 
 
 def test_rejected_credentials_tell_the_user_to_ask_an_admin(
-    upstream_app: Any, simulator: Any, test_merchant: Any
+    upstream_app: UpstreamApp, simulator: RunningSimulator, test_merchant: MerchantKeys
 ) -> None:
     wrong = replace(test_merchant.shared_secret, key_id="someone-else")
 
@@ -158,12 +166,12 @@ def test_rejected_credentials_tell_the_user_to_ask_an_admin(
 
     response = answer(upstream_app, call_as_wrong_key)
     assert response.status_code == 502
-    assert response.json["type"] == "/problems/merchant-credentials-rejected"
-    assert "re-verify the merchant profile" in response.json["detail"]
+    assert response.get_json()["type"] == "/problems/merchant-credentials-rejected"
+    assert "re-verify the merchant profile" in response.get_json()["detail"]
 
 
 def test_stored_credentials_that_cannot_be_used_are_rejected_credentials(
-    upstream_app: Any, simulator: Any, p12_bytes: bytes
+    upstream_app: UpstreamApp, simulator: RunningSimulator, p12_bytes: bytes
 ) -> None:
     """A P12 whose password no longer opens it fails before any call, with the same advice."""
 
@@ -174,16 +182,18 @@ def test_stored_credentials_that_cannot_be_used_are_rejected_credentials(
 
     response = answer(upstream_app, call_with_a_broken_p12)
     assert response.status_code == 502
-    assert response.json["type"] == "/problems/merchant-credentials-rejected"
-    assert response.json["cybersource"]["status"] is None
+    assert response.get_json()["type"] == "/problems/merchant-credentials-rejected"
+    assert response.get_json()["cybersource"]["status"] is None
 
 
-def test_an_answer_nobody_expected_is_a_bad_gateway(upstream_app: Any, simulator: Any) -> None:
+def test_an_answer_nobody_expected_is_a_bad_gateway(
+    upstream_app: UpstreamApp, simulator: RunningSimulator
+) -> None:
     simulator.knobs(faults=[{"kind": "status", "status": 418, "method": "GET"}])
     response = answer(upstream_app, lambda client: client.invoices.get("P-1"))
     assert response.status_code == 502
-    assert response.json["type"] == "/problems/upstream-error"
-    assert response.json["cybersource"]["status"] == 418
+    assert response.get_json()["type"] == "/problems/upstream-error"
+    assert response.get_json()["cybersource"]["status"] == 418
     assert "Retry-After" not in response.headers
 
 
@@ -200,12 +210,16 @@ def test_an_answer_nobody_expected_is_a_bad_gateway(upstream_app: Any, simulator
     ],
 )
 def test_unavailable_cybersource_says_when_to_retry(
-    upstream_app: Any, simulator: Any, fault: dict[str, Any], status: int, problem_type: str
+    upstream_app: UpstreamApp,
+    simulator: RunningSimulator,
+    fault: dict[str, Any],
+    status: int,
+    problem_type: str,
 ) -> None:
     simulator.knobs(faults=[{**fault, "method": "GET"}])
     response = answer(upstream_app, lambda client: client.invoices.get("P-1"))
     assert response.status_code == status
-    assert response.json["type"] == problem_type
+    assert response.get_json()["type"] == problem_type
     assert response.headers["Retry-After"] == "5"  # the simulator did not say: the default
 
 
@@ -218,12 +232,12 @@ def test_unavailable_cybersource_says_when_to_retry(
     ],
 )
 def test_refusals_map_to_client_errors(
-    upstream_app: Any, call: Call, status: int, problem_type: str
+    upstream_app: UpstreamApp, call: Call, status: int, problem_type: str
 ) -> None:
     response = answer(upstream_app, call)
     assert response.status_code == status
-    assert response.json["type"] == problem_type
-    assert response.json["cybersource"]["correlation_id"]
+    assert response.get_json()["type"] == problem_type
+    assert response.get_json()["cybersource"]["correlation_id"]
 
 
 def test_field_names_use_the_nearest_named_parent_and_every_index() -> None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from email.utils import formatdate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,6 +30,10 @@ from addin_server.cybersource import (
 from addin_server.dev.conformance.recording import Answer, WireRequest, send
 from addin_server.dev.simulator import AUTH_FAILED_BODY, AUTH_FAILURE_HEADER, AuthPolicy
 from tests.cybersource.cybersource_support import MERCHANT_ID
+from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.cybersource.conftest import MerchantKeys
 
 INVOICE_PATH = "/invoicing/v2/invoices/INV-1"
 CANCEL_PATH = INVOICE_PATH + "/cancelation"
@@ -75,11 +79,11 @@ def future_clock() -> float:
 
 
 @pytest.fixture
-def auth(scheme: str, test_merchant: Any) -> Authenticator:
+def auth(scheme: str, test_merchant: MerchantKeys) -> Authenticator:
     return auth_for(test_merchant.credentials(scheme))
 
 
-def test_signed_request_is_accepted(simulator: Any, auth: Authenticator) -> None:
+def test_signed_request_is_accepted(simulator: RunningSimulator, auth: Authenticator) -> None:
     response = call(simulator.url, auth, "GET", INVOICE_PATH)
     assert response.status_code == 404  # authenticated; the invoice does not exist
     assert response.json()["message"] == "Invoice does not exist."
@@ -95,7 +99,7 @@ def test_signed_request_is_accepted(simulator: Any, auth: Authenticator) -> None
     ids=["digest", "method", "path"],
 )
 def test_tampered_request_is_rejected(
-    simulator: Any,
+    simulator: RunningSimulator,
     auth: Authenticator,
     method: str,
     path: str,
@@ -108,7 +112,7 @@ def test_tampered_request_is_rejected(
 
 @pytest.mark.parametrize("jwt_scheme", ["jwt", "p12"])
 def test_jwt_for_another_host_is_rejected(
-    simulator: Any, test_merchant: Any, jwt_scheme: str
+    simulator: RunningSimulator, test_merchant: MerchantKeys, jwt_scheme: str
 ) -> None:
     """HTTP Signature sends its signed host as Host: see the host-policy test for it."""
     auth = auth_for(test_merchant.credentials(jwt_scheme))
@@ -116,18 +120,24 @@ def test_jwt_for_another_host_is_rejected(
     assert_rejected(response, "request-host")
 
 
-def test_wrong_shared_secret_is_rejected(simulator: Any, test_merchant: Any) -> None:
-    for scheme in ("jwt", "http_signature"):
-        auth = auth_for(other_secret(test_merchant.credentials(scheme)))
+def test_wrong_shared_secret_is_rejected(
+    simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> None:
+    for scheme in SharedSecretScheme:
+        auth = auth_for(other_secret(test_merchant.shared(scheme)))
         assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), "signature")
 
 
-def test_unknown_key_id_is_rejected(simulator: Any, test_merchant: Any) -> None:
+def test_unknown_key_id_is_rejected(
+    simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> None:
     auth = auth_for(replace(test_merchant.shared_secret, key_id="unknown-key"))
     assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), "unknown key id")
 
 
-def test_key_of_another_merchant_is_rejected(simulator: Any, test_merchant: Any) -> None:
+def test_key_of_another_merchant_is_rejected(
+    simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> None:
     for scheme in ("jwt", "http_signature"):
         auth = auth_for(replace(test_merchant.credentials(scheme), merchant_id="other_merchant"))
         response = call(simulator.url, auth, "GET", INVOICE_PATH)
@@ -145,8 +155,8 @@ def test_key_of_another_merchant_is_rejected(simulator: Any, test_merchant: Any)
     ],
 )
 def test_stale_and_future_signatures_are_rejected(
-    simulator: Any,
-    test_merchant: Any,
+    simulator: RunningSimulator,
+    test_merchant: MerchantKeys,
     clock_scheme: str,
     clock: Callable[[], float],
     why: str,
@@ -155,7 +165,7 @@ def test_stale_and_future_signatures_are_rejected(
     assert_rejected(call(simulator.url, auth, "GET", INVOICE_PATH), why)
 
 
-def test_replayed_jwt_is_rejected(simulator: Any, test_merchant: Any) -> None:
+def test_replayed_jwt_is_rejected(simulator: RunningSimulator, test_merchant: MerchantKeys) -> None:
     auth = auth_for(test_merchant.shared_secret)
     headers = auth.headers(SignableRequest("GET", urlsplit(simulator.url).netloc, INVOICE_PATH))
     first = requests.get(simulator.url + INVOICE_PATH, headers=headers, timeout=5)
@@ -164,7 +174,7 @@ def test_replayed_jwt_is_rejected(simulator: Any, test_merchant: Any) -> None:
     assert_rejected(again, "jti was already used")
 
 
-def test_missing_authentication_is_rejected(simulator: Any) -> None:
+def test_missing_authentication_is_rejected(simulator: RunningSimulator) -> None:
     response = requests.get(simulator.url + INVOICE_PATH, timeout=5)
     assert_rejected(response, "no Authorization")
 
@@ -206,7 +216,7 @@ def http_signature_headers(
     ids=["parenthesised-request-target", "date-not-signed", "correct"],
 )
 def test_http_signature_header_list(
-    simulator: Any, test_merchant: Any, names: list[str], why: str | None
+    simulator: RunningSimulator, test_merchant: MerchantKeys, names: list[str], why: str | None
 ) -> None:
     credentials = test_merchant.shared_secret
     host = urlsplit(simulator.url).netloc
@@ -226,7 +236,7 @@ def test_http_signature_header_list(
 
 
 def test_signed_host_must_be_the_configured_host(
-    simulator_factory: Callable[..., Any], test_merchant: Any, scheme: str
+    simulator_factory: Callable[..., Any], test_merchant: MerchantKeys, scheme: str
 ) -> None:
     """Behind a proxy: the signed host is Cybersource's, whatever host the URL names."""
     simulator = simulator_factory(policy=AuthPolicy(hosts=("apitest.cybersource.com",)))
@@ -263,7 +273,7 @@ def test_signed_host_must_be_the_configured_host(
 )
 def test_jwt_readings_are_configurable_on_both_sides(
     simulator_factory: Callable[..., Any],
-    test_merchant: Any,
+    test_merchant: MerchantKeys,
     client_options: JwtOptions,
     policy: AuthPolicy,
     accepted: bool,
@@ -274,8 +284,10 @@ def test_jwt_readings_are_configurable_on_both_sides(
     assert (response.status_code == 404) is accepted  # 404: no invoices, but authenticated
 
 
-def test_http_signature_scheme_name_is_kept_in_credentials(test_merchant: Any) -> None:
-    assert test_merchant.credentials("http_signature").scheme is SharedSecretScheme.HTTP_SIGNATURE
+def test_http_signature_scheme_name_is_kept_in_credentials(test_merchant: MerchantKeys) -> None:
+    credentials = test_merchant.credentials("http_signature")
+    assert isinstance(credentials, SharedSecretCredentials)
+    assert credentials.scheme is SharedSecretScheme.HTTP_SIGNATURE
 
 
 @pytest.mark.parametrize(
@@ -288,7 +300,7 @@ def test_http_signature_scheme_name_is_kept_in_credentials(test_merchant: Any) -
 )
 def test_http_signature_date_header_reading_is_configurable(
     simulator_factory: Callable[..., Any],
-    test_merchant: Any,
+    test_merchant: MerchantKeys,
     client_header: SignatureDateHeader,
     simulator_header: SignatureDateHeader,
     accepted: bool,
@@ -314,13 +326,15 @@ def assert_raw_rejected(answer: Answer, why: str) -> None:
     assert why in answer.headers[AUTH_FAILURE_HEADER.lower()]
 
 
-def test_a_lower_case_method_is_rejected(simulator: Any, auth: Authenticator) -> None:
+def test_a_lower_case_method_is_rejected(simulator: RunningSimulator, auth: Authenticator) -> None:
     headers = auth.headers(SignableRequest("GET", urlsplit(simulator.url).netloc, INVOICE_PATH))
     assert raw(simulator.url, "GET", INVOICE_PATH, headers).status == 404
     assert_raw_rejected(raw(simulator.url, "get", INVOICE_PATH, headers), "upper case")
 
 
-def test_bearer_and_signature_together_are_rejected(simulator: Any, test_merchant: Any) -> None:
+def test_bearer_and_signature_together_are_rejected(
+    simulator: RunningSimulator, test_merchant: MerchantKeys
+) -> None:
     host = urlsplit(simulator.url).netloc
     signable = SignableRequest("GET", host, INVOICE_PATH)
     jwt_headers = auth_for(test_merchant.credentials("jwt")).headers(signable)
@@ -335,7 +349,7 @@ def test_bearer_and_signature_together_are_rejected(simulator: Any, test_merchan
 )
 def test_under_jwt_the_host_header_must_be_the_signed_host(
     simulator_factory: Callable[..., Any],
-    test_merchant: Any,
+    test_merchant: MerchantKeys,
     jwt_scheme: str,
     policy_hosts: tuple[str, ...],
 ) -> None:
@@ -352,7 +366,7 @@ def test_under_jwt_the_host_header_must_be_the_signed_host(
 
 @pytest.mark.parametrize("jwt_scheme", ["jwt", "p12"])
 def test_under_jwt_a_merchant_header_must_name_the_tokens_merchant(
-    simulator: Any, test_merchant: Any, jwt_scheme: str
+    simulator: RunningSimulator, test_merchant: MerchantKeys, jwt_scheme: str
 ) -> None:
     auth = auth_for(test_merchant.credentials(jwt_scheme))
     host = urlsplit(simulator.url).netloc
@@ -376,7 +390,7 @@ def test_under_jwt_a_merchant_header_must_name_the_tokens_merchant(
     ids=["raw", "decoded-space", "decoded-non-ascii", "double-encoded", "other-id"],
 )
 def test_the_signed_path_is_the_raw_or_the_decoded_one(
-    simulator: Any, auth: Authenticator, sent: str, signed: str, accepted: bool
+    simulator: RunningSimulator, auth: Authenticator, sent: str, signed: str, accepted: bool
 ) -> None:
     """The official SDK signs an id with a space or a non-ASCII letter unencoded (notes §9)."""
     response = call(simulator.url, auth, "GET", sent, None, {"path": signed})

@@ -6,18 +6,18 @@ import io
 import json
 import re
 import uuid
-from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from addin_server.input_limits import MAX_INT32, MAX_INT64, MAX_JSON_DEPTH, json_depth, nul_fields
 
 BEYOND_64_BITS = 2**64 + 1
 
 
-def _fields(response: Any) -> list[str]:
+def _fields(response: TestResponse) -> list[str]:
     assert response.mimetype == "application/problem+json", response.data
     return [error["field"] for error in response.get_json()["errors"]]
 
@@ -88,7 +88,7 @@ def test_openapi_document_states_the_id_bounds(client: FlaskClient) -> None:
 
 
 def _json_routes(app: Flask) -> list[tuple[str, str]]:
-    routes = []
+    routes: list[tuple[str, str]] = []
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/"):
             continue
@@ -96,7 +96,9 @@ def _json_routes(app: Flask) -> list[tuple[str, str]]:
         path = re.sub(r"<uuid:\w+>", str(uuid.uuid4()), path)
         path = re.sub(r"<\w+>", "x", path)
         assert "<" not in path, f"a route parameter this test does not fill: {rule.rule}"
-        routes.extend((method, path) for method in sorted(rule.methods & {"POST", "PATCH", "PUT"}))
+        routes.extend(
+            (method, path) for method in sorted((rule.methods or set()) & {"POST", "PATCH", "PUT"})
+        )
     return routes
 
 
@@ -122,7 +124,7 @@ def test_deeply_nested_json_is_a_400_on_every_json_route(
 def test_json_at_the_depth_limit_is_parsed(
     client: FlaskClient, auth_headers: dict[str, str]
 ) -> None:
-    nested: Any = "x"
+    nested: object = "x"
     for _ in range(MAX_JSON_DEPTH - 1):
         nested = [nested]
     response = client.post(

@@ -15,6 +15,7 @@ from prometheus_client import REGISTRY
 from addin_server import create_app
 from addin_server.cybersource import Timeouts, Transport, UpstreamUnavailableError
 from addin_server.dev.loopback import LOOPBACK_HOST, free_port
+from tests.simulator_support import RunningSimulator
 
 TOKEN = "metrics-token-0123456789abcdef"
 PROFILE_ROUTE = "/api/v1/merchants/<uuid:profile_id>"
@@ -95,7 +96,7 @@ def test_forwarded_for_is_believed_only_from_trusted_proxies(
 
 
 @pytest.mark.usefixtures("app")  # the app registers the observer
-def test_cybersource_calls_are_counted_by_status(simulator: Any) -> None:
+def test_cybersource_calls_are_counted_by_status(simulator: RunningSimulator) -> None:
     url = simulator.url
     host = url.split("://", 1)[1]
     transport = Transport(Timeouts(1.0, 2.0))

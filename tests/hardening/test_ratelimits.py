@@ -11,14 +11,16 @@ from typing import Any
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from addin_server import create_app
-from addin_server.ratelimits import REDIS_TIMEOUT_SECONDS, LocalCounters, merchant_profile_key
+from addin_server.cache import REDIS_TIMEOUT_SECONDS
+from addin_server.ratelimits import LocalCounters, merchant_profile_key
 
 PREFILL = {"body": "Please invoice 2 widgets at $5 each."}
 
 
-def _assert_rate_limited(response: Any) -> None:
+def _assert_rate_limited(response: TestResponse) -> None:
     assert response.status_code == 429, response.data
     assert response.mimetype == "application/problem+json"
     problem = response.get_json()

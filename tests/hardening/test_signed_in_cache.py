@@ -4,7 +4,7 @@ a role change in this process applies at the next call; entries expire."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -14,6 +14,9 @@ from sqlalchemy import event
 from addin_server.caller import CurrentUser
 from addin_server.identity.signed_in_cache import SignedInCache
 from addin_server.identity.tokens import VerifiedIdentity
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def _user_queries(statements: list[str]) -> list[str]:
 
 
 def test_repeated_calls_skip_the_sign_in_queries(
-    client: FlaskClient, tenant_a_member: Any, statements: list[str]
+    client: FlaskClient, tenant_a_member: SignedInUser, statements: list[str]
 ) -> None:
     assert client.get("/api/v1/me", headers=tenant_a_member.headers).status_code == 200
     first = len(_user_queries(statements))
@@ -47,7 +50,7 @@ def test_repeated_calls_skip_the_sign_in_queries(
 
 
 def test_a_role_taken_away_applies_at_the_next_call(
-    client: FlaskClient, tenant_a_admin: Any, sign_in: Callable[..., Any]
+    client: FlaskClient, tenant_a_admin: SignedInUser, sign_in: Callable[..., Any]
 ) -> None:
     colleague = sign_in(role="member")
     assert client.get("/api/v1/invoices", headers=colleague.headers).status_code == 200

@@ -8,9 +8,9 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin
 
 import pytest
@@ -32,6 +32,9 @@ from addin_server.identity.tokens import (
 )
 from tests.identity.identity_support import TENANT_C, Forger, bearer, identity_row_counts
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
 RESULT = re.compile(r'<script type="application/json" id="dialog-result">(.*?)</script>', re.S)
 
 
@@ -49,7 +52,7 @@ def served_app(
     apps: list[Flask] = []
     context = identity_tls.server_context()
 
-    def dispatch(environ: dict[str, Any], start_response: Any) -> Any:
+    def dispatch(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         return apps[0](environ, start_response)  # the app exists once its URL is known
 
     server = LoopbackServer(dispatch, ssl_context=context, hostname="localhost").start()

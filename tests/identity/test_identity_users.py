@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -17,6 +17,9 @@ from addin_server.context import request_session
 from addin_server.identity import User, grant_admin_for_first_profile
 from addin_server.identity.tokens import ADMIN_APP_ROLE, PERSONAL_ACCOUNTS_TENANT
 from tests.identity.identity_support import OID, Forger, bearer, identity_row_counts
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 SignIn = Callable[..., Any]
 
@@ -104,7 +107,10 @@ class TestPersonalAccounts:
 
 
 def test_admin_adds_a_colleague_by_email_before_their_first_sign_in(
-    client: FlaskClient, tenant_a_admin: Any, forger: Forger, make_token: Callable[..., str]
+    client: FlaskClient,
+    tenant_a_admin: SignedInUser,
+    forger: Forger,
+    make_token: Callable[..., str],
 ) -> None:
     added = client.post(
         "/api/v1/tenant/members",
@@ -121,7 +127,10 @@ def test_admin_adds_a_colleague_by_email_before_their_first_sign_in(
 
 
 def test_same_email_in_another_tenant_gets_no_role(
-    client: FlaskClient, tenant_a_admin: Any, forger: Forger, make_token: Callable[..., str]
+    client: FlaskClient,
+    tenant_a_admin: SignedInUser,
+    forger: Forger,
+    make_token: Callable[..., str],
 ) -> None:
     client.post(
         "/api/v1/tenant/members", json={"email": "eve@x.example"}, headers=tenant_a_admin.headers
@@ -130,7 +139,7 @@ def test_same_email_in_another_tenant_gets_no_role(
 
 
 def test_admin_promotes_by_user_id_and_removes(
-    client: FlaskClient, tenant_a_admin: Any, sign_in: SignIn
+    client: FlaskClient, tenant_a_admin: SignedInUser, sign_in: SignIn
 ) -> None:
     colleague = sign_in(tenant_a_admin.tid, role=None)
     colleague_id = me(client, colleague.headers)["user"]["id"]
@@ -145,7 +154,9 @@ def test_admin_promotes_by_user_id_and_removes(
     assert me(client, colleague.headers)["role"] is None
 
 
-def test_the_last_admin_cannot_be_removed(client: FlaskClient, tenant_a_admin: Any) -> None:
+def test_the_last_admin_cannot_be_removed(
+    client: FlaskClient, tenant_a_admin: SignedInUser
+) -> None:
     members = client.get("/api/v1/tenant/members", headers=tenant_a_admin.headers).get_json()
     assert [m["role"] for m in members] == ["admin"]
     response = client.delete(
@@ -164,7 +175,7 @@ def test_the_last_admin_cannot_be_removed(client: FlaskClient, tenant_a_admin: A
     ],
 )
 def test_bad_member_requests_are_400(
-    client: FlaskClient, tenant_a_admin: Any, body: dict[str, Any]
+    client: FlaskClient, tenant_a_admin: SignedInUser, body: dict[str, Any]
 ) -> None:
     response = client.post("/api/v1/tenant/members", json=body, headers=tenant_a_admin.headers)
     assert response.status_code == 400
@@ -172,7 +183,7 @@ def test_bad_member_requests_are_400(
 
 @pytest.mark.parametrize("role", ["member", None])
 def test_non_admins_cannot_manage_members(
-    client: FlaskClient, sign_in: SignIn, tenant_a_admin: Any, role: str | None
+    client: FlaskClient, sign_in: SignIn, tenant_a_admin: SignedInUser, role: str | None
 ) -> None:
     user = sign_in(tenant_a_admin.tid, role=role)
     members = client.get("/api/v1/tenant/members", headers=tenant_a_admin.headers).get_json()
@@ -188,7 +199,10 @@ def test_non_admins_cannot_manage_members(
 
 
 def test_tenant_b_sees_and_changes_nothing_of_tenant_a(
-    client: FlaskClient, tenant_a_admin: Any, tenant_a_member: Any, tenant_b_admin: Any
+    client: FlaskClient,
+    tenant_a_admin: SignedInUser,
+    tenant_a_member: SignedInUser,
+    tenant_b_admin: SignedInUser,
 ) -> None:
     a_members = client.get("/api/v1/tenant/members", headers=tenant_a_admin.headers).get_json()
     b_members = client.get("/api/v1/tenant/members", headers=tenant_b_admin.headers).get_json()
@@ -212,7 +226,10 @@ def test_tenant_b_sees_and_changes_nothing_of_tenant_a(
 
 
 def test_me_on_the_shared_fixtures(
-    client: FlaskClient, tenant_a_admin: Any, tenant_a_member: Any, tenant_b_member: Any
+    client: FlaskClient,
+    tenant_a_admin: SignedInUser,
+    tenant_a_member: SignedInUser,
+    tenant_b_member: SignedInUser,
 ) -> None:
     assert me(client, tenant_a_admin.headers)["role"] == "admin"
     assert me(client, tenant_a_member.headers)["role"] == "member"
@@ -300,7 +317,7 @@ def test_auth_config_for_the_taskpane(client: FlaskClient, forger: Forger) -> No
 
 
 def test_every_role_change_is_in_the_audit_log(
-    client: FlaskClient, tenant_a_admin: Any, sign_in: SignIn
+    client: FlaskClient, tenant_a_admin: SignedInUser, sign_in: SignIn
 ) -> None:
     """Invite, promote, remove: each is an audit event by the admin, with the role it left."""
     invited = client.post(

@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -31,6 +31,9 @@ from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
 from tests.profile_support import add_sandbox_profile
 from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 MERCHANT_ID = "instances_shop"
 PREFIX = "INV-"
@@ -64,7 +67,7 @@ def upstream_numbers(simulator: RunningSimulator) -> Callable[[], list[str]]:
 
 
 @pytest.fixture
-def profile_id(app: Flask, tenant_a_admin: Any, demo: DemoMerchant) -> str:
+def profile_id(app: Flask, tenant_a_admin: SignedInUser, demo: DemoMerchant) -> str:
     profile = add_sandbox_profile(
         app.test_client(), tenant_a_admin.headers, demo, invoice_number_prefix=PREFIX
     )

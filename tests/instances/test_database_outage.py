@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -31,6 +31,10 @@ from addin_server.dev.gunicorn_process import GunicornInstance, addin_environmen
 from addin_server.invoices import IntentState, InvoiceRecord
 from tests.instances.tcp_proxy import TcpProxy
 from tests.invoices.invoices_support import invoice_body, new_key
+from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 pytestmark = [
     pytest.mark.postgres,
@@ -159,9 +163,9 @@ def test_creates_through_a_database_outage_make_each_invoice_once(
     app_config: dict[str, Any],
     database_proxy: TcpProxy,
     start_instances: Callable[..., list[GunicornInstance]],
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
-    simulator: Any,
+    simulator: RunningSimulator,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:
     database_url = app_config["database_url"]

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -24,6 +24,9 @@ from tests.instances.instances_support import PREFILL, assert_rate_limited
 from tests.invoices.invoices_support import fire, invoice_body, new_key, one_invoice_id
 from tests.simulator_support import RunningSimulator
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 StartInstances = Callable[..., list[GunicornInstance]]
 
 pytestmark = [
@@ -34,7 +37,7 @@ pytestmark = [
 
 def test_the_same_create_at_two_instances_makes_one_invoice(
     start_instances: StartInstances,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     simulator: RunningSimulator,
     upstream_numbers: Callable[[], list[str]],

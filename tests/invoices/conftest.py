@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -12,6 +12,9 @@ from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
 from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 MERCHANT_ID = "invoice_shop"
 PREFIX = "INV-"
@@ -51,7 +54,7 @@ def upstream_numbers(simulator: RunningSimulator) -> Callable[[], list[str]]:
 
 
 @pytest.fixture
-def profile_id(app: Flask, tenant_a_admin: Any, demo: DemoMerchant) -> str:
+def profile_id(app: Flask, tenant_a_admin: SignedInUser, demo: DemoMerchant) -> str:
     """Created through the real API, so the credentials are verified and sealed as usual."""
     response = app.test_client().post(
         "/api/v1/merchants",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -21,6 +21,9 @@ from addin_server.invoices import (
 )
 from addin_server.storage import Database, utcnow
 from tests.invoices.invoices_support import created, invoice_body
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 
 def test_numbers_are_sequential_per_merchant(app: Flask, profile_id: str) -> None:
@@ -58,7 +61,7 @@ def _set_state(db: Database, public_id: str, state: str) -> None:
 def test_reconcile_settles_unknown_and_crashed_records(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     merchant_client: CybersourceClient,
     upstream_numbers: Callable[[], list[str]],

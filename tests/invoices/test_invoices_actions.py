@@ -5,17 +5,21 @@ what the status allows is done (and answers the new state); what it forbids is r
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from addin_server.audit import AuditEvent
 from addin_server.invoices.presenting import ALLOWED_BY_STATUS
 from tests.invoices.invoices_support import created, invoice_body
 from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 ACTIONS = ("send", "publish", "cancel", "update", "refresh")
 # How each status is reached: the creation mode, then what the customer pays (of 26.00).
@@ -50,7 +54,8 @@ def invoice_in(
         client, headers, invoice_body(profile_id, mode=mode, allow_partial_payments=True)
     )
     if then == "cancel":
-        return act(client, headers, invoice, "cancel").get_json()
+        canceled: dict[str, Any] = act(client, headers, invoice, "cancel").get_json()
+        return canceled
     if then is not None:
         assert sim.pay(invoice["number"], then).status_code == 200
         invoice = act(client, headers, invoice, "refresh").get_json()
@@ -58,7 +63,9 @@ def invoice_in(
     return invoice
 
 
-def act(client: FlaskClient, headers: dict[str, str], invoice: dict[str, Any], action: str) -> Any:
+def act(
+    client: FlaskClient, headers: dict[str, str], invoice: dict[str, Any], action: str
+) -> TestResponse:
     path = f"/api/v1/invoices/{invoice['id']}"
     if action == "update":
         body = invoice_body(invoice["merchant_profile_id"], description="Garden design, revised")
@@ -71,7 +78,7 @@ def act(client: FlaskClient, headers: dict[str, str], invoice: dict[str, Any], a
 @pytest.mark.parametrize(("status", "action"), CASES, ids=[f"{s}-{a}" for s, a in CASES])
 def test_each_action_in_each_status(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     simulator: RunningSimulator,
     status: str,
@@ -104,7 +111,7 @@ def test_each_action_in_each_status(
 
 
 def test_cybersource_refusal_is_409_and_the_record_catches_up(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str, simulator: RunningSimulator
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str, simulator: RunningSimulator
 ) -> None:
     headers = tenant_a_member.headers
     invoice = created(client, headers, invoice_body(profile_id, mode="send"))
@@ -118,7 +125,7 @@ def test_cybersource_refusal_is_409_and_the_record_catches_up(
 
 
 def test_update_replaces_the_invoice_and_keeps_its_number(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str, simulator: RunningSimulator
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str, simulator: RunningSimulator
 ) -> None:
     headers = tenant_a_member.headers
     invoice = created(client, headers, invoice_body(profile_id, mode="send"))
@@ -149,8 +156,8 @@ def test_update_replaces_the_invoice_and_keeps_its_number(
 
 def test_other_tenants_get_404_for_everything(
     client: FlaskClient,
-    tenant_a_member: Any,
-    tenant_b_admin: Any,
+    tenant_a_member: SignedInUser,
+    tenant_b_admin: SignedInUser,
     profile_id: str,
 ) -> None:
     invoice = created(client, tenant_a_member.headers, invoice_body(profile_id))
@@ -167,7 +174,7 @@ def test_other_tenants_get_404_for_everything(
 
 def test_members_act_and_users_without_a_role_are_forbidden(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     sign_in: Callable[..., Any],
     profile_id: str,
 ) -> None:
@@ -181,7 +188,7 @@ def test_members_act_and_users_without_a_role_are_forbidden(
 
 
 def test_every_action_is_audited_with_its_outcome(
-    app: Flask, client: FlaskClient, tenant_a_member: Any, profile_id: str
+    app: Flask, client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str
 ) -> None:
     headers = tenant_a_member.headers
     invoice = created(client, headers, invoice_body(profile_id, mode="draft"))
@@ -203,7 +210,7 @@ def test_every_action_is_audited_with_its_outcome(
 
 
 def test_list_is_newest_first_filtered_and_paged(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str
 ) -> None:
     headers = tenant_a_member.headers
     ids = [

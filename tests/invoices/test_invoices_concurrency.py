@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import requests
@@ -16,6 +16,9 @@ from addin_server import create_app
 from addin_server.dev.loopback import LoopbackServer
 from tests.invoices.invoices_support import fire, invoice_body, new_key, one_invoice_id
 from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 THREADS_PER_INSTANCE = 4
 
@@ -31,7 +34,7 @@ def instance_urls(app: Flask, app_config: dict[str, Any]) -> Iterator[list[str]]
 
 def test_identical_requests_at_two_instances_make_one_invoice(
     instance_urls: list[str],
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     simulator: RunningSimulator,
     upstream_numbers: Callable[[], list[str]],
@@ -53,7 +56,7 @@ def test_identical_requests_at_two_instances_make_one_invoice(
 
 def test_different_keys_at_two_instances_get_distinct_numbers(
     instance_urls: list[str],
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:

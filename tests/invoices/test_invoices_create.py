@@ -4,7 +4,7 @@ four modes, exactly once per Idempotency-Key, bad input named field by field, ri
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -21,6 +21,9 @@ from tests.invoices.invoices_support import (
     new_key,
 )
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 MODES = {
     # mode: (status, has payment link, allowed actions)
     "draft": ("DRAFT", False, ["send", "publish", "cancel", "update", "refresh"]),
@@ -33,7 +36,7 @@ MODES = {
 @pytest.mark.parametrize("mode", sorted(MODES))
 def test_each_mode_creates_the_invoice_cybersource_describes(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
     mode: str,
@@ -63,7 +66,7 @@ def test_each_mode_creates_the_invoice_cybersource_describes(
 
 
 def test_next_steps_say_what_happens_in_plain_words(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str
 ) -> None:
     steps = {
         mode: created(client, tenant_a_member.headers, invoice_body(profile_id, mode=mode))[
@@ -79,7 +82,7 @@ def test_next_steps_say_what_happens_in_plain_words(
 
 def test_same_key_and_body_answer_the_same_invoice_once(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:
@@ -94,7 +97,7 @@ def test_same_key_and_body_answer_the_same_invoice_once(
 
 def test_same_key_with_another_body_is_refused(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:
@@ -111,7 +114,7 @@ def test_same_key_with_another_body_is_refused(
 
 def test_total_must_be_the_sum_of_the_items(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:
@@ -122,7 +125,9 @@ def test_total_must_be_the_sum_of_the_items(
     assert upstream_numbers() == []
 
 
-def test_zero_decimal_currency(client: FlaskClient, tenant_a_member: Any, profile_id: str) -> None:
+def test_zero_decimal_currency(
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str
+) -> None:
     items = [{"name": "Tea set", "quantity": 3, "unit_price": "1500", "tax_amount": "450"}]
     body = invoice_body(profile_id, currency="JPY", line_items=items, total="4950")
     invoice = created(client, tenant_a_member.headers, body)
@@ -134,7 +139,7 @@ def _item(**changes: Any) -> list[dict[str, Any]]:
     return [{"name": "Design hours", "quantity": 1, "unit_price": "10.00", **changes}]
 
 
-BAD_INPUT = {
+BAD_INPUT: dict[str, tuple[dict[str, Any], list[str]]] = {
     "no customer name": ({"customer": {"email": "a@example.com"}}, ["customer.name"]),
     "bad email": ({"customer": {"name": "A", "email": "not-an-email"}}, ["customer.email"]),
     "email needed to send": (
@@ -171,7 +176,7 @@ BAD_INPUT = {
 @pytest.mark.parametrize("case", sorted(BAD_INPUT))
 def test_bad_input_names_each_field(
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
     case: str,
@@ -186,7 +191,7 @@ def test_bad_input_names_each_field(
 
 @pytest.mark.parametrize("key", [None, "short", "has space in it", "x" * 256])
 def test_idempotency_key_is_required_and_checked(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str, key: str | None
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str, key: str | None
 ) -> None:
     headers = dict(tenant_a_member.headers)
     if key is not None:
@@ -197,7 +202,7 @@ def test_idempotency_key_is_required_and_checked(
 
 
 def test_other_tenants_profile_is_not_found(
-    client: FlaskClient, tenant_b_admin: Any, profile_id: str
+    client: FlaskClient, tenant_b_admin: SignedInUser, profile_id: str
 ) -> None:
     response = create(client, tenant_b_admin.headers, invoice_body(profile_id))
     assert response.status_code == 404
@@ -211,7 +216,7 @@ def test_user_without_a_role_is_forbidden(
 
 
 def test_creation_is_audited_with_who_and_which(
-    app: Flask, client: FlaskClient, tenant_a_member: Any, profile_id: str
+    app: Flask, client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str
 ) -> None:
     invoice = created(client, tenant_a_member.headers, invoice_body(profile_id))
     with app.extensions["addin.db"].session() as session:

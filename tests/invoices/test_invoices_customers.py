@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask.testing import FlaskClient
 
 from tests.invoices.invoices_support import SOURCE_EMAIL, created, invoice_body
 from tests.simulator_support import RunningSimulator
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 PANEL = "/api/v1/customers/{}/invoices"
 
 
 def test_customer_panel_totals_per_currency_and_this_email(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str, simulator: RunningSimulator
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str, simulator: RunningSimulator
 ) -> None:
     headers = tenant_a_member.headers
 
@@ -63,7 +66,7 @@ def test_customer_panel_totals_per_currency_and_this_email(
 
 
 def test_unknown_customer_has_an_empty_panel(
-    client: FlaskClient, tenant_a_member: Any, profile_id: str
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str
 ) -> None:
     panel = client.get(PANEL.format("nobody@example.com"), headers=tenant_a_member.headers)
     assert panel.status_code == 200

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -20,6 +20,10 @@ from addin_server.dev.loopback import LOOPBACK_HOST, free_port
 from addin_server.invoices import IntentState, InvoiceRecord, reconcile_pending
 from addin_server.storage import Database, utcnow
 from tests.invoices.invoices_support import create, invoice_body, new_key
+from tests.simulator_support import RunningSimulator
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 LOST_ANSWERS = {
     "timeout after commit": {"kind": "timeout", "seconds": 0.8, "method": "POST"},
@@ -39,7 +43,7 @@ def records(app: Flask) -> list[InvoiceRecord]:
 def test_a_lost_answer_makes_exactly_one_invoice(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     knobs: Callable[..., None],
     upstream_numbers: Callable[[], list[str]],
@@ -56,7 +60,7 @@ def test_a_lost_answer_makes_exactly_one_invoice(
 def test_unanswered_create_is_unknown_and_settled_by_the_same_key(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     knobs: Callable[..., None],
     upstream_numbers: Callable[[], list[str]],
@@ -85,7 +89,7 @@ def test_unanswered_create_is_unknown_and_settled_by_the_same_key(
 def test_failed_look_up_after_a_stored_create_stays_unknown_never_failed(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     knobs: Callable[..., None],
     upstream_numbers: Callable[[], list[str]],
@@ -116,7 +120,7 @@ def test_failed_look_up_after_a_stored_create_stays_unknown_never_failed(
 def test_refresh_settles_an_unknown_invoice(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     knobs: Callable[..., None],
     upstream_numbers: Callable[[], list[str]],
@@ -141,7 +145,7 @@ def test_refresh_settles_an_unknown_invoice(
 def test_reconcile_fails_what_cybersource_never_got_after_the_window(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     knobs: Callable[..., None],
     merchant_client: CybersourceClient,
@@ -161,7 +165,7 @@ def test_reconcile_fails_what_cybersource_never_got_after_the_window(
 def test_a_create_in_flight_answers_409_with_retry_after(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:
@@ -182,10 +186,10 @@ def test_a_create_in_flight_answers_409_with_retry_after(
 def test_rejected_credentials_ask_for_reverification_and_flag_the_profile(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
-    tenant_a_admin: Any,
+    tenant_a_member: SignedInUser,
+    tenant_a_admin: SignedInUser,
     profile_id: str,
-    simulator: Any,
+    simulator: RunningSimulator,
 ) -> None:
     simulator.state.set_key_revoked(True)
     response = create(client, tenant_a_member.headers, invoice_body(profile_id))
@@ -202,7 +206,7 @@ def test_cybersource_unreachable_is_a_503_and_the_same_key_creates_once_it_is_ba
     app: Flask,
     app_config: dict[str, Any],
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     upstream_numbers: Callable[[], list[str]],
 ) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask.testing import FlaskClient
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 ROUTES = {
     ("/api/v1/invoices", "post"): {
@@ -44,7 +47,9 @@ def test_every_invoice_route_is_documented_with_its_errors(client: FlaskClient) 
     assert "total" in schemas["InvoiceFields"]["required"]
 
 
-def test_currencies_are_one_iso_4217_table(client: FlaskClient, tenant_a_member: Any) -> None:
+def test_currencies_are_one_iso_4217_table(
+    client: FlaskClient, tenant_a_member: SignedInUser
+) -> None:
     table = client.get("/api/v1/currencies", headers=tenant_a_member.headers).get_json()
     by_code = {c["code"]: c for c in table["currencies"]}
     assert by_code["EUR"] == {"code": "EUR", "minor_units": 2, "name": "Euro"}

@@ -8,7 +8,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -32,6 +32,9 @@ from addin_server.problems import ApiProblem
 from addin_server.schema import metadata
 from tests.merchants.merchants_support import Secrets
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 URL = "/api/v1/merchants"
 REJECTED_SECRET = "cmVqZWN0ZWQgc2VjcmV0IHRoYXQgbXVzdCBub3QgbGVhaw=="
 
@@ -49,7 +52,7 @@ def needles(secrets: Secrets) -> dict[str, bytes]:
     }
 
 
-def as_bytes(value: Any) -> bytes:
+def as_bytes(value: object) -> bytes:
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value)
     if isinstance(value, dict | list):
@@ -66,7 +69,7 @@ def log_stream(app: Flask) -> Iterator[io.StringIO]:
     configure_logging("INFO")
 
 
-def exercise_every_route(client: FlaskClient, admin: Any, secrets: Secrets) -> None:
+def exercise_every_route(client: FlaskClient, admin: SignedInUser, secrets: Secrets) -> None:
     """Create (both kinds), fail, update and verify: every path a secret takes."""
     shared = client.post(URL, json=secrets.body(), headers=admin.headers)
     assert shared.status_code == 201
@@ -82,7 +85,7 @@ def exercise_every_route(client: FlaskClient, admin: Any, secrets: Secrets) -> N
         headers=admin.headers,
     )
     assert wrong_password.status_code == 400
-    url = f"{URL}/{shared.json['id']}"
+    url = f"{URL}/{shared.get_json()['id']}"
     to_p12 = {
         "auth_scheme": "jwt_p12",
         "p12": secrets.p12_b64,
@@ -100,7 +103,7 @@ def exercise_every_route(client: FlaskClient, admin: Any, secrets: Secrets) -> N
 def test_no_plaintext_secret_in_the_database_or_the_logs(
     app: Flask,
     client: FlaskClient,
-    tenant_a_admin: Any,
+    tenant_a_admin: SignedInUser,
     secrets: Secrets,
     database_url: str,
     log_stream: io.StringIO,
@@ -141,12 +144,12 @@ def test_a_ciphertext_copied_to_another_profile_does_not_decrypt(
     app: Flask,
     client: FlaskClient,
     session: Session,
-    tenant_a_admin: Any,
-    tenant_b_admin: Any,
+    tenant_a_admin: SignedInUser,
+    tenant_b_admin: SignedInUser,
     secrets: Secrets,
 ) -> None:
     ids = [
-        client.post(URL, json=secrets.body(), headers=user.headers).json["id"]
+        client.post(URL, json=secrets.body(), headers=user.headers).get_json()["id"]
         for user in (tenant_a_admin, tenant_b_admin)
     ]
     with app.extensions["addin.db"].engine.begin() as connection:
@@ -186,14 +189,14 @@ def test_invoices_load_a_profile_through_the_scope_and_get_a_client(
     app: Flask,
     client: FlaskClient,
     session: Session,
-    tenant_a_admin: Any,
-    tenant_b_admin: Any,
+    tenant_a_admin: SignedInUser,
+    tenant_b_admin: SignedInUser,
     secrets: Secrets,
 ) -> None:
     created = client.post(URL, json=secrets.body("jwt_p12"), headers=tenant_a_admin.headers)
     settings = app.extensions["addin.settings"]
 
-    profile = profile_for(session, member_of(tenant_a_admin.tid), created.json["id"])
+    profile = profile_for(session, member_of(tenant_a_admin.tid), created.get_json()["id"])
     transport = transport_for(settings)
     try:
         invoice_settings = client_for(profile, settings, transport=transport).invoice_settings.get()
@@ -202,5 +205,5 @@ def test_invoices_load_a_profile_through_the_scope_and_get_a_client(
     assert invoice_settings is not None
 
     with pytest.raises(ApiProblem) as other_tenant:
-        profile_for(session, member_of(tenant_b_admin.tid), created.json["id"])
+        profile_for(session, member_of(tenant_b_admin.tid), created.get_json()["id"])
     assert other_tenant.value.status == 404

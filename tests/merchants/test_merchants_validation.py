@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from tests.merchants.merchants_support import Secrets
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 URL = "/api/v1/merchants"
 SHARED, P12 = "jwt_shared_secret", "jwt_p12"
@@ -60,7 +63,7 @@ CASES: list[tuple[str, str, Any, str]] = [
 )
 def test_bad_input_names_the_field(
     client: FlaskClient,
-    tenant_a_admin: Any,
+    tenant_a_admin: SignedInUser,
     secrets: Secrets,
     scheme: str,
     overrides: dict[str, Any],
@@ -71,23 +74,23 @@ def test_bad_input_names_the_field(
 
     response = client.post(URL, json=body, headers=tenant_a_admin.headers)
 
-    assert response.status_code == 400, response.json
+    assert response.status_code == 400, response.get_json()
     assert response.mimetype == "application/problem+json"
-    assert field in [error["field"] for error in response.json["errors"]], response.json
-    assert client.get(URL, headers=tenant_a_admin.headers).json["profiles"] == []
+    assert field in [error["field"] for error in response.get_json()["errors"]], response.get_json()
+    assert client.get(URL, headers=tenant_a_admin.headers).get_json()["profiles"] == []
 
 
 def test_bad_input_on_update_names_the_field(
-    client: FlaskClient, tenant_a_admin: Any, secrets: Secrets
+    client: FlaskClient, tenant_a_admin: SignedInUser, secrets: Secrets
 ) -> None:
     created = client.post(URL, json=secrets.body(), headers=tenant_a_admin.headers)
-    url = f"{URL}/{created.json['id']}"
+    url = f"{URL}/{created.get_json()['id']}"
     response = client.patch(
         url, json={"default_currency": "EURO", "key_id": "x"}, headers=tenant_a_admin.headers
     )
     assert response.status_code == 400
-    assert {e["field"] for e in response.json["errors"]} == {"default_currency", "key_id"}
+    assert {e["field"] for e in response.get_json()["errors"]} == {"default_currency", "key_id"}
     # Half of the secret material is refused: it is replaced as a whole.
     partial = client.patch(url, json={"key_id": secrets.key_id}, headers=tenant_a_admin.headers)
     assert partial.status_code == 400
-    assert [e["field"] for e in partial.json["errors"]] == ["shared_secret"]
+    assert [e["field"] for e in partial.get_json()["errors"]] == ["shared_secret"]

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -23,16 +25,15 @@ OWNER = "billing@shop.example"
 JANE = Address("jane@acme.example", "Jane Doe")
 
 
-def email(body: str | bytes = "Please invoice $10.", **fields: object) -> EmailInput:
-    values: dict[str, object] = {
-        "body": body,
-        "from_address": JANE,
-        "to": (Address(OWNER),),
-        "item_date": datetime(2026, 3, 2, 9, tzinfo=UTC),
-        "mailbox_owner": OWNER,
-    }
-    values.update(fields)
-    return EmailInput(**values)  # type: ignore[arg-type]
+def email(body: str | bytes = "Please invoice $10.", **fields: Any) -> EmailInput:
+    usual = EmailInput(
+        body=body,
+        from_address=JANE,
+        to=(Address(OWNER),),
+        item_date=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        mailbox_owner=OWNER,
+    )
+    return replace(usual, **fields)
 
 
 def customer_email(message: EmailInput) -> str | None:
@@ -87,8 +88,8 @@ def test_explicit_total_wins_over_the_sum_of_lines() -> None:
     body = "- 2 x Chair @ $100.00\n- 1 x Desk @ $300.00\n\nTotal with discount: $450.00"
     draft = prefill_invoice(email(body), MerchantContext())
     assert [(i.name, i.quantity, i.unit_price) for i in draft.line_items] == [
-        ("Chair", 2, Decimal("100.00")),
-        ("Desk", 1, Decimal("300.00")),
+        ("Chair", Decimal(2), Decimal("100.00")),
+        ("Desk", Decimal(1), Decimal("300.00")),
     ]
     assert draft.total is not None
     assert draft.total.value == Decimal("450.00")
@@ -120,7 +121,11 @@ def test_explicit_total_wins_over_the_sum_of_lines() -> None:
 )
 def test_line_item_shapes(line: str, name: str, quantity: int, unit_price: str) -> None:
     [item] = prefill_invoice(email(line), MerchantContext(default_currency="EUR")).line_items
-    assert (item.name, item.quantity, item.unit_price) == (name, quantity, Decimal(unit_price))
+    assert (item.name, item.quantity, item.unit_price) == (
+        name,
+        Decimal(quantity),
+        Decimal(unit_price),
+    )
     assert item.source == " ".join(line.split())  # runs of spaces shown as one
 
 
@@ -131,7 +136,10 @@ def test_table_rows_become_items() -> None:
         "<tr><td>Gadget</td><td>1</td><td>$40.00</td></tr></table>"
     )
     draft = prefill_invoice(email(body, body_type="html"), MerchantContext())
-    assert [(i.name, i.quantity) for i in draft.line_items] == [("Widget", 3), ("Gadget", 1)]
+    assert [(i.name, i.quantity) for i in draft.line_items] == [
+        ("Widget", Decimal(3)),
+        ("Gadget", Decimal(1)),
+    ]
     assert draft.total is not None
     assert draft.total.value == Decimal("115.00")
 

@@ -32,7 +32,7 @@ def draft(body: str, locale: str, currency: str) -> DraftInvoice:
     return prefill_invoice(message, MerchantContext(default_currency=currency, due_days=30))
 
 
-def items(body: str, locale: str, currency: str) -> list[tuple[str, int, Decimal]]:
+def items(body: str, locale: str, currency: str) -> list[tuple[str, Decimal, Decimal]]:
     return [(i.name, i.quantity, i.unit_price) for i in draft(body, locale, currency).line_items]
 
 
@@ -75,7 +75,7 @@ def total(body: str, locale: str, currency: str) -> Decimal | None:
 def test_counter_words_are_units_not_names(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
-    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    want = [(name, Decimal(qty), Decimal(price)) for name, qty, price in expected]
     assert items(body, locale, currency) == want
 
 
@@ -85,8 +85,8 @@ def test_counter_words_are_units_not_names(
 def test_a_spanish_request_is_not_the_first_items_name(opening: str) -> None:
     body = f"{opening} 2 licencias a 120 € cada una y 1 instalación a 300 €."
     assert items(body, "es-ES", "EUR") == [
-        ("licencias", 2, Decimal("120.00")),
-        ("instalación", 1, Decimal("300.00")),
+        ("licencias", Decimal(2), Decimal("120.00")),
+        ("instalación", Decimal(1), Decimal("300.00")),
     ]
 
 
@@ -112,7 +112,7 @@ def test_a_spanish_request_is_not_the_first_items_name(opening: str) -> None:
 def test_items_in_a_sentence(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
-    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    want = [(name, Decimal(qty), Decimal(price)) for name, qty, price in expected]
     assert items(body, locale, currency) == want
 
 
@@ -175,7 +175,7 @@ def test_chinese_number_words_count_payment_terms(terms: str, locale: str, due: 
 def test_joining_words_list_marks_and_unit_headed_columns(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
-    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    want = [(name, Decimal(qty), Decimal(price)) for name, qty, price in expected]
     assert items(body, locale, currency) == want
 
 
@@ -191,4 +191,4 @@ def test_shipping_named_alone_before_its_price_is_an_item(
     body: str, locale: str, currency: str, shipping: tuple[str, str]
 ) -> None:
     name, price = shipping
-    assert items(body, locale, currency)[-1] == (name, 1, Decimal(price))
+    assert items(body, locale, currency)[-1] == (name, Decimal(1), Decimal(price))

@@ -4,16 +4,20 @@ body limit, and never a 500 whatever the JSON."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
 from addin_server.merchants import MerchantProfile
 from addin_server.prefill import MAX_BODY_CHARS
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 URL = "/api/v1/prefill"
 EXAMPLE = {
@@ -95,7 +99,7 @@ def test_only_the_body_is_required(client: FlaskClient, auth_headers: dict[str, 
     assert draft["customer"] == {"name": None, "email": None, "company": None}
 
 
-def _field_errors(response: Any) -> list[str]:
+def _field_errors(response: TestResponse) -> list[str]:
     return [error["field"] for error in response.get_json()["errors"]]
 
 
@@ -207,7 +211,7 @@ NOTHING_STATED = {"body": "Hi, could you send the invoice for the usual work? Th
 
 @pytest.mark.parametrize("currency", ["NZD", "SGD", "HKD", "KWD"])
 def test_the_defaults_come_from_the_chosen_merchant_profile(
-    app: Flask, client: FlaskClient, tenant_a_member: Any, currency: str
+    app: Flask, client: FlaskClient, tenant_a_member: SignedInUser, currency: str
 ) -> None:
     profile_id = _profile(app, tenant_a_member.tid, currency, 14)
     body = {**NOTHING_STATED, "merchant_profile_id": profile_id, "item_date": EXAMPLE["item_date"]}
@@ -220,7 +224,7 @@ def test_the_defaults_come_from_the_chosen_merchant_profile(
 
 
 def test_another_tenants_profile_is_not_found(
-    app: Flask, client: FlaskClient, tenant_a_member: Any, tenant_b_admin: Any
+    app: Flask, client: FlaskClient, tenant_a_member: SignedInUser, tenant_b_admin: SignedInUser
 ) -> None:
     profile_id = _profile(app, tenant_b_admin.tid, "EUR", 30)
     body = {**NOTHING_STATED, "merchant_profile_id": profile_id}

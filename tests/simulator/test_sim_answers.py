@@ -8,6 +8,7 @@ import copy
 from typing import Any
 
 import pytest
+import requests
 
 from tests.simulator.sim_payloads import FULL_INVOICE, INVOICES, SETTINGS, Call, invoice, update_of
 from tests.simulator_support import RunningSimulator
@@ -23,7 +24,9 @@ def created(call: Call, body: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def assert_refused(response: Any, status: int, reason: str, fields: list[str]) -> None:
+def assert_refused(
+    response: requests.Response, status: int, reason: str, fields: list[str]
+) -> None:
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"] == "application/json"
     body = response.json()
@@ -165,7 +168,7 @@ def test_links_offer_what_the_status_allows(
 
 
 # What each action does from each status (notes §2.3): the status after, or None (refused).
-TRANSITIONS = {
+TRANSITIONS: dict[str, dict[str, str | None]] = {
     "DRAFT": {"publication": "CREATED", "delivery": "SENT", "cancelation": "CANCELED"},
     "CREATED": {"publication": None, "delivery": "SENT", "cancelation": "CANCELED"},
     "SENT": {"publication": None, "delivery": "SENT", "cancelation": "CANCELED"},

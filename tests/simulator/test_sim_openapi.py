@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from jsonschema import Draft4Validator
 
-from tests.simulator.sim_payloads import INVOICES, SETTINGS, invoice, update_of
+from tests.simulator.sim_payloads import INVOICES, SETTINGS, Call, invoice, update_of
 from tests.simulator_support import RunningSimulator
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -87,7 +88,9 @@ def validator(spec: dict[str, Any], path: str, method: str, status: int) -> Draf
     return Draft4Validator(schema)
 
 
-def answers(simulator: RunningSimulator, call: Any) -> Iterator[tuple[str, str, Any]]:
+def answers(
+    simulator: RunningSimulator, call: Call
+) -> Iterator[tuple[str, str, requests.Response]]:
     """(spec path, method, response) for a run through every operation and outcome."""
     one = f"{INVOICES}/{{id}}"
 
@@ -143,7 +146,7 @@ def answers(simulator: RunningSimulator, call: Any) -> Iterator[tuple[str, str, 
 
 
 def test_every_answer_matches_the_spec(
-    spec: dict[str, Any], simulator: RunningSimulator, call: Any
+    spec: dict[str, Any], simulator: RunningSimulator, call: Call
 ) -> None:
     seen: dict[tuple[str, str], set[int]] = {}
     for path, method, response in answers(simulator, call):

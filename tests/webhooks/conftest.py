@@ -3,7 +3,7 @@ webhook set up through the real admin API, and the key the simulator signs with.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -13,6 +13,9 @@ from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_mer
 from tests.profile_support import add_sandbox_profile
 from tests.simulator_support import RunningSimulator
 from tests.webhooks.webhooks_support import MERCHANT_ID
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +34,7 @@ def app_config(app_config: dict[str, Any], simulator: RunningSimulator) -> dict[
 
 
 @pytest.fixture
-def profile_id(app: Flask, tenant_a_admin: Any, demo: DemoMerchant) -> str:
+def profile_id(app: Flask, tenant_a_admin: SignedInUser, demo: DemoMerchant) -> str:
     profile = add_sandbox_profile(
         app.test_client(), tenant_a_admin.headers, demo, invoice_number_prefix="WH-"
     )
@@ -39,7 +42,7 @@ def profile_id(app: Flask, tenant_a_admin: Any, demo: DemoMerchant) -> str:
 
 
 @pytest.fixture
-def webhook(client: FlaskClient, tenant_a_admin: Any, profile_id: str) -> dict[str, Any]:
+def webhook(client: FlaskClient, tenant_a_admin: SignedInUser, profile_id: str) -> dict[str, Any]:
     response = client.put(f"/api/v1/merchants/{profile_id}/webhook", headers=tenant_a_admin.headers)
     assert response.status_code == 201, response.get_json()
     shown: dict[str, Any] = response.get_json()

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +21,9 @@ from addin_server.storage import utcnow
 from addin_server.webhooks import reconcile_profile
 from tests.simulator_support import RunningSimulator
 from tests.webhooks.webhooks_support import MERCHANT_ID, invoice_request, publish_invoice, status_of
+
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
 
 LATER = timedelta(minutes=11)  # past the re-read pause and the in-flight lease
 
@@ -38,7 +41,7 @@ def merchant_client(app: Flask, profile_id: str) -> Iterator[CybersourceClient]:
 def test_a_payment_whose_webhook_was_missed_is_found(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     merchant_client: CybersourceClient,
     simulator: RunningSimulator,
@@ -61,7 +64,7 @@ def test_a_payment_whose_webhook_was_missed_is_found(
 def test_an_outage_backs_the_profile_off(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     merchant_client: CybersourceClient,
     simulator: RunningSimulator,
@@ -83,7 +86,7 @@ def test_an_outage_backs_the_profile_off(
 def test_an_interrupted_create_is_settled_by_the_same_pass(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     merchant_client: CybersourceClient,
     simulator: RunningSimulator,

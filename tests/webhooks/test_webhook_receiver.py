@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -22,9 +22,14 @@ from tests.webhooks.webhooks_support import (
     status_of,
 )
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 
 @pytest.fixture
-def invoice(client: FlaskClient, tenant_a_member: Any, profile_id: str, webhook: Any) -> Any:
+def invoice(
+    client: FlaskClient, tenant_a_member: SignedInUser, profile_id: str, webhook: dict[str, Any]
+) -> dict[str, Any]:
     return publish_invoice(client, tenant_a_member.headers, profile_id)
 
 
@@ -34,7 +39,10 @@ def _count_notifications(app: Flask) -> int:
 
 
 def test_an_authentic_payment_marks_the_invoice_paid(
-    client: FlaskClient, tenant_a_member: Any, invoice: Any, signing_key: tuple[str, str]
+    client: FlaskClient,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
+    signing_key: tuple[str, str],
 ) -> None:
     response = deliver(client, signing_key, notification("paid", invoice["number"], balance="0"))
     assert response.status_code == 200
@@ -43,7 +51,10 @@ def test_an_authentic_payment_marks_the_invoice_paid(
 
 
 def test_a_partial_payment_lowers_the_balance(
-    client: FlaskClient, tenant_a_member: Any, invoice: Any, signing_key: tuple[str, str]
+    client: FlaskClient,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
+    signing_key: tuple[str, str],
 ) -> None:
     deliver(client, signing_key, notification("partial-payment", invoice["number"], balance="60"))
     shown = status_of(client, tenant_a_member.headers, invoice["id"])
@@ -70,8 +81,8 @@ def _forged(key: tuple[str, str]) -> tuple[str, str]:
 def test_what_is_not_authentic_changes_nothing(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
-    invoice: Any,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
     signing_key: tuple[str, str],
     case: str,
     expected_status: int,
@@ -104,8 +115,8 @@ def test_what_is_not_authentic_changes_nothing(
 def test_a_replayed_notification_is_applied_once(
     app: Flask,
     client: FlaskClient,
-    tenant_a_member: Any,
-    invoice: Any,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
     signing_key: tuple[str, str],
 ) -> None:
     partial = notification("partial-payment", invoice["number"], balance="60")
@@ -119,7 +130,10 @@ def test_a_replayed_notification_is_applied_once(
 
 
 def test_paid_before_sent_ends_paid(
-    client: FlaskClient, tenant_a_member: Any, invoice: Any, signing_key: tuple[str, str]
+    client: FlaskClient,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
+    signing_key: tuple[str, str],
 ) -> None:
     deliver(client, signing_key, notification("paid", invoice["number"], balance="0"))
     deliver(client, signing_key, notification("send", invoice["number"]))
@@ -128,7 +142,10 @@ def test_paid_before_sent_ends_paid(
 
 
 def test_a_notification_naming_another_merchant_changes_nothing(
-    client: FlaskClient, tenant_a_member: Any, invoice: Any, signing_key: tuple[str, str]
+    client: FlaskClient,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
+    signing_key: tuple[str, str],
 ) -> None:
     body = notification("paid", invoice["number"], balance="0", organizationID="someone_else")
     assert deliver(client, signing_key, body).status_code == 200  # acknowledged, logged
@@ -153,7 +170,10 @@ def test_a_signed_body_that_is_no_notification_is_refused(
 
 
 def test_the_pane_polls_with_an_etag_and_sees_the_payment(
-    client: FlaskClient, tenant_a_member: Any, invoice: Any, signing_key: tuple[str, str]
+    client: FlaskClient,
+    tenant_a_member: SignedInUser,
+    invoice: dict[str, Any],
+    signing_key: tuple[str, str],
 ) -> None:
     paths = (f"/api/v1/invoices/{invoice['id']}", "/api/v1/customers/ana@example.com/invoices")
     tags = {}

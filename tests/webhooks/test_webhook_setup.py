@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from flask import Flask
@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from addin_server import create_app
 from addin_server.dev.loopback import LoopbackServer, free_port
+from addin_server.dev.simulator import DemoMerchant
 from addin_server.devcert import TlsFiles
 from tests.profile_support import add_sandbox_profile
 from tests.simulator_support import RunningSimulator
@@ -25,10 +26,13 @@ from tests.webhooks.webhooks_support import (
     status_of,
 )
 
+if TYPE_CHECKING:
+    from tests.conftest import SignedInUser
+
 
 def test_the_admin_sees_the_webhook_never_its_key(
     client: FlaskClient,
-    tenant_a_admin: Any,
+    tenant_a_admin: SignedInUser,
     profile_id: str,
     webhook: dict[str, Any],
     simulator: RunningSimulator,
@@ -47,8 +51,8 @@ def test_the_admin_sees_the_webhook_never_its_key(
 
 def test_members_and_other_tenants_cannot_manage_it(
     client: FlaskClient,
-    tenant_a_member: Any,
-    tenant_b_admin: Any,
+    tenant_a_member: SignedInUser,
+    tenant_b_admin: SignedInUser,
     profile_id: str,
     webhook: dict[str, Any],
 ) -> None:
@@ -61,8 +65,8 @@ def test_members_and_other_tenants_cannot_manage_it(
 
 def test_rotation_accepts_the_old_key_until_the_new_one_is_seen(
     client: FlaskClient,
-    tenant_a_admin: Any,
-    tenant_a_member: Any,
+    tenant_a_admin: SignedInUser,
+    tenant_a_member: SignedInUser,
     profile_id: str,
     signing_key: tuple[str, str],
     simulator: RunningSimulator,
@@ -91,7 +95,7 @@ def test_rotation_accepts_the_old_key_until_the_new_one_is_seen(
 
 def test_removing_it_ends_the_subscription_there_and_here(
     client: FlaskClient,
-    tenant_a_admin: Any,
+    tenant_a_admin: SignedInUser,
     profile_id: str,
     signing_key: tuple[str, str],
     simulator: RunningSimulator,
@@ -121,8 +125,8 @@ def served_app(
 
 def test_the_customer_pays_and_the_record_says_paid(
     served_app: tuple[Flask, LoopbackServer],
-    tenant_a_admin: Any,
-    demo: Any,
+    tenant_a_admin: SignedInUser,
+    demo: DemoMerchant,
     simulator: RunningSimulator,
 ) -> None:
     app, _server = served_app
