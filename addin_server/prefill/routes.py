@@ -89,6 +89,11 @@ class PrefillRequestSchema(Schema):
             raise ValidationError("Not a known IANA time zone (e.g. Europe/Berlin).") from exc
 
 
+def _decimal() -> fields.Decimal:
+    """A decimal sent as an exact string ("10.50") and documented as one, not as a number."""
+    return fields.Decimal(as_string=True, metadata={"type": "string"})
+
+
 def _extracted(name: str, value: fields.Field[Any]) -> type[Schema]:
     """The schema of an ``Extracted`` value: the value, its confidence and source text."""
     return Schema.from_dict(
@@ -97,7 +102,7 @@ def _extracted(name: str, value: fields.Field[Any]) -> type[Schema]:
 
 
 ExtractedTextSchema = _extracted("ExtractedText", fields.String())
-ExtractedDecimalSchema = _extracted("ExtractedDecimal", fields.Decimal(as_string=True))
+ExtractedDecimalSchema = _extracted("ExtractedDecimal", _decimal())
 ExtractedDateSchema = _extracted("ExtractedDate", fields.Date())
 
 
@@ -109,8 +114,8 @@ class CustomerSchema(Schema):
 
 class LineItemSchema(Schema):
     name = fields.String()
-    quantity = fields.Decimal(as_string=True)
-    unit_price = fields.Decimal(as_string=True)
+    quantity = _decimal()
+    unit_price = _decimal()
     confidence = fields.Float()
     source = fields.String()
 
