@@ -5,6 +5,8 @@
 - ``demo_environment``: starts both for ``addin-server serve`` in demo mode and seeds the
   demo organisations' merchant profiles (``demo_merchants``).
 - ``loopback``: a WSGI server on 127.0.0.1 for the above and for tests.
+- ``gunicorn_process``: the app under real gunicorn instances, for the load test and the
+  tests of several instances.
 
 Production code never imports this package (``tests/test_architecture.py`` checks it); the
 CLI imports it only when it starts demo mode.

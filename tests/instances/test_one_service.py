@@ -43,7 +43,7 @@ def test_the_same_create_at_two_instances_makes_one_invoice(
     upstream_numbers: Callable[[], list[str]],
 ) -> None:
     urls = [instance.url for instance in start_instances(2)]
-    simulator.knobs(latency=0.3)  # the first create is still in flight when the others arrive
+    simulator.knobs(latency=0.8)  # the first create is still in flight when the others arrive
     key, body = new_key(), invoice_body(profile_id)
     invoice_id = one_invoice_id(fire(urls, tenant_a_member.headers, body, key, per_url=4))
     assert upstream_numbers() == ["INV-000001"]
