@@ -75,7 +75,7 @@ def _restart_through(proxy: TcpProxy, stop: threading.Event) -> None:
 
 @dataclass
 class Creates:
-    """Every answer to every create, by Idempotency-Key (0: no answer at all)."""
+    """Every answer to every create, by Idempotency-Key (None: no answer at all)."""
 
     headers: dict[str, str]
     body: dict[str, Any]
