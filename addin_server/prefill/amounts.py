@@ -53,6 +53,8 @@ _WORDS_AFTER = re.compile(r"[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){1,2}")
 _THREE_DECIMALS = re.compile(r"\d{1,3}[.,]\d{3}")
 _NO_CENTS = re.compile(r"(?:[.,][-\u2013\u2014]{1,2}(?![\d-]))?")
 _MINUS = ("-", "\u2212")  # hyphen-minus, minus sign
+_PLAIN_DIGITS = re.compile(r"\d{1,4}")
+_MAX_SCALE_PARTS = 3
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,8 @@ def find_money(text: str, default_currency: str, locale: str) -> list[Money]:
     """Every currency-marked amount in ``text``, in order."""
     found: list[Money] = []
     for match in NUMBER_RE.finditer(text):
+        if found and match.start() < found[-1].end:
+            continue  # a part of the amount before ("12万3千円")
         money = _money_at(text, match, default_currency, locale)
         if money is not None:
             found.append(money)
@@ -203,8 +207,13 @@ def _money_at(text: str, match: re.Match[str], default_currency: str, locale: st
     no_cents = _NO_CENTS.match(text, end)
     end = no_cents.end() if no_cents else end
     scale, scale_end = _scale_after(text[end : end + 20])
-    after, after_end = _mark_after(text[end + scale_end : end + scale_end + 40])
     before, before_length = _mark_before(text[max(0, start - 16) : start])
+    parts, parts_end = _smaller_parts(text, end + scale_end, scale)
+    after, after_end = _mark_after(text[parts_end : parts_end + 40])
+    if after is None and before is None and parts:
+        # Digits after "10万" that no currency marks are something else ("10万5月末").
+        parts, parts_end = Decimal(0), end + scale_end
+        after, after_end = _mark_after(text[parts_end : parts_end + 40])
     # "¥8,600 RMB", "$12,500.00 MXN": a code after the amount says more than a symbol.
     mark = (
         after
@@ -223,8 +232,30 @@ def _money_at(text: str, match: re.Match[str], default_currency: str, locale: st
     # "-$50.00", "$ -50.00", "\u2212 50 €": a discount or a credit.
     if text[max(0, money_start - 1) : money_start] in _MINUS or text[start - 1 : start] in _MINUS:
         value = -value
-    stop = end + scale_end + (after_end if after is not None else 0)
-    return Money(quantize(value * scale, currency), currency, money_start, stop)
+    stop = parts_end + (after_end if after is not None else 0)
+    return Money(quantize(value * scale + parts, currency), currency, money_start, stop)
+
+
+def _smaller_parts(text: str, position: int, scale: int) -> tuple[Decimal, int]:
+    """ "12万3千円", "1億2000万円", "3万5000元": after a Chinese or Japanese scale, the
+    smaller parts written on without a space (at most three), and where they end."""
+    total, last = Decimal(0), scale
+    if scale == 1 or not is_unspaced(text[position - 1 : position] or "a"):
+        return total, position
+    for _ in range(_MAX_SCALE_PARTS):
+        # Korean may space the parts ("1억 2천만 원"); a spaced part has its own scale.
+        spaced = text[position : position + 1] == " "
+        digits = _PLAIN_DIGITS.match(text, position + spaced)
+        if digits is None or text[digits.end() : digits.end() + 1] == " ":
+            break
+        part_scale, part_end = _scale_after(text[digits.end() : digits.end() + 20])
+        if part_scale >= last or (spaced and part_scale == 1):
+            break
+        total += int(digits.group()) * part_scale
+        position, last = digits.end() + part_end, part_scale
+        if part_scale == 1:
+            break
+    return total, position
 
 
 def find_plain_number(text: str) -> tuple[Decimal, int, int] | None:

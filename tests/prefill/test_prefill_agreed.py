@@ -58,6 +58,10 @@ def items(found: DraftInvoice) -> list[tuple[str, Decimal, Decimal]]:
         ("150,000원", "ko-KR", "KRW", "150000", "KRW"),
         ("1 500,- Kč", "cs-CZ", "CZK", "1500.00", "CZK"),
         ("KWD 12.500", "en-AE", "KWD", "12.500", "KWD"),
+        ("12万3千円", "ja-JP", "JPY", "123000", "JPY"),
+        ("1億2000万円", "ja-JP", "JPY", "120000000", "JPY"),
+        ("3万5000元", "zh-CN", "CNY", "35000.00", "CNY"),
+        ("1억 2천만 원", "ko-KR", "KRW", "120000000", "KRW"),
     ],
 )
 def test_numbers_and_currencies_as_people_write_them(
