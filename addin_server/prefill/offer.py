@@ -84,8 +84,8 @@ def _ordinal_re() -> re.Pattern[str]:
 
 def _named_option(current: str, lines: list[str]) -> list[str] | None:
     """The one priced line a reply names without a label: by its place among the priced
-    lines ("the second option") or, when it speaks of an option, by a word no other priced
-    line has ("we'll take the premium package")."""
+    lines ("the second option") or, when it speaks of an option and the priced lines are
+    options, by a word no other priced line has ("we'll take the premium package")."""
     priced = [line for line in lines if find_money(line, "USD", "")]
     if len(priced) < 2 or not word_re("option").search(current):
         return None
@@ -93,6 +93,11 @@ def _named_option(current: str, lines: list[str]) -> list[str] | None:
     if ordinal is not None:
         place = ordinals().get(ordinal["ordinal"].casefold(), 0)
         return [_as_package(priced[place - 1])] if 0 < place <= len(priced) else None
+    # Only alternatives are chosen between by a word: lines that each name an option
+    # ("Basic package", "Premium package"), not an order's items ("Hosting plan" beside
+    # "Website build").
+    if not all(word_re("option").search(line) for line in priced):
+        return None
     said = {w.casefold() for w in _WORD.findall(current)}
     vocab = [{w.casefold() for w in _WORD.findall(line)} for line in priced]
     named = [

@@ -254,6 +254,12 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             [("Premium package", 1, "2000.00")],
         ),
         (
+            "Approved, please invoice. We may add the hosting plan later.",
+            "> Website build: $3,000.00\n> Hosting plan: $240.00",
+            "3240.00",
+            [("Website build", 1, "3000.00"), ("Hosting plan", 1, "240.00")],
+        ),
+        (
             "Det ser godt ud - bare gå i gang!",
             "> Opsætningen af webshoppen koster 28.000 kr. ekskl. moms.",
             "28000.00",
