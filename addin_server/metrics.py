@@ -12,8 +12,10 @@ Reachable from the networks in ``ADDIN_METRICS_ALLOW`` (default loopback only), 
 anywhere with ``Authorization: Bearer <ADDIN_METRICS_TOKEN>``; others get 403.
 
 Under gunicorn each worker counts on its own; set ``PROMETHEUS_MULTIPROC_DIR`` to an empty
-folder writable by the workers (``gunicorn.conf.py`` empties it at start and drops the files
-of workers that exit) and ``/metrics`` adds up every worker's counts.
+folder writable by the workers, one per instance (``gunicorn.conf.py`` empties it at start
+and drops the gauges of workers that exit), and ``/metrics`` adds up the counts of every
+worker of that instance, exited ones included. Scrape each instance at its own address
+(DEPLOYMENT.md, *Monitoring*).
 """
 
 from __future__ import annotations
