@@ -80,14 +80,16 @@ _PURPOSE = re.compile(rf"(?:{alternation(words('purpose'))})\s", re.IGNORECASE)
 _DESCRIBING = re.compile(rf"(?:{alternation(words('describing'))})\s*$", re.IGNORECASE)
 
 
-def item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
+def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) -> FoundItem | None:
+    """The item of a list line or a sentence's piece; ``itemised`` when the sentence has
+    named an item before it, as a list line would."""
     if not line.money or len(line.text) > 300:
         return None
     first = line.money[0]
     prefix = line.text[: first.start]
     if is_summary(prefix):
         return None
-    has_bullet = bool(_BULLET.match(prefix))
+    has_bullet = itemised or bool(_BULLET.match(prefix))
     described = _BULLET.sub("", prefix, count=1).strip()
     is_request = bool(_REQUEST.match(described))
     described = _REQUEST.sub("", described)
@@ -101,7 +103,7 @@ def item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
             and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
         )
     )
-    described = _QTY_LABEL.sub("", with_digits(described, locale))
+    described = _QTY_LABEL.sub("", _count_words_as_digits(described, locale))
     while (stripped := _CONNECTOR.sub("", described)) != described:
         described = stripped
     if not described:
@@ -138,6 +140,14 @@ def item_from_line(line: ScannedLine, locale: str) -> FoundItem | None:
     taken = LineItem(name[:MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
     ambiguous = not marked and not re.search(r"=\s*$", prefix)
     return FoundItem(taken, replace(taken, unit_price=other_price) if ambiguous else None)
+
+
+def _count_words_as_digits(text: str, locale: str) -> str:
+    """Number words that may count the item ("zwei Tische") as digits; after a count in
+    digits they are part of a name ("8 x Nepeta 'Six Hills Giant'") and stay words."""
+    digit = re.search(r"\d", text)
+    cut = digit.start() if digit else len(text)
+    return with_digits(text[:cut], locale) + text[cut:]
 
 
 def _quantity_and_name(

@@ -29,6 +29,9 @@ def is_summary(name: str) -> bool:
 class ScannedLine:
     text: str
     money: list[Money]
+    # A piece of a sentence after "and"/"plus" ... and the item before it: "y el material
+    # didáctico, 80 €", "plus ₹1,200 for the printed handouts".
+    joined: bool = False
 
 
 @dataclass(frozen=True)

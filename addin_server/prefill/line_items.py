@@ -9,7 +9,12 @@ from decimal import Decimal
 
 from addin_server.prefill.item_lines import item_from_line
 from addin_server.prefill.item_parts import FoundItem, ScannedLine
-from addin_server.prefill.item_sentences import segments, with_unmarked_price
+from addin_server.prefill.item_sentences import (
+    joined_item,
+    segments,
+    sentences,
+    with_unmarked_price,
+)
 from addin_server.prefill.item_tables import (
     item_from_field_block,
     item_from_fields,
@@ -41,12 +46,30 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             items.append(FoundItem(fields))
             index = after
             continue
-        for segment in segments(with_unmarked_price(lines[index], currency)):
-            item = item_from_line(segment, locale)
-            if item is not None:
-                items.append(item)
+        items.extend(_sentence_items(with_unmarked_price(lines[index], currency), locale))
         index += 1
     return items[:MAX_ITEMS_READ]
+
+
+def _sentence_items(line: ScannedLine, locale: str) -> list[FoundItem]:
+    """The items of a list line or of each sentence of prose; a piece joined by "and",
+    "plus" ... names one only when the piece before it named one."""
+    items: list[FoundItem] = []
+    for sentence in sentences(line):
+        previous: FoundItem | None = None
+        for number, piece in enumerate(segments(sentence)):
+            if not piece.joined:
+                previous = item_from_line(piece, locale)
+            elif previous is not None:
+                previous = joined_item(piece, locale)
+            elif number == 0:
+                previous = item_from_line(piece, locale)
+            # else: joined to an amount that is no item ("la mise en page pour CHF
+            # 4'800.- et la retouche de 40 photos à CHF 25.- pièce"): the sentence
+            # prices a whole, so neither is a line of its own.
+            if previous is not None:
+                items.append(previous)
+    return items
 
 
 def read_with_total(found: list[FoundItem], total: Decimal | None) -> list[LineItem]:
