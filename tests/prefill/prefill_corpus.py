@@ -12,6 +12,7 @@ would fill in after reading the email.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,7 +82,9 @@ def load_corpus(directory: Path = CORPUS_DIR) -> list[CorpusEmail]:
 
 
 def _name(text: str) -> str:
-    return " ".join(text.casefold().split()).strip(" .,:;-")
+    """A name as a reader compares it: case, spacing and width aside (a full-width
+    parenthesis is the same as a plain one; the engine folds them as NFKC)."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).strip(" .,:;-")
 
 
 def _actual(draft: DraftInvoice) -> dict[str, Any]:
