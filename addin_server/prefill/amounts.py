@@ -116,7 +116,10 @@ def _mark_before(text: str) -> tuple[str | None, int]:
     token = run.group()
     for start in range(len(token)):
         piece = token[start:]
-        if start and piece[0].isalpha() and token[start - 1].isalpha():
+        # Not inside a word: "HK$" in "每盒HK$128" follows a Chinese word, which needs
+        # no space before the next.
+        before = token[start - 1] if start else ""
+        if before.isalpha() and piece[0].isalpha() and not is_unspaced(before):
             continue
         mark = _lookup(piece)
         if mark is not None:

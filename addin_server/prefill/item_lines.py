@@ -42,18 +42,20 @@ _QUANTITY = r"\d{1,3}(?:[,.']\d{3})+(?![.,]\d)|\d{1,5}(?:[.,]\d{1,2})?"
 _SPACED_QUANTITY = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
 # "4 horas de fotografía", "10 hours of design": the word after a unit that joins it to the item.
 _OF = rf"(?:{alternation(words('of'))})\s+"
+_COUNT_OF = re.compile(rf"(?<!\S)(\d+)\s+{_OF}", re.IGNORECASE)
 _LEADING_QTY = re.compile(
     rf"^(?P<qty>{_SPACED_QUANTITY}(?=\s*(?:{_UNITS}))|{_QUANTITY})\s*(?:(?:x|×|\*)\s*"
     rf"|(?P<unit>{_UNITS})\.?\s+(?:{_OF})?|\s+)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
-# "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", a count in
+# "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", "Étiquettes :
+# 1 000 x 0,06 €", a count in
 # its own column ("Roll-up banners     3"); a count in brackets ("(40 pages)") describes
 # the item and is not its quantity.
 _TRAILING_QTY = re.compile(
     rf"^(?P<name>.*?[^\s(])\s*(?:\(?(?:x|×|\*)\s*(?P<qty>\d{{1,5}})\)?"
     rf"|[:,–—-]?\s*(?P<qty2>{_SPACED_QUANTITY}|{_QUANTITY})\s*(?:{_UNITS})\.?"
-    rf"|[:–—-]\s*(?P<qty3>{_QUANTITY})"
+    rf"|[:–—-]\s*(?P<qty3>{_SPACED_QUANTITY}|{_QUANTITY})"
     rf"|(?<=\S)(?:\s{{2,}}|\s*[|\t]\s*)(?P<qty4>\d{{1,5}}))$",
     re.IGNORECASE,
 )
@@ -147,7 +149,8 @@ def _count_words_as_digits(text: str, locale: str) -> str:
     digits they are part of a name ("8 x Nepeta 'Six Hills Giant'") and stay words."""
     digit = re.search(r"\d", text)
     cut = digit.start() if digit else len(text)
-    return with_digits(text[:cut], locale) + text[cut:]
+    # "una dozzina di grembiuli": after a count in words, "of" is not part of the name.
+    return _COUNT_OF.sub(r"\1 ", with_digits(text[:cut], locale)) + text[cut:]
 
 
 def _quantity_and_name(
