@@ -4,6 +4,8 @@
   ``addin_http_request_duration_seconds{method,route}``: ``route`` is the URL rule
   (``/api/v1/merchants/<uuid:profile_id>``), never the raw path, so ids do not explode the
   series; requests no rule matched count as ``(unmatched)``.
+- ``addin_http_request_cpu_seconds_total{method,route}``: CPU time of the thread that served
+  the request, from its first hook to its answer (where each route's cost is, under load).
 - ``addin_upstream_requests_total{service,host,method,status}`` and
   ``addin_upstream_request_duration_seconds{service,host}``: every attempt of every call to
   Cybersource; ``status`` is the HTTP status, or ``timeout``/``connection`` when no answer came.
@@ -53,6 +55,11 @@ HTTP_LATENCY = Histogram(
     ["method", "route"],
     buckets=_LATENCY_BUCKETS,
 )
+HTTP_CPU = Counter(
+    "addin_http_request_cpu_seconds",
+    "CPU time of the serving thread from the request's start to its answer, by route template",
+    ["method", "route"],
+)
 UPSTREAM_REQUESTS = Counter(
     "addin_upstream_requests",
     "Calls (each attempt) to upstream services, by answer status",
@@ -76,6 +83,7 @@ def record_upstream(call: UpstreamCall) -> None:
 
 def _start_timer() -> None:
     g.metrics_started = time.perf_counter()
+    g.metrics_cpu_started = time.thread_time()
 
 
 def _record_request(response: Response) -> Response:
@@ -85,6 +93,7 @@ def _record_request(response: Response) -> Response:
     route = request.url_rule.rule if request.url_rule is not None else UNMATCHED
     HTTP_REQUESTS.labels(request.method, route, str(response.status_code)).inc()
     HTTP_LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+    HTTP_CPU.labels(request.method, route).inc(time.thread_time() - g.pop("metrics_cpu_started"))
     return response
 
 

@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from loadtest import postgres_database  # scripts/ is on sys.path when a script runs
+from loadtest import cpu_seconds, postgres_database  # scripts/ is on sys.path when a script runs
 
 from addin_server.cybersource import (
     CreationMode,
@@ -88,18 +88,6 @@ def _process(args: list[str], env: dict[str, str] | None = None) -> Iterator[int
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its descendants so far (Linux /proc)."""
-    proc = Path("/proc") / str(pid)
-    try:
-        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-        children = (proc / "task" / str(pid) / "children").read_text().split()
-    except OSError:
-        return 0.0  # gone (a worker restarted): its time is lost to both sides alike
-    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return own + sum(_cpu_seconds(int(child)) for child in children)
 
 
 def _wait_until_up(url: str) -> None:
@@ -338,10 +326,10 @@ def main() -> None:
             _run(args.users, args.warmup, direct)
             _run(args.users, args.warmup, api)
             alone = _stats(_run(args.users, args.requests, direct))
-            cpu_before, started = _cpu_seconds(gunicorn_pid), time.perf_counter()
+            cpu_before, started = cpu_seconds(gunicorn_pid), time.perf_counter()
             ours = _stats(_run(args.users, args.requests, api))
             elapsed = time.perf_counter() - started
-            server_cpu_ms = (_cpu_seconds(gunicorn_pid) - cpu_before) / args.requests * 1000
+            server_cpu_ms = (cpu_seconds(gunicorn_pid) - cpu_before) / args.requests * 1000
         server.stop()
     print(
         f"{args.requests} creates, {args.users} concurrent users, "

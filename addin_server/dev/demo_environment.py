@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,9 +41,17 @@ class DemoEnvironment:
             server.stop()
 
 
-def start_demo(settings: Settings) -> DemoEnvironment:
+def demo_simulator_app(secret_key: str) -> Flask:
+    """The simulator with every demo organisation's merchant."""
+    accounts = demo_merchant_accounts(secret_key)
+    return create_simulator_app({a.merchant_id: a.simulator_merchant for a in accounts})
+
+
+def start_demo(settings: Settings, simulator_url: str | None = None) -> DemoEnvironment:
     """Start the provider and simulator; seed profiles. The caller stops it at exit.
 
+    ``simulator_url``: a ``demo_simulator_app`` already serving (e.g. in its own process, so
+    that a load test's clients do not share its interpreter); else one starts here.
     Sets ``REQUESTS_CA_BUNDLE`` for this process so outbound TLS trusts the local CA as well
     as public ones (requests lets that variable override a session's ``verify=``).
     """
@@ -51,15 +60,15 @@ def start_demo(settings: Settings) -> DemoEnvironment:
     provider = start_demo_provider(settings)
     os.environ["REQUESTS_CA_BUNDLE"] = str(provider.ca_bundle)
     accounts = demo_merchant_accounts(settings.secret_key)
-    simulator = LoopbackServer(
-        create_simulator_app({a.merchant_id: a.simulator_merchant for a in accounts})
-    ).start()
+    servers = [provider.server]
+    if simulator_url is None:
+        simulator = LoopbackServer(demo_simulator_app(settings.secret_key)).start()
+        servers.append(simulator)
+        simulator_url = simulator.url
     demo_settings = dataclasses.replace(
-        settings, **provider.settings_overrides, cybersource_sandbox_url=simulator.url
+        settings, **provider.settings_overrides, cybersource_sandbox_url=simulator_url
     )
-    environment = DemoEnvironment(
-        demo_settings, provider.provider, [provider.server, simulator], accounts
-    )
+    environment = DemoEnvironment(demo_settings, provider.provider, servers, accounts)
     try:
         seed_demo_profiles(demo_settings, accounts)
         subscribe_demo_webhooks(demo_settings, accounts)

@@ -39,6 +39,7 @@ def test_requests_are_counted_by_route_template_not_raw_path(
     labels = {"method": "GET", "route": PROFILE_ROUTE, "status": "404"}
     before = _sample("addin_http_requests_total", **labels)
     timed = _sample("addin_http_request_duration_seconds_count", method="GET", route=PROFILE_ROUTE)
+    cpu = _sample("addin_http_request_cpu_seconds_total", method="GET", route=PROFILE_ROUTE)
     ids = [str(uuid.uuid4()) for _ in range(3)]
     for profile_id in ids:
         assert (
@@ -53,6 +54,7 @@ def test_requests_are_counted_by_route_template_not_raw_path(
         _sample("addin_http_request_duration_seconds_count", method="GET", route=PROFILE_ROUTE)
         == timed + 3
     )
+    assert _sample("addin_http_request_cpu_seconds_total", method="GET", route=PROFILE_ROUTE) > cpu
     assert 'route="/api/v1/merchants/<uuid:profile_id>"' in text
     assert 'route="(unmatched)"' in text
     assert not any(profile_id in text for profile_id in ids)
