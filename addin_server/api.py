@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import flask_smorest
-from flask import Flask, request
+from flask import Flask, Response, jsonify, request
 from marshmallow import Schema, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
@@ -30,6 +30,17 @@ class _Parser(FlaskParser):
 
 class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
+
+
+def as_documented(data: Any, status: int = 200) -> Response:
+    """``data`` as the JSON answer, for a view that builds it field by field in exactly its
+    documented response schema's shape: flask-smorest passes a ``Response`` through instead of
+    dumping ``data`` through that schema again, which for a page of invoices cost more CPU
+    than the rest of the request. A test holds each such shape to its schema (dumping it
+    changes nothing)."""
+    response = jsonify(data)
+    response.status_code = status
+    return response
 
 
 class ProblemSchema(Schema):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import current_app
+from flask import Response, current_app
 
-from addin_server.api import ApiBlueprint, ProblemSchema
+from addin_server.api import ApiBlueprint, ProblemSchema, as_documented
 from addin_server.caller import current_user, require_member
 from addin_server.context import current_db, current_settings, request_session
 from addin_server.invoices import actions, creation, customers
@@ -99,10 +99,10 @@ def _context() -> InvoiceContext:
 @blp.response(201, InvoiceSchema, description="Created now.")
 @blp.alt_response(200, schema=InvoiceSchema, description="The same key and body again.")
 @_problems(400, *_CALL_ERRORS)
-def create_invoice(headers: dict[str, str], data: dict[str, Any]) -> tuple[dict[str, Any], int]:
+def create_invoice(headers: dict[str, str], data: dict[str, Any]) -> Response:
     """Create an invoice exactly once per ``Idempotency-Key``."""
     outcome = creation.create_invoice(_context(), data, headers["idempotency_key"])
-    return present(outcome.record), 201 if outcome.created_now else 200
+    return as_documented(present(outcome.record), 201 if outcome.created_now else 200)
 
 
 @blp.get("")
@@ -110,18 +110,18 @@ def create_invoice(headers: dict[str, str], data: dict[str, Any]) -> tuple[dict[
 @blp.arguments(InvoiceListQuerySchema, location="query")
 @blp.response(200, InvoicePageSchema)
 @_problems(400, 403)
-def list_invoices(query: dict[str, Any]) -> dict[str, Any]:
+def list_invoices(query: dict[str, Any]) -> Response:
     """The organisation's invoices, newest first."""
     page = actions.list_invoices(_context(), query)
-    return {**page, "items": [present(record) for record in page["items"]]}
+    return as_documented({**page, "items": [present(record) for record in page["items"]]})
 
 
 @blp.get("/<invoice_id>")
 @require_member
 @blp.response(200, InvoiceSchema)
 @_problems(*_READ_ERRORS)
-def get_invoice(invoice_id: str) -> dict[str, Any]:
-    return present(record_for(request_session(), current_user(), invoice_id))
+def get_invoice(invoice_id: str) -> Response:
+    return as_documented(present(record_for(request_session(), current_user(), invoice_id)))
 
 
 @blp.put("/<invoice_id>")
@@ -129,14 +129,14 @@ def get_invoice(invoice_id: str) -> dict[str, Any]:
 @blp.arguments(InvoiceFieldsSchema)
 @blp.response(200, InvoiceSchema)
 @_problems(400, *_CALL_ERRORS)
-def update_invoice(data: dict[str, Any], invoice_id: str) -> dict[str, Any]:
+def update_invoice(data: dict[str, Any], invoice_id: str) -> Response:
     """Replace the whole invoice (until a payment arrives); number and mode stay."""
-    return present(actions.update_invoice(_context(), invoice_id, data))
+    return as_documented(present(actions.update_invoice(_context(), invoice_id, data)))
 
 
 def _action_view(action: str, summary: str) -> None:
-    def view(invoice_id: str) -> dict[str, Any]:
-        return present(actions.perform(_context(), invoice_id, action))
+    def view(invoice_id: str) -> Response:
+        return as_documented(present(actions.perform(_context(), invoice_id, action)))
 
     view.__name__ = f"{action}_invoice"
     view.__doc__ = summary
