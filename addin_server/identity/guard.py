@@ -19,7 +19,7 @@ from addin_server.cache import shared_cache_for
 from addin_server.caller import PUBLIC_ATTR, set_current_user, unauthenticated
 from addin_server.config import Settings
 from addin_server.context import current_settings, request_session
-from addin_server.identity.signed_in_cache import SignedInCache
+from addin_server.identity.signed_in_cache import SignedInCache, VerifiedTokens, role_generation
 from addin_server.identity.signing_keys import SigningKeys, SigningKeysUnavailable
 from addin_server.identity.tokens import (
     InvalidToken,
@@ -47,6 +47,7 @@ class IdentityRuntime:
     signing_keys: SigningKeys
     msal_http_cache: dict[str, Any] = field(default_factory=dict)
     signed_in: SignedInCache = field(default_factory=SignedInCache)
+    verified_tokens: VerifiedTokens = field(default_factory=VerifiedTokens)
 
 
 def metadata_url(settings: Settings) -> str:
@@ -99,10 +100,23 @@ def _authenticate_request(app: Flask) -> None:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise unauthenticated(error=None)
-    settings = current_settings()
-    session = request_session()
+    runtime = identity_runtime(app)
+    keys_version = runtime.signing_keys.version()
+    identity = runtime.verified_tokens.get(token, keys_version) or _verify(
+        token, runtime, keys_version
+    )
+    user = runtime.signed_in.get(identity)
+    if user is None:
+        generation = role_generation()
+        user = sign_in(request_session(), identity)
+        runtime.signed_in.put(identity, user, generation)
+    g.identity = identity
+    set_current_user(user)
+
+
+def _verify(token: str, runtime: IdentityRuntime, keys_version: object | None) -> VerifiedIdentity:
     try:
-        identity = authenticate(token, settings, identity_runtime(app).signing_keys, session)
+        identity = authenticate(token, current_settings(), runtime.signing_keys, request_session())
     except InvalidToken as exc:
         # The reason quotes token fields (kid, iss): bounded, as the token is attacker-sized.
         log.warning("access token rejected", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
@@ -110,13 +124,8 @@ def _authenticate_request(app: Flask) -> None:
     except SigningKeysUnavailable as exc:
         log.warning("signing keys unavailable", extra={"reason": str(exc)[:_MAX_REASON_CHARS]})
         raise ApiProblem(503, "Sign-in cannot be checked right now; try again shortly.") from None
-    runtime = identity_runtime(app)
-    user = runtime.signed_in.get(identity)
-    if user is None:
-        user = sign_in(session, identity)
-        runtime.signed_in.put(identity, user)
-    g.identity = identity
-    set_current_user(user)
+    runtime.verified_tokens.put(token, identity, keys_version)
+    return identity
 
 
 def install_authentication(app: Flask, settings: Settings) -> None:

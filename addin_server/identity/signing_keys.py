@@ -81,6 +81,15 @@ class SigningKeys:
             raise SigningKeysUnavailable("no signing keys could be loaded yet")
         return keys.get(kid)
 
+    def version(self) -> object | None:
+        """The key set in use while it is fresh, None once it is due for a refresh: an object
+        that changes with every refresh, so what was verified with it can be trusted while it
+        stays the same (``VerifiedTokens``)."""
+        key_set = self._key_set
+        if key_set.fetched_at is None or self._clock() - key_set.fetched_at >= self._ttl:
+            return None
+        return key_set
+
     def _needs_keys(self, kid: str, now: float) -> bool:
         key_set = self._key_set
         stale = key_set.fetched_at is None or now - key_set.fetched_at >= self._ttl
