@@ -1,7 +1,7 @@
 """Production serving: ``gunicorn -c gunicorn.conf.py "addin_server:create_app()"``.
 
 Settings come from the same ADDIN_* variables as the app (ADDIN_BIND, ADDIN_TLS_CERT,
-ADDIN_TLS_KEY); GUNICORN_WORKERS overrides the worker count.
+ADDIN_TLS_KEY); GUNICORN_WORKERS and GUNICORN_THREADS override the worker and thread counts.
 """
 
 import multiprocessing
@@ -11,16 +11,22 @@ from pathlib import Path
 from prometheus_client import multiprocess
 
 bind = os.environ.get("ADDIN_BIND", "127.0.0.1:3000")
-# Calls to Cybersource block a worker for up to the read timeout: threads keep others moving.
-workers = int(os.environ.get("GUNICORN_WORKERS", min(2 * multiprocessing.cpu_count() + 1, 9)))
+# Requests mostly wait (PostgreSQL, Cybersource): one worker per core, each with threads that
+# keep moving while others wait. Measured with scripts/loadtest.py (50 users, 2 cores): 2
+# workers x 8 threads used 6-9 ms of server CPU per request and served the most; 5 x 4 (the
+# old 2 x cores + 1) used 13 ms, most of the difference spent switching between processes.
+# Each thread may hold two database connections (storage.Database sizes its pool for 8).
+workers = int(os.environ.get("GUNICORN_WORKERS", min(max(multiprocessing.cpu_count(), 2), 8)))
 worker_class = "gthread"
-threads = 4
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # Longer than the Cybersource read timeout (30 s by default) plus the identity provider's.
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Recycles a worker now and then (bounds any slow leak); at a few hundred requests a second a
+# lower count would reboot a worker every few seconds under load.
+max_requests = 20000
+max_requests_jitter = 2000
 # Each worker builds its own app and database pool: never share connections across forks.
 preload_app = False
 forwarded_allow_ips = os.environ.get("ADDIN_FORWARDED_ALLOW_IPS", "127.0.0.1")

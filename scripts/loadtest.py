@@ -123,11 +123,16 @@ def gunicorn_environment(settings: Settings, redis_url: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(settings: Settings, redis_url: str, workers: int | None) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    settings: Settings, redis_url: str, workers: int | None, threads: int | None
+) -> Iterator[tuple[str, int]]:
     """The app under gunicorn, every worker booted: its URL and the master's pid."""
+    env = gunicorn_environment(settings, redis_url)
+    if threads:
+        env["GUNICORN_THREADS"] = str(threads)
     # Every worker's counts in /metrics (per-route CPU); gunicorn empties the folder at start.
     metrics = Path(settings.instance_dir) / "metrics"
-    spec = InstanceSpec(gunicorn_environment(settings, redis_url), workers, metrics, log=None)
+    spec = InstanceSpec(env, workers, metrics, log=None)
     with gunicorn_instances([spec]) as (instance,):
         wait_until_idle(instance.master_pid)
         yield instance.url, instance.master_pid
@@ -338,6 +343,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=None, help="threads per gunicorn worker")
     parser.add_argument("--clients", type=int, default=4, help="client processes for the users")
     parser.add_argument("--redis-url", default="", help="e.g. redis://127.0.0.1:6379/14")
     parser.add_argument(
@@ -378,7 +384,9 @@ def main() -> None:
             with simulator_process(settings.secret_key) as (simulator_url, simulator_pid):
                 environment = start_demo(settings, simulator_url)
                 try:
-                    with gunicorn(environment.settings, args.redis_url, args.workers) as server:
+                    with gunicorn(
+                        environment.settings, args.redis_url, args.workers, args.threads
+                    ) as server:
                         run(environment, server, simulator_pid, args)
                 finally:
                     environment.stop()

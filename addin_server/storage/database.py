@@ -72,7 +72,9 @@ class Database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False}
         else:
-            kwargs.update(pool_size=5, max_overflow=10, pool_recycle=1800)
+            # A gunicorn thread (8 per worker) holds its request's connection and, while a
+            # service writes in its own transaction, a second one.
+            kwargs.update(pool_size=8, max_overflow=8, pool_recycle=1800)
         self.engine: Engine = create_engine(url, **kwargs)
         if parsed.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
