@@ -48,7 +48,7 @@ from load_clients import STEPS, Plan, Results, client_process  # scripts/ is on 
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from addin_server.config import Settings, load_settings
 from addin_server.dev.demo_environment import DemoEnvironment, demo_simulator_app, start_demo
@@ -302,11 +302,20 @@ def run(
     report(results, elapsed, args.users, cpu)
 
 
+class KeepAliveHandler(WSGIRequestHandler):
+    """HTTP/1.1: the server's connections to the simulator stay open, as they do to
+    Cybersource (werkzeug's default closes each, so every create paid a new connection)."""
+
+    protocol_version = "HTTP/1.1"
+
+
 def serve_simulator(port: int) -> None:
     """Child process: the demo merchants' simulator, until terminated."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # its access lines
     app = demo_simulator_app(os.environ["ADDIN_SECRET_KEY"])
-    make_server(LOOPBACK_HOST, port, app, threaded=True).serve_forever()
+    make_server(
+        LOOPBACK_HOST, port, app, threaded=True, request_handler=KeepAliveHandler
+    ).serve_forever()
 
 
 @contextmanager
