@@ -333,7 +333,7 @@ def main() -> None:
         server.stop()
     print(
         f"{args.requests} creates, {args.users} concurrent users, "
-        f"gunicorn {args.workers} workers x 4 threads, PostgreSQL"
+        f"gunicorn {args.workers} gthread workers (threads: gunicorn.conf.py), PostgreSQL"
     )
     print(f"{'':24}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
     for label, figures in (("simulator alone", alone), ("through our server", ours)):
