@@ -128,29 +128,54 @@ class Connection:
         raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class Window:
+    """Users loop from the start until ``stop_at`` without a pause; what starts before
+    ``measure_from`` is warm-up, not counted (monotonic times, shared by all processes)."""
+
+    measure_from: float
+    stop_at: float
+
+
 def user_loop(
-    plan: Plan, connection: Connection, stop_at: float, results: Results, max_requests: int
+    plan: Plan, connection: Connection, window: Window, results: Results, max_requests: int
 ) -> None:
-    while time.monotonic() < stop_at and results.count < max_requests:
+    while time.monotonic() < window.stop_at and results.count < max_requests:
         for route, method, path, fixed_body in STEPS:
             body, headers = fixed_body, None
             if route == "create":
                 body = invoice_body(plan.profile_id)
                 headers = {"Idempotency-Key": f"load-{uuid.uuid4()}"}
             started = time.perf_counter()
+            counted = window.measure_from <= time.monotonic() < window.stop_at
             try:
                 status = connection.request(method, path, body, headers)
                 error = None if status < 400 else str(status)
             except (OSError, http.client.HTTPException) as exc:
                 error = type(exc).__name__
-            results.add(route, time.perf_counter() - started, error)
+            if counted:
+                results.add(route, time.perf_counter() - started, error)
 
 
-def drive(plan: Plan, users: list[Connection], stop_at: float, results: Results) -> None:
-    """Every user of ``plan`` loops until ``stop_at`` (monotonic, shared by all processes)."""
+def client_process(
+    plan: Plan, ready: Queue[None], go: Event, times: SynchronizedArray[float], out: Queue[Any]
+) -> None:
+    """Say ready, wait for the shared start, run every user until the shared end; send back
+    the measured latencies, errors and this process's CPU time from the measured start."""
+    users = [Connection(plan.url, token) for token in plan.tokens]
+    ready.put(None)
+    go.wait()
+    window = Window(times[0], times[1])
+    cpu_at_start: list[float] = []
+    marker = threading.Timer(
+        max(0.0, window.measure_from - time.monotonic()),
+        lambda: cpu_at_start.append(time.process_time()),
+    )
+    marker.start()
+    results = Results()
     threads = [
         threading.Thread(
-            target=user_loop, args=(plan, connection, stop_at, results, plan.max_requests)
+            target=user_loop, args=(plan, connection, window, results, plan.max_requests)
         )
         for connection in users
     ]
@@ -158,20 +183,6 @@ def drive(plan: Plan, users: list[Connection], stop_at: float, results: Results)
         thread.start()
     for thread in threads:
         thread.join()
-
-
-def client_process(
-    plan: Plan, ready: Queue[None], go: Event, times: SynchronizedArray[float], out: Queue[Any]
-) -> None:
-    """Say ready, wait for the shared start, warm up (not counted), then run measured until
-    the shared end; send back the measured latencies, errors and this process's CPU time."""
-    users = [Connection(plan.url, token) for token in plan.tokens]
-    ready.put(None)
-    go.wait()
-    warm_until, stop_at = times[0], times[1]
-    drive(plan, users, warm_until, Results())
-    results = Results()
-    cpu_started = time.process_time()
-    drive(plan, users, stop_at, results)
-    cpu = time.process_time() - cpu_started
+    marker.join()
+    cpu = time.process_time() - cpu_at_start[0]
     out.put((dict(results.latencies), dict(results.errors), cpu))

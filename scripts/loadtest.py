@@ -206,6 +206,8 @@ def report(results: Results, seconds: float, users: int, cpu: CpuUse) -> None:
         f"{'p99 ms':>8} {'p50/healthz':>11} {'CPU ms':>7}"
     )
     for route, values in results.latencies.items():
+        if not values:
+            continue
         p50 = statistics.median(values)
         ratio = p50 / base if base else float("nan")
         route_seconds, served = cpu.per_route.get(route, (0.0, 0.0))
