@@ -205,7 +205,8 @@ def report(results: Results, seconds: float, users: int, cpu: CpuUse) -> None:
         f"{'route':<10} {'count':>7} {'errors':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
         f"{'p99 ms':>8} {'p50/healthz':>11} {'CPU ms':>7}"
     )
-    for route, values in results.latencies.items():
+    for route in METRIC_ROUTES:  # the users' order
+        values = results.latencies.get(route, [])
         if not values:
             continue
         p50 = statistics.median(values)
