@@ -68,7 +68,7 @@ from tests.prefill.test_prefill_lexicon_items import items, total
 def test_a_second_item_in_a_sentence(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
-    want = [(name, qty, Decimal(price)) for name, qty, price in expected]
+    want = [(name, Decimal(qty), Decimal(price)) for name, qty, price in expected]
     assert items(body, locale, currency) == want
 
 
@@ -99,5 +99,9 @@ def test_an_amount_joined_to_a_whole_priced_in_prose_is_no_line() -> None:
 
 def test_number_words_after_a_count_stay_in_the_name() -> None:
     body = "- 8 x Nepeta 'Six Hills Giant' @ £6.50\n- 6 x Sage 'Purple' @ £3.75"
-    assert items(body, "en-GB", "GBP")[0] == ("Nepeta 'Six Hills Giant'", 8, Decimal("6.50"))
+    assert items(body, "en-GB", "GBP")[0] == (
+        "Nepeta 'Six Hills Giant'",
+        Decimal(8),
+        Decimal("6.50"),
+    )
     assert total(body, "en-GB", "GBP") == Decimal("74.50")
