@@ -23,9 +23,11 @@ _UNSPACED_CONNECTORS = alternation([w for w in words("price_connector") if is_un
 _UNIT_CONNECTORS = alternation(words("unit_connector"))
 # Words and signs between an item and its price: "@", "at", "à", "zu je", ":", "-" ...
 # Connector words are lower case: "Widget A at" keeps its "A". Dot leaders go too.
+# A particle after a Japanese or Korean name or count ("チラシを", "15개를") goes too.
+_PARTICLE = rf"(?<=[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])(?:{alternation(words('particle'))})"
 _CONNECTOR = re.compile(
-    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:{_UNSPACED_CONNECTORS})"
-    rf"|\s*(?:@|×|\*|=|:|-|–|—|,|\||\.{{2,}}|_{{2,}}|…))?\s*$"
+    rf"(?:\s+(?:{_PRICE_CONNECTORS})|\s*(?:{_UNSPACED_CONNECTORS})|{_PARTICLE}"
+    rf"|\s*(?:@|×|\*|=|:|-|–|—|,|\||\(|\.{{2,}}|_{{2,}}|…))?\s*$"
 )
 # "3 x CHF 1,200.00": a count times the price makes it the unit price.
 _UNIT_CONNECTOR = re.compile(rf"(?:@|×|{_UNIT_CONNECTORS}|(?<=\d)\s?x)\s*$")
@@ -74,6 +76,7 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _MAX_LABEL_WORDS = 5
+_MAX_KOREAN_NAME_WORDS = 3
 # "Doprava 150 Kč": shipping, named alone before its price, is an item without a colon.
 _SHIPPING = re.compile(rf"(?:{alternation(words('shipping'))})", re.IGNORECASE)
 # "Yoga mats: $45.00 x 12": the count after the unit price.
@@ -162,15 +165,16 @@ def _quantity_and_name(
     if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
         return parse_number(leading.group("qty")), _named(leading)
     trailing = _TRAILING_QTY.match(described)
+    name = _name_before_count(trailing["name"], labelled=labelled) if trailing else ""
     if (
         trailing
-        and len(trailing.group("name").split()) <= _MAX_LABEL_WORDS
-        and not (labelled and _DESCRIBING.search(trailing.group("name")))
+        and len(name.split()) <= _MAX_LABEL_WORDS
+        and not (labelled and _DESCRIBING.search(name))
     ):
         count = next(
             trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4") if trailing.group(g)
         )
-        return parse_number(count), trailing.group("name")
+        return parse_number(count), name
     # In a label without a unit price, a count inside it describes the item ("Imagefilm
     # 90 Sekunden - 4.300,00 €"); a sentence names its count before the priced item.
     inline = _INLINE_QTY.search(described)
@@ -182,6 +186,16 @@ def _quantity_and_name(
     ):
         return parse_number(inline.group("qty")), _named(inline)
     return None
+
+
+def _name_before_count(name: str, *, labelled: bool) -> str:
+    """The name before a count; in a Korean sentence ("지난번 ... 대로 요가매트 15개를 개당"),
+    whose words are spaced, the word right before the count: a Korean item's name is
+    rarely more than a few words."""
+    words_before = name.split()
+    if labelled or len(words_before) <= _MAX_KOREAN_NAME_WORDS or not is_unspaced(name[-1]):
+        return name
+    return words_before[-1]
 
 
 def _named(count: re.Match[str]) -> str:

@@ -34,12 +34,14 @@ _LEAD = alternation(words("item_lead"))
 # an article, or, after "and"/"plus", a name and its comma ("samt transport, 600 kr.") or
 # the next price itself.
 _CJK = r"[\u4e00-\u9fff\uac00-\ud7af]"
+_CJK_OR_KANA = r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
 _NET_MARK = re.compile(rf"\s*(?:{alternation(words('net_mark'))})", re.IGNORECASE)
 _NEXT_ITEM = re.compile(
-    rf"(?:{_NET_MARK.pattern})?\s*"
+    rf"[)]?(?:{alternation(words('particle'))})?(?:{_NET_MARK.pattern})?\s*"
     rf"(?:(?:{alternation(words('per_unit'))})\.?(?:\s+[^\W\d_]{{1,12}}\.?)??\s*)?[,;，；、]?\s*"
-    rf"(?:(?P<joined>{alternation(words('conjunction'))})\s+)?"
-    rf"(?=\d|[^\W\d_]{{3,}}\s|(?(joined)[^\W\d_]{{3,}},|(?!))|(?:{_LEAD})\s|{_CJK}|$)",
+    rf"(?:(?P<joined>{alternation(words('conjunction'))})(?:\s+|(?<={_CJK_OR_KANA})[、，,]?))?"
+    rf"(?=\d|[^\W\d_]{{3,}}\s|(?(joined)[^\W\d_]{{3,}},|(?!))|(?:{_LEAD})\s|{_CJK}|$"
+    rf"|(?(joined)(?<={_CJK_OR_KANA}|、)\w|(?!)))",
     re.IGNORECASE,
 )
 # A joined piece is no item when it names a total, tax, discount, deposit or payment.

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 - multilingual email text: full-width brackets are meant
 """Items in prose: a sentence naming a second item after "and"/"plus" in each language,
 with its price after its name or before it, told apart from a total, tax, discount or
 deposit said the same way."""
@@ -105,3 +106,31 @@ def test_number_words_after_a_count_stay_in_the_name() -> None:
         Decimal("6.50"),
     )
     assert total(body, "en-GB", "GBP") == Decimal("74.50")
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        # Japanese: the object particle after the name, the unit price in brackets.
+        (
+            "A4チラシを500枚（単価12円）と、B2ポスターを20枚（単価300円）お願いいたします。",
+            "ja-JP",
+            "JPY",
+            [("A4チラシ", 500, "12"), ("B2ポスター", 20, "300")],
+        ),
+        # Korean: particles after the count and the price; the name is the word before
+        # the count, not the sentence before it.
+        (
+            "지난번 통화에서 말씀드린 대로 요가매트 15개를 개당 32,000원에, "
+            "폼롤러 10개를 개당 18,000원에 주문하고 싶습니다.",
+            "ko-KR",
+            "KRW",
+            [("요가매트", 15, "32000"), ("폼롤러", 10, "18000")],
+        ),
+    ],
+)
+def test_particles_in_japanese_and_korean_sentences(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    want = [(name, Decimal(qty), Decimal(price)) for name, qty, price in expected]
+    assert items(body, locale, currency) == want
