@@ -18,7 +18,8 @@ from addin_server.prefill.body import (
     split_message,
 )
 from addin_server.prefill.customer import build_customer, find_customer
-from addin_server.prefill.dates import add_days, find_due_date
+from addin_server.prefill.dates import find_due_date
+from addin_server.prefill.due_terms import add_days
 from addin_server.prefill.html_text import html_to_text
 from addin_server.prefill.item_parts import ScannedLine
 from addin_server.prefill.language import reading_locale

@@ -10,48 +10,49 @@ SENT = date(2026, 3, 2)  # a Monday
 
 
 @pytest.mark.parametrize(
-    ("text", "due"),
+    ("locale", "text", "due"),
     [
-        ("Payment due by March 15, 2026", "2026-03-15"),
-        ("due 15 March", "2026-03-15"),
-        ("Please pay by 2026-03-20.", "2026-03-20"),
-        ("Invoice due 04/15/2026", "2026-04-15"),
-        ("zahlbar bis 15.03.2026", "2026-03-15"),
-        ("fällig am 3. April 2026", "2026-04-03"),
-        ("à régler avant le 15 mars 2026", "2026-03-15"),
-        ("Date d'échéance : 15/04/2026", "2026-04-15"),
-        ("vence el 15 de marzo de 2026", "2026-03-15"),
-        ("お支払期限:2026年3月31日", "2026-03-31"),
-        ("3月20日までにお振込みください", "2026-03-20"),
-        ("Terms: Net 30", "2026-04-01"),
-        ("net-15 please", "2026-03-17"),
-        ("zahlbar innerhalb von 14 Tagen", "2026-03-16"),
-        ("netto 30 Tage", "2026-04-01"),
-        ("paiement à 30 jours", "2026-04-01"),
-        ("pago a 30 días", "2026-04-01"),
-        ("30日以内にお支払いください", "2026-04-01"),
-        ("we will pay within 14 days", "2026-03-16"),
-        ("please pay by Friday", "2026-03-06"),
-        ("bis Freitag bitte", "2026-03-06"),
-        ("avant vendredi", "2026-03-06"),
-        ("antes del viernes", "2026-03-06"),
-        ("les pagamos a más tardar el viernes", "2026-03-06"),
-        ("Zahlbar innert 20 Tagen.", "2026-03-22"),
-        ("金曜日までにお願いします", "2026-03-06"),
-        ("payable end of month", "2026-03-31"),
-        ("zahlbar zum Monatsende", "2026-03-31"),
-        ("à régler fin du mois", "2026-03-31"),
-        ("月末締め翌月末払い", "2026-04-30"),
-        ("payable upon receipt", "2026-03-02"),
-        ("payable by end of June", "2026-06-30"),
-        ("zahlbar Ende Mai", "2026-05-31"),
-        ("5月末日までにお振込みします", "2026-05-31"),
-        ("Payment 30 days end of month", "2026-04-30"),
-        ("paiement 30 jours fin de mois", "2026-04-30"),
+        ("en-US", "Payment due by March 15, 2026", "2026-03-15"),
+        ("en-GB", "due 15 March", "2026-03-15"),
+        ("en-US", "Please pay by 2026-03-20.", "2026-03-20"),
+        ("en-US", "Invoice due 04/15/2026", "2026-04-15"),
+        ("de-DE", "zahlbar bis 15.03.2026", "2026-03-15"),
+        ("de-DE", "fällig am 3. April 2026", "2026-04-03"),
+        ("fr-FR", "à régler avant le 15 mars 2026", "2026-03-15"),
+        ("fr-FR", "Date d'échéance : 15/04/2026", "2026-04-15"),
+        ("es-ES", "vence el 15 de marzo de 2026", "2026-03-15"),
+        ("ja-JP", "お支払期限:2026年3月31日", "2026-03-31"),
+        ("ja-JP", "3月20日までにお振込みください", "2026-03-20"),
+        ("en-US", "Terms: Net 30", "2026-04-01"),
+        ("en-US", "net-15 please", "2026-03-17"),
+        ("de-DE", "zahlbar innerhalb von 14 Tagen", "2026-03-16"),
+        ("de-DE", "netto 30 Tage", "2026-04-01"),
+        ("fr-FR", "paiement à 30 jours", "2026-04-01"),
+        ("es-ES", "pago a 30 días", "2026-04-01"),
+        ("ja-JP", "30日以内にお支払いください", "2026-04-01"),
+        ("en-US", "we will pay within 14 days", "2026-03-16"),
+        ("en-US", "please pay by Friday", "2026-03-06"),
+        ("de-DE", "bis Freitag bitte", "2026-03-06"),
+        ("fr-FR", "avant vendredi", "2026-03-06"),
+        ("es-ES", "antes del viernes", "2026-03-06"),
+        ("es-MX", "les pagamos a más tardar el viernes", "2026-03-06"),
+        ("de-CH", "Zahlbar innert 20 Tagen.", "2026-03-22"),
+        ("ja-JP", "金曜日までにお願いします", "2026-03-06"),
+        ("en-US", "payable end of month", "2026-03-31"),
+        ("de-DE", "zahlbar zum Monatsende", "2026-03-31"),
+        ("fr-FR", "à régler fin du mois", "2026-03-31"),
+        ("ja-JP", "月末締め翌月末払い", "2026-04-30"),
+        ("en-US", "payable upon receipt", "2026-03-02"),
+        ("en-US", "payable by end of June", "2026-06-30"),
+        ("de-DE", "zahlbar Ende Mai", "2026-05-31"),
+        ("ja-JP", "5月末日までにお振込みします", "2026-05-31"),
+        ("en-US", "Payment 30 days end of month", "2026-04-30"),
+        ("fr-FR", "paiement 30 jours fin de mois", "2026-04-30"),
     ],
 )
-def test_due_dates(text: str, due: str) -> None:
-    found = find_due_date(text, SENT, "en-US" if "/" in text and "04/15" in text else "de-DE")
+def test_due_dates(locale: str, text: str, due: str) -> None:
+    """Each text read in its own language, as the engine passes the email's reading locale."""
+    found = find_due_date(text, SENT, locale)
     assert found is not None
     assert found.value.isoformat() == due
     assert found.source
@@ -82,9 +83,73 @@ def test_slash_dates_follow_the_locale() -> None:
 
 
 def test_a_date_without_year_is_the_next_one() -> None:
-    found = find_due_date("due by January 10", SENT, "en-US")
+    found = find_due_date("due by January 10", date(2026, 11, 20), "en-US")
     assert found is not None
     assert found.value == date(2027, 1, 10)
+
+
+def test_a_date_just_past_is_no_due_date() -> None:
+    """ "due January 10" written on March 2 speaks of a date gone, not of next January;
+    the balance's date after it is the one asked for."""
+    assert find_due_date("The deposit was due January 10.", SENT, "en-US") is None
+    text = "The $1,500 deposit (due February 20) is paid; we'll pay the balance by April 17."
+    found = find_due_date(text, SENT, "en-US")
+    assert found is not None
+    assert found.value == date(2026, 4, 17)
+    assert find_due_date("Payment due 2026-02-27", SENT, "en-US") is None
+
+
+def test_a_due_word_belongs_to_the_date_after_it() -> None:
+    text = "Delivered by March 27, 2026 (the show opens March 31). Terms: net 45."
+    found = find_due_date(text, SENT, "en-US")
+    assert found is not None
+    assert found.value == date(2026, 4, 16)
+
+
+@pytest.mark.parametrize(
+    ("locale", "sent", "text", "due"),
+    [
+        # Saturday and Sunday in the UAE since 2022, Friday and Saturday in Saudi Arabia
+        # (CLDR); 7 working days from Wednesday 3 June end on a Sunday or a Friday.
+        ("en-AE", date(2026, 6, 3), "within 7 working days", "2026-06-12"),
+        ("en-SA", date(2026, 6, 3), "within 7 working days", "2026-06-14"),
+        ("en-US", date(2026, 6, 3), "by the end of the week", "2026-06-05"),
+        ("en-SA", date(2026, 6, 3), "by the end of the week", "2026-06-04"),
+    ],
+)
+def test_business_days_follow_the_regions_weekend(
+    locale: str, sent: date, text: str, due: str
+) -> None:
+    found = find_due_date(text, sent, locale)
+    assert found is not None
+    assert found.value.isoformat() == due
+
+
+def test_on_delivery_is_the_delivery_date_when_stated() -> None:
+    text = "Delivery is booked for Friday 13 March and we'll pay by EFT on delivery."
+    found = find_due_date(text, SENT, "en-ZA")
+    assert found is not None
+    assert found.value == date(2026, 3, 13)
+    plain = find_due_date("cash on delivery", SENT, "en-ZA")
+    assert plain is not None
+    assert plain.value == SENT
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "due"),
+    [
+        ("ja-JP", "令和8年6月30日までにお振込みいたします", "2026-06-30"),
+        ("zh-TW", "請於民國115年4月15日前付款", "2026-04-15"),
+        ("ja-JP", "お支払いは6/30までにお願いします", "2026-06-30"),
+        ("en-SA", "payment by 5/3/2026", "2026-03-05"),
+        ("en-US", "please pay by 4/15", "2026-04-15"),
+        ("en-GB", "please pay by 4/15", "2026-04-15"),
+    ],
+)
+def test_eras_and_numeric_dates(locale: str, text: str, due: str) -> None:
+    found = find_due_date(text, SENT, locale)
+    assert found is not None, text
+    assert found.value.isoformat() == due
 
 
 @pytest.mark.parametrize(
@@ -124,6 +189,16 @@ def test_a_date_without_year_is_the_next_one() -> None:
         ("en-US", "payment due 05/03/2026", "2026-05-03"),
         ("de-DE", "Zahlung bei Lieferung", "2026-03-02"),
         ("es-ES", "pago a 30 días fecha factura", "2026-04-01"),
+        ("en-ZA", "Our terms are 30 days from statement.", "2026-04-30"),
+        ("en-US", "Terms: Net 30 EOM", "2026-04-30"),
+        ("it-IT", "bonifico 60 gg d.f.f.m.", "2026-05-31"),
+        ("tr-TR", "Ödeme ay sonuna kadar.", "2026-03-31"),
+        ("zh-CN", "付款方式: 月结30天", "2026-04-30"),
+        ("zh-TW", "付款條件: 月結 60 天", "2026-05-30"),
+        ("ja-JP", "月末締め翌々月末払い", "2026-05-31"),
+        ("nb-NO", "Betalingsfrist: 14 dager", "2026-03-16"),
+        ("en-GB", "please pay within a fortnight", "2026-03-16"),
+        ("pt-BR", "pagamento até o dia 20", "2026-03-20"),
     ],
 )
 def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:
@@ -140,6 +215,9 @@ def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> No
         ("fr-FR", "La livraison est prévue avant vendredi."),
         ("en-US", "Are you free for lunch on Thursday?"),
         ("ja-JP", "納品は3月20日までです。"),
+        ("fr-FR", "Devis valable jusqu'au 30 avril 2026."),
+        ("en-US", "This quote is valid until April 15, 2026."),
+        ("de-DE", "der Termin steht: 20.04. in Köln"),
     ],
 )
 def test_dates_that_are_not_payment_dates(locale: str, text: str) -> None:

@@ -5,8 +5,9 @@ A file has ``locales`` (the CLDR locales Babel reads month, weekday, number and 
 names from, see ``locale_data``), ``[words]`` (phrase lists: total words, due words, units
 ...), ``[terms]`` (payment-term templates), ``[numbers]`` (number words and scales) and
 ``[currency]`` (marks CLDR does not know, e.g. ``"S$" = "SGD"``; a value that is no ISO
-code is another mark: ``kronor = "kr"``) and ``[preferred]`` (an ambiguous mark's reading
-when nothing in the email settles it).
+code is another mark: ``kronor = "kr"``), ``[preferred]`` (an ambiguous mark's reading
+when nothing in the email settles it) and ``[eras]`` (a calendar era and the Gregorian
+year before its first: ``"令和" = 2018``, ``"民國" = 1911``).
 
 Phrases are literal text, matched case-insensitively; a space matches any run of spaces.
 A phrase ending in ``*`` is a stem (``deliver*`` matches "delivery"). Words of spaced
@@ -15,7 +16,9 @@ Templates add placeholders, each read as one capture group: ``{n}`` a count of d
 ``{d}`` a day of the month (``10th``, ``10.``), ``{o}`` one with an ordinal suffix
 (``15th``), ``{w}`` a weekday name, ``{m}`` a month name (both checked against
 ``locale_data`` by the caller), ``{p}`` a percentage, ``{x}`` one word ("10 chairs
-instead of 12") and ``{any}`` a short stretch of text (the last three not captured).
+instead of 12") and ``{any}`` a short stretch of text (the last three not captured). In a
+template a space may follow a colon, as labels are written ("Betalingsfrist: 14 dager"
+matches ``betalingsfrist {n} dager``).
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class Language:
     scales: dict[str, int]
     currency: dict[str, str | list[str]]
     preferred: dict[str, str]
+    eras: dict[str, int]
 
 
 def _load(path: Path) -> Language:
@@ -67,6 +71,7 @@ def _load(path: Path) -> Language:
         scales={k.casefold(): int(v) for k, v in numbers.get("scales", {}).items()},
         currency=dict(data.get("currency", {})),
         preferred=dict(data.get("preferred", {})),
+        eras={k: int(v) for k, v in data.get("eras", {}).items()},
     )
 
 
@@ -84,6 +89,28 @@ def words(key: str) -> tuple[str, ...]:
 
 def terms(key: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(t for lang in languages() for t in lang.terms.get(key, ())))
+
+
+def reading_languages(locale: str) -> tuple[str, ...]:
+    """The lexicon files an email read in ``locale`` is matched with: English and the
+    locale's language. Short words mean other things elsewhere (Polish "termin" is a due
+    word, German "Termin" an appointment; Danish "by" is a town)."""
+    language = locale.replace("_", "-").split("-")[0].lower()
+    return tuple(dict.fromkeys(("en", language)))
+
+
+@cache
+def word_re_in(codes: tuple[str, ...], *keys: str) -> re.Pattern[str]:
+    """One pattern for the phrases under ``keys`` in the languages ``codes``."""
+    chosen = [lang for lang in languages() if lang.code in codes]
+    phrases = [w for key in keys for lang in chosen for w in lang.words.get(key, ())]
+    return re.compile(alternation(phrases), re.IGNORECASE)
+
+
+@cache
+def eras() -> dict[str, int]:
+    """ "令和" -> 2018, "民國" -> 1911: year N of an era is this plus N."""
+    return {k: v for lang in languages() for k, v in lang.eras.items()}
 
 
 @cache
@@ -138,17 +165,22 @@ def is_unspaced(char: str) -> bool:
     return "\u1100" <= char <= "\u11ff" or "\u2e80" <= char <= "\ud7af" or char >= "\uf900"
 
 
-def _parts(phrase: str) -> tuple[str, bool, bool]:
-    """A phrase's body and whether it needs a word boundary before and after it."""
+def _parts(phrase: str, labels: bool = False) -> tuple[str, bool, bool]:
+    """A phrase's body and whether it needs a word boundary before and after it; with
+    ``labels``, a space may follow a colon."""
     stem = phrase.endswith("*")
     text = phrase.rstrip("*").strip()
     parts: list[str] = []
     position = 0
     for match in _PLACEHOLDER.finditer(text):
-        parts.append(_literal(text[position : match.start()]))
-        parts.append(_PLACEHOLDERS[match.group()])
+        before_text, after_text = text[position : match.start()], text[match.end() :]
+        # Chinese, Japanese and Korean may set a number off by a space: "月结 30 天".
+        space_before = r"\s?" if before_text[-1:] and is_unspaced(before_text[-1]) else ""
+        space_after = r"\s?" if after_text[:1] and is_unspaced(after_text[0]) else ""
+        parts.append(_literal(before_text, labels) + space_before)
+        parts.append(_PLACEHOLDERS[match.group()] + space_after)
         position = match.end()
-    parts.append(_literal(text[position:]))
+    parts.append(_literal(text[position:], labels))
     first, last = text[:1], text[-1:]
     before = first.isalpha() and not is_unspaced(first)
     after = last.isalpha() and not is_unspaced(last) and not stem
@@ -161,17 +193,18 @@ def phrase_regex(phrase: str) -> str:
     return f"{_NOT_LETTER_BEFORE if before else ''}{body}{_NOT_LETTER_AFTER if after else ''}"
 
 
-def _literal(text: str) -> str:
-    return r"\s+".join(re.escape(piece) for piece in text.split(" "))
+def _literal(text: str, labels: bool = False) -> str:
+    space = r":?\s+" if labels else r"\s+"
+    return space.join(re.escape(piece) for piece in text.split(" "))
 
 
-def alternation(phrases: tuple[str, ...] | list[str]) -> str:
+def alternation(phrases: tuple[str, ...] | list[str], labels: bool = False) -> str:
     """Longest phrases first, so that "total due" wins over "total". Phrases that share
     their boundary checks are grouped, so each check runs once per position, not once
     per phrase."""
     groups: dict[tuple[bool, bool], list[str]] = {}
     for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
-        body, before, after = _parts(phrase)
+        body, before, after = _parts(phrase, labels)
         groups.setdefault((before, after), []).append(body)
     alternatives = [
         f"{_NOT_LETTER_BEFORE if before else ''}(?:{'|'.join(bodies)})"
@@ -190,7 +223,8 @@ def word_re(*keys: str) -> re.Pattern[str]:
 @cache
 def term_re(*keys: str) -> re.Pattern[str]:
     """One pattern for the term templates under ``keys`` in every language."""
-    return re.compile(alternation([t for key in keys for t in terms(key)]), re.IGNORECASE)
+    templates = [t for key in keys for t in terms(key)]
+    return re.compile(alternation(templates, labels=True), re.IGNORECASE)
 
 
 def first_group(match: re.Match[str]) -> str | None:

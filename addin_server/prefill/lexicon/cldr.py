@@ -1,6 +1,6 @@
 """Language knowledge from CLDR, through Babel, for every locale a lexicon file lists:
 month and weekday names, whether short dates put the month first, each region's
-currency, and currency symbols and names.
+currency, and currency symbols and names; and, for every region, its weekend.
 
 Loading some fifty CLDR locales takes seconds, so this runs when the lexicon changes
 (``python -m addin_server.prefill.lexicon.cldr`` writes ``cldr.json``; a test checks the
@@ -10,11 +10,12 @@ file is what Babel gives) and the engine reads the JSON (``locale_data``).
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Literal
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale, UnknownLocaleError, localedata
 from babel.core import get_global
 from babel.dates import get_date_format, get_day_names, get_month_names
 from babel.numbers import get_currency_name, get_currency_symbol, get_territory_currencies
@@ -80,10 +81,27 @@ def weekday_names(locales: list[Locale]) -> dict[str, int]:
 
 
 def month_first(locale: Locale) -> bool:
-    """Whether the locale writes short dates month first (en-US: 3/4 is March 4; year-first
-    locales write 2026-03-04 and read 4/3 day first)."""
-    pattern = get_date_format("short", locale=locale).pattern.lstrip("'")
-    return pattern.startswith("M")
+    """Whether the locale reads a short date month first (en-US: 3/4 is March 4). A short
+    date that starts with the year (sv "y-MM-dd", ja "y/MM/dd") says nothing of how a
+    day and month alone are written; the medium date does (sv "d MMM y", ja "y/MM/dd")."""
+    pattern = get_date_format("short", locale=locale).pattern
+    if pattern.lstrip("'").startswith("y"):
+        pattern = get_date_format("medium", locale=locale).pattern
+    pattern = re.sub(r"'[^']*'", "", pattern)
+    return pattern.find("M") < pattern.find("d")
+
+
+def weekends() -> dict[str, list[int]]:
+    """Region -> its weekend days (Monday is 0), for the regions whose weekend is not
+    Saturday and Sunday: "SA" -> [4, 5] (Friday, Saturday), "IN" -> [6]. The UAE moved to
+    Saturday and Sunday in 2022, and CLDR with it."""
+    found: dict[str, list[int]] = {}
+    for name in localedata.locale_identifiers():
+        locale = Locale.parse(name)
+        if locale.territory and locale.territory not in found:
+            start, end = locale.weekend_start, locale.weekend_end
+            found[locale.territory] = [(start + i) % 7 for i in range((end - start) % 7 + 1)]
+    return {region: days for region, days in sorted(found.items()) if days != [5, 6]}
 
 
 def region_currency(locale: Locale) -> str | None:
@@ -128,20 +146,33 @@ def preferred_reading() -> dict[str, str]:
     return readings | preferred_readings()
 
 
+def world_locales(locales: list[Locale]) -> dict[str, Locale]:
+    """ "en_001": how a language is written in the regions the lexicon does not list (en-SA
+    and en-QA write 5/3 for March 5, as en_001 does, not month first as bare "en")."""
+    found = {}
+    for language in dict.fromkeys(locale.language for locale in locales):
+        if f"{language}_001" in localedata.locale_identifiers():
+            found[f"{language}_001"] = Locale.parse(f"{language}_001")
+    return found
+
+
 def build() -> dict[str, Any]:
     locales = _locales()
     tags = {str(locale): locale for locale in locales}
     tags.update({locale.language: Locale.parse(locale.language) for locale in locales})
+    world = world_locales(locales)
     return {
+        "world_locales": sorted(world),
         "months": month_names(locales, "wide"),
         "month_abbreviations": month_names(locales, "abbreviated"),
         "weekdays": weekday_names(locales),
-        "month_first": sorted(tag for tag, locale in tags.items() if month_first(locale)),
+        "month_first": sorted(tag for tag, locale in (tags | world).items() if month_first(locale)),
         "region_currency": {
             tag: code for tag, locale in sorted(tags.items()) if (code := region_currency(locale))
         },
         "currency_marks": currency_marks(locales),
         "preferred_reading": preferred_reading(),
+        "weekends": weekends(),
     }
 
 

@@ -1,6 +1,6 @@
 """CLDR knowledge the engine reads (built from Babel by ``cldr``, stored in ``cldr.json``):
-month and weekday names, month-first short dates, each region's currency, and which
-currencies a symbol or name may stand for."""
+month and weekday names, month-first short dates, each region's currency and weekend,
+and which currencies a symbol or name may stand for."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ def weekday_names() -> dict[str, int]:
     return weekdays
 
 
+@cache
+def weekend(tag: str) -> frozenset[int]:
+    """The weekend days (Monday is 0) of the locale's region: Friday and Saturday in
+    "en-SA", Saturday and Sunday in "en-AE" (since 2022) and where no region is named."""
+    region = _tags(tag)[0].rpartition("_")[2]
+    days: dict[str, list[int]] = _data()["weekends"]
+    return frozenset(days.get(region, (5, 6)))
+
+
 def _tags(tag: str) -> tuple[str, str]:
     """ "de-AT" -> ("de_AT", "de"): the locale as CLDR names it, and its language."""
     parts = tag.replace("-", "_").split("_")
@@ -64,8 +73,14 @@ def _known_tag(tag: str) -> str:
 
 
 def month_first(tag: str) -> bool:
-    """Whether the locale writes short dates month first (en-US: 3/4 is March 4)."""
-    return _known_tag(tag) in _month_first_tags()
+    """Whether the locale writes short dates month first (en-US: 3/4 is March 4). A region
+    the lexicon does not list reads as the language's world form (en-SA as en_001)."""
+    known = _known_tag(tag)
+    full, language = _tags(tag)
+    world = f"{language}_001"
+    if known == language and "_" in full and world in _data()["world_locales"]:
+        known = world
+    return known in _month_first_tags()
 
 
 def region_currency(tag: str) -> str | None:
