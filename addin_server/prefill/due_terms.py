@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from addin_server.prefill.lexicon import (
     first_group,
     reading_languages,
-    term_re,
+    term_re_in,
     word_re_in,
 )
 from addin_server.prefill.lexicon.locale_data import month_names, weekday_names, weekend
@@ -192,35 +192,31 @@ _SHADOWED_BY = {
 
 def first_term(text: str, reading: Reading) -> tuple[str, DueDate] | None:
     """The payment term stated first in the text (later mentions are usually reminders
-    of it), with its rule's key."""
-    found = [
-        (position, key, due)
-        for rule in _RULES
-        if (match := _first_of_rule(text, reading, rule)) is not None
-        for key, (position, due) in [(rule[0], match)]
-    ]
-    if not found:
-        return None
-    _, key, due = min(found, key=lambda one: one[0])
-    return key, due
-
-
-def _first_of_rule(text: str, reading: Reading, rule: _Rule) -> tuple[int, DueDate] | None:
-    key, compute, confidence = rule
-    pattern = term_re(key)
-    shadows = [term_re(other) for other in _SHADOWED_BY.get(key, ())]
+    of it), with its rule's key; at one place, the first rule that reads it."""
+    anywhere = term_re_in(reading.languages, *(key for key, _, _ in _RULES))
     position = 0
-    while (match := pattern.search(text, position)) is not None:
+    # One pass finds where any term starts; only there is each rule tried.
+    while (match := anywhere.search(text, position)) is not None:
         position = match.start() + 1
-        if not_a_payment_date(line_before(text, match.start()), reading):
-            continue
-        if any(_inside(shadow, text, match) for shadow in shadows):
-            continue
-        value = compute(reading, first_group(match) or "")
-        if value is not None:
-            source = snippet(text, match.start(), match.end())
-            return match.start(), DueDate(value, confidence, source)
+        for rule in _RULES:
+            due = _rule_at(text, match.start(), reading, rule)
+            if due is not None:
+                return rule[0], due
     return None
+
+
+def _rule_at(text: str, start: int, reading: Reading, rule: _Rule) -> DueDate | None:
+    key, compute, confidence = rule
+    match = term_re_in(reading.languages, key).match(text, start)
+    if match is None or not_a_payment_date(line_before(text, start), reading):
+        return None
+    shadows = (term_re_in(reading.languages, other) for other in _SHADOWED_BY.get(key, ()))
+    if any(_inside(shadow, text, match) for shadow in shadows):
+        return None
+    value = compute(reading, first_group(match) or "")
+    if value is None:
+        return None
+    return DueDate(value, confidence, snippet(text, match.start(), match.end()))
 
 
 def _inside(pattern: re.Pattern[str], text: str, match: re.Match[str]) -> bool:

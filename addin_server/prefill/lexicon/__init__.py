@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from addin_server.prefill.lexicon import locale_data
+
 _DIR = Path(__file__).resolve().parent
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 _NOT_LETTER_AFTER = r"(?![^\W\d_])"
@@ -108,6 +110,15 @@ def word_re_in(codes: tuple[str, ...], *keys: str) -> re.Pattern[str]:
 
 
 @cache
+def term_re_in(codes: tuple[str, ...], *keys: str) -> re.Pattern[str]:
+    """One pattern for the term templates under ``keys`` in the languages ``codes`` (a
+    sixth of every language's: the due-date search runs them on every email)."""
+    chosen = [lang for lang in languages() if lang.code in codes]
+    templates = [t for key in keys for lang in chosen for t in lang.terms.get(key, ())]
+    return re.compile(alternation(templates, labels=True), re.IGNORECASE)
+
+
+@cache
 def eras() -> dict[str, int]:
     """ "令和" -> 2018, "民國" -> 1911: year N of an era is this plus N."""
     return {k: v for lang in languages() for k, v in lang.eras.items()}
@@ -165,51 +176,117 @@ def is_unspaced(char: str) -> bool:
     return "\u1100" <= char <= "\u11ff" or "\u2e80" <= char <= "\ud7af" or char >= "\uf900"
 
 
-def _parts(phrase: str, labels: bool = False) -> tuple[str, bool, bool]:
-    """A phrase's body and whether it needs a word boundary before and after it; with
-    ``labels``, a space may follow a colon."""
+def _tokens(phrase: str, labels: bool = False) -> tuple[list[str], bool, bool]:
+    """A phrase's pieces of pattern (a character, a space, a placeholder each) and whether
+    it needs a word boundary before and after it; with ``labels``, a space may follow a
+    colon."""
     stem = phrase.endswith("*")
     text = phrase.rstrip("*").strip()
-    parts: list[str] = []
+    tokens: list[str] = []
     position = 0
     for match in _PLACEHOLDER.finditer(text):
         before_text, after_text = text[position : match.start()], text[match.end() :]
         # Chinese, Japanese and Korean may set a number off by a space: "月结 30 天".
         space_before = r"\s?" if before_text[-1:] and is_unspaced(before_text[-1]) else ""
         space_after = r"\s?" if after_text[:1] and is_unspaced(after_text[0]) else ""
-        parts.append(_literal(before_text, labels) + space_before)
-        parts.append(_PLACEHOLDERS[match.group()] + space_after)
+        tokens.extend(_literal(before_text, labels))
+        tokens.append(space_before + _placeholder(match.group()) + space_after)
         position = match.end()
-    parts.append(_literal(text[position:], labels))
+    tokens.extend(_literal(text[position:], labels))
     first, last = text[:1], text[-1:]
     before = first.isalpha() and not is_unspaced(first)
     after = last.isalpha() and not is_unspaced(last) and not stem
-    return "".join(parts), before, after
+    return [t for t in tokens if t], before, after
+
+
+def _placeholder(name: str) -> str:
+    """A placeholder's pattern: weekday and month names are CLDR's (``locale_data``), so
+    that a template starting with one is not tried as every run of letters."""
+    if name == "{w}":
+        return f"((?:{_names(tuple(locale_data.weekday_names()))})\\.?)"
+    if name == "{m}":
+        return f"((?:{_names(tuple(locale_data.month_names('en')))})\\.?)"
+    return _PLACEHOLDERS[name]
+
+
+@cache
+def _names(names: tuple[str, ...]) -> str:
+    """Whole names (a name of a spaced script ends where its word does: "Fri" is not
+    "Friday", "金曜日" may run on into "まで")."""
+    members = []
+    for name in sorted(set(names), key=lambda n: (-len(n), n)):
+        end = [] if is_unspaced(name[-1]) else [_NOT_LETTER_AFTER]
+        members.append(((-len(name), name), [re.escape(c) for c in name] + end))
+    # One look at the first letter turns most places away before the names are tried.
+    first = {c for name in names for c in (name[0], name[0].upper(), name[0].lower())}
+    return f"(?=[{''.join(re.escape(c) for c in sorted(first))}]){_trie(members)}"
 
 
 def phrase_regex(phrase: str) -> str:
     """One phrase or template as a regular expression (see the module's docstring)."""
-    body, before, after = _parts(phrase)
+    tokens, before, after = _tokens(phrase)
+    body = "".join(tokens)
     return f"{_NOT_LETTER_BEFORE if before else ''}{body}{_NOT_LETTER_AFTER if after else ''}"
 
 
-def _literal(text: str, labels: bool = False) -> str:
+def _literal(text: str, labels: bool = False) -> list[str]:
     space = r":?\s+" if labels else r"\s+"
-    return space.join(re.escape(piece) for piece in text.split(" "))
+    return [space if char == " " else re.escape(char) for char in text]
+
+
+@dataclass
+class _Node:
+    """A trie of phrases' pieces: ``order`` is the sort key of the first phrase through
+    it in the alternation's order, ``end`` whether a phrase ends here."""
+
+    order: tuple[int, str]
+    children: dict[str, tuple[str, _Node]]
+    end: bool = False
+
+
+def _trie(phrases: list[tuple[tuple[int, str], list[str]]]) -> str:
+    """Phrases sharing their first pieces share one pattern for them ("within {n} days"
+    and "within {n} weeks" try "within" once): tried in the same order as one phrase after
+    another, at a fraction of the work at every position of the text."""
+    root = _Node((0, ""), {})
+    for order, tokens in phrases:
+        node = root
+        for token in tokens:
+            key = token.casefold()
+            if key not in node.children:
+                node.children[key] = (token, _Node(order, {}))
+            node = node.children[key][1]
+        node.end = True
+    return _pattern(root)
+
+
+def _pattern(node: _Node) -> str:
+    branches = sorted(node.children.values(), key=lambda pair: pair[1].order)
+    options = [token + _pattern(child) for token, child in branches]
+    if node.end:
+        options.append("")
+    if len(options) == 1:
+        return options[0]
+    return f"(?:{'|'.join(options)})"
 
 
 def alternation(phrases: tuple[str, ...] | list[str], labels: bool = False) -> str:
     """Longest phrases first, so that "total due" wins over "total". Phrases that share
     their boundary checks are grouped, so each check runs once per position, not once
-    per phrase."""
-    groups: dict[tuple[bool, bool], list[str]] = {}
-    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
-        body, before, after = _parts(phrase, labels)
-        groups.setdefault((before, after), []).append(body)
+    per phrase, and a group's phrases share their common beginnings (``_trie``)."""
+    return _alternation(tuple(sorted(set(phrases))), labels)
+
+
+@cache
+def _alternation(phrases: tuple[str, ...], labels: bool) -> str:
+    groups: dict[tuple[bool, bool], list[tuple[tuple[int, str], list[str]]]] = {}
+    for phrase in sorted(phrases, key=lambda p: (-len(p), p)):
+        tokens, before, after = _tokens(phrase, labels)
+        groups.setdefault((before, after), []).append(((-len(phrase), phrase), tokens))
     alternatives = [
-        f"{_NOT_LETTER_BEFORE if before else ''}(?:{'|'.join(bodies)})"
+        f"{_NOT_LETTER_BEFORE if before else ''}(?:{_trie(members)})"
         f"{_NOT_LETTER_AFTER if after else ''}"
-        for (before, after), bodies in sorted(groups.items(), reverse=True)
+        for (before, after), members in sorted(groups.items(), reverse=True)
     ]
     return "|".join(alternatives) or r"(?!x)x"
 
