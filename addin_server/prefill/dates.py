@@ -26,7 +26,7 @@ from addin_server.prefill.due_terms import (
     not_a_payment_date,
     valid_date,
 )
-from addin_server.prefill.lexicon import alternation, eras, with_digits
+from addin_server.prefill.lexicon import alternation, eras, scales, with_digits
 from addin_server.prefill.lexicon.locale_data import month_first, month_names
 from addin_server.prefill.snippets import snippet
 
@@ -55,6 +55,11 @@ def _date_re() -> re.Pattern[str]:
         rf"(?!\d)(?:,?\s(?P<my>\d{{4}}))?",
         re.IGNORECASE,
     )
+
+
+@cache
+def _scale_re() -> re.Pattern[str]:
+    return re.compile(rf"\s?(?:{alternation(list(scales()))})", re.IGNORECASE)
 
 
 # Payment terms stand near the top of a request, in sentences: only this much of it, and
@@ -95,6 +100,8 @@ def _dates(text: str, reading: Reading) -> Iterator[tuple[re.Match[str], str, da
             continue
         before = line_before(text, match.start(), previous_end)
         previous_end = match.end()
+        if (match.group("na") or match.group("sa")) and _scale_re().match(text, match.end()):
+            continue  # "5.6万元" is an amount
         value = _to_date(match, reading)
         if value is not None and value >= reading.sent:
             yield match, before, value

@@ -218,6 +218,9 @@ def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> No
         ("fr-FR", "Devis valable jusqu'au 30 avril 2026."),
         ("en-US", "This quote is valid until April 15, 2026."),
         ("de-DE", "der Termin steht: 20.04. in Köln"),
+        ("de-DE", "Guten Morgen, bitte liefern Sie uns 6 Platten."),
+        ("nl-NL", "Graag bestellen wij de lunch voor 20 mei."),
+        ("zh-CN", "已支付定金3万元, 请开具尾款5.6万元的发票。"),
     ],
 )
 def test_dates_that_are_not_payment_dates(locale: str, text: str) -> None:
