@@ -1,20 +1,28 @@
 """Timing of the invoice pre-fill engine: typical emails by size, and hostile input.
 
-Usage: .venv/bin/python scripts/bench_prefill.py [--repeat N]
+Usage: .venv/bin/python scripts/bench_prefill.py [--repeat N] [--corpus]
 Prints one table: median (and max) wall milliseconds per case, and the median CPU
-milliseconds of this process (what the engine costs on a machine others share).
+milliseconds of this process (what the engine costs on a machine others share). With
+--corpus, also the CPU per email of the tuning set and the share of it spent finding the
+due date (under cProfile; issue 16 saw that search take a fifth of a worker's CPU).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import random
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
+
+# The corpus tools live with the tests (tests/prefill/prefill_corpus.py); tests is a package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from addin_server.prefill import (
     MAX_BODY_CHARS,
@@ -23,6 +31,7 @@ from addin_server.prefill import (
     MerchantContext,
     prefill_invoice,
 )
+from tests.prefill.prefill_corpus import load_corpus
 
 REQUEST = """<p>Hi,</p><p>Please invoice us for the following (PO 4500012345):</p>
 <table><tr><th>Item</th><th>Qty</th><th>Unit price</th></tr>
@@ -101,10 +110,30 @@ def _time(email: EmailInput, repeat: int) -> tuple[float, float, float]:
     return statistics.median(timings), max(timings), statistics.median(cpu)
 
 
+def corpus_figures() -> None:
+    """CPU per email over the tuning set, and the share of it in ``find_due_date``."""
+    corpus = load_corpus()
+    for item in corpus:  # lexicon patterns are compiled on first use
+        prefill_invoice(item.email, item.context)
+    start = time.process_time()
+    for item in corpus:
+        prefill_invoice(item.email, item.context)
+    per_email = (time.process_time() - start) * 1000 / len(corpus)
+    profile = cProfile.Profile()
+    profile.runcall(lambda: [prefill_invoice(i.email, i.context) for i in corpus])
+    stats = pstats.Stats(profile).get_stats_profile()
+    share = stats.func_profiles["find_due_date"].cumtime / stats.total_tt
+    print(f"tuning set: {len(corpus)} emails, {per_email:.2f} CPU ms per email,")
+    print(f"  {share:.0%} of the time in find_due_date (cProfile)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=0, help="runs per case (default: by size)")
+    parser.add_argument("--corpus", action="store_true", help="also time the tuning set")
     args = parser.parse_args()
+    if args.corpus:
+        corpus_figures()
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     print(f"{'case':<30}{'size':>12}{'median ms':>12}{'max ms':>10}{'cpu ms':>10}")
     for size in (10_000, 100_000, 1_000_000):
