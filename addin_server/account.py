@@ -36,6 +36,10 @@ class MeSchema(Schema):
     user = fields.Nested(UserSchema, required=True)
     tenant = fields.Nested(TenantSchema, required=True)
     role = fields.String(allow_none=True, required=True)
+    invitation_refused = fields.String(
+        allow_none=True,
+        metadata={"description": "Why an invitation by email was not accepted, if one was."},
+    )
     merchant_profiles = fields.List(fields.Dict(), required=True)
 
 
@@ -48,5 +52,6 @@ def me() -> dict[str, Any]:
         "user": {"id": user.user_id, "oid": user.oid, "name": user.name, "username": user.username},
         "tenant": {"id": user.tenant_id, "tid": user.tid, "personal": user.is_personal},
         "role": user.role,
+        "invitation_refused": user.invitation_refused or None,
         "merchant_profiles": merchants.profiles_visible_to(request_session(), user),
     }

@@ -38,6 +38,8 @@ class CurrentUser:
     username: str
     role: Role | None
     is_personal: bool
+    # Why an invitation by email was not accepted at sign-in ("" if none was refused).
+    invitation_refused: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -46,7 +48,9 @@ class CurrentUser:
     def ensure_member(self) -> None:
         """403 unless the user has a role (member or admin) in their tenant."""
         if self.role is None:
-            raise forbidden("Ask an admin of your organisation to add you as a member.")
+            refused = self.invitation_refused
+            why = f" Your invitation by email was not accepted: {refused}." if refused else ""
+            raise forbidden(f"Ask an admin of your organisation to add you as a member.{why}")
 
     def ensure_admin(self, action: str = "do this") -> None:
         """403 unless the user is an admin of their tenant."""

@@ -49,6 +49,9 @@ def check_config() -> None:
     click.echo(f"tokens accepted from our own app {own} and the Office clients:")
     for client in settings.office_client_ids:
         click.echo(f"  - {client}")
+    domains = ", ".join(settings.verified_email_domains) or "-"
+    proofs = ", ".join(settings.email_proofs)
+    click.echo(f"invitations by email need the token to prove it: {proofs} (domains: {domains})")
 
 
 @main.group()

@@ -11,7 +11,6 @@ import binascii
 import ipaddress
 import os
 import re
-import secrets
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -20,6 +19,8 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from limits import parse_many
+
+from addin_server.devcert import demo_secret
 
 ENV_PREFIX = "ADDIN_"
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -74,6 +75,9 @@ class Settings:
     allowed_tenants: tuple[str, ...] = ()
     office_client_ids: tuple[str, ...] = OFFICE_CLIENT_IDS
     api_scope: str = "access_as_user"
+    # How a token proves its email, before an invitation by email is accepted (tokens.py).
+    email_proofs: tuple[str, ...] = ("xms_edov",)
+    verified_email_domains: tuple[str, ...] = ()
     app_id_uri: str = ""
     redis_url: str = ""
     cybersource_sandbox_url: str = "https://apitest.cybersource.com"
@@ -176,7 +180,7 @@ def _parse(attr: str, value: Any) -> Any:
         return Path(value)
     if attr == "encryption_keys":
         return parse_encryption_keys(value)
-    if attr in ("allowed_tenants", "office_client_ids"):
+    if attr in ("allowed_tenants", "office_client_ids", "email_proofs", "verified_email_domains"):
         return tuple(t.strip().lower() for t in value.split(",") if t.strip())
     if attr in ("cybersource_connect_timeout", "cybersource_read_timeout", "cybersource_deadline"):
         number = float(value)
@@ -253,29 +257,13 @@ def _fill_defaults(settings: Settings) -> Settings:
         updates["database_url"] = f"sqlite:///{instance / 'addin.sqlite3'}"
     if settings.is_demo:
         if not settings.secret_key:
-            updates["secret_key"] = _demo_secret(instance, "secret_key", 48)
+            updates["secret_key"] = demo_secret(instance, "secret_key", 48)
         if not settings.encryption_keys:
-            encoded = _demo_secret(instance, "encryption_key", ENCRYPTION_KEY_BYTES, b64=True)
+            encoded = demo_secret(instance, "encryption_key", ENCRYPTION_KEY_BYTES, b64=True)
             updates["encryption_keys"] = parse_encryption_keys(f"demo-1:{encoded}")
     if not settings.app_id_uri and settings.client_id:
         updates["app_id_uri"] = f"api://{urlsplit(settings.public_url).netloc}/{settings.client_id}"
     return replace(settings, **updates)
-
-
-def _demo_secret(instance: Path, name: str, size: int, *, b64: bool = False) -> str:
-    """A random secret created once per instance folder, so demo data survives restarts."""
-    path = instance / "demo-secrets" / name
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if b64:
-        value = base64.b64encode(secrets.token_bytes(size)).decode()
-    else:
-        value = secrets.token_urlsafe(size)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
 
 
 def _is_loopback_host(host: str) -> bool:
@@ -329,6 +317,10 @@ def _identity_problems(settings: Settings) -> Problems:
     for client in settings.office_client_ids:
         if not is_guid(client):
             yield "OFFICE_CLIENT_IDS", f"{client!r}: use application (client) id GUIDs"
+    if not set(settings.email_proofs) <= {"xms_edov", "upn"}:
+        yield "EMAIL_PROOFS", "must be xms_edov, upn or both"
+    if ("upn" in settings.email_proofs) != bool(settings.verified_email_domains):
+        yield "VERIFIED_EMAIL_DOMAINS", "lists the tenant's verified domains, with upn proof only"
 
 
 def _cybersource_problems(settings: Settings) -> Problems:

@@ -1,4 +1,5 @@
-"""A local certificate authority and a TLS certificate for localhost.
+"""A local certificate authority and a TLS certificate for localhost, and the demo
+instance's other generated secrets.
 
 Outlook only loads add-ins over HTTPS, so the development server needs a certificate the
 machine trusts; the same code gives the tests their own CA for the HTTPS identity provider.
@@ -6,8 +7,10 @@ machine trusts; the same code gives the tests their own CA for the HTTPS identit
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
+import secrets
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -173,3 +176,19 @@ def combined_ca_bundle(ca_cert: Path, destination: Path) -> Path:
     destination.parent.mkdir(parents=True, exist_ok=True)
     destination.write_bytes(b"\n".join(parts))
     return destination
+
+
+def demo_secret(instance: Path, name: str, size: int, *, b64: bool = False) -> str:
+    """A random secret created once per instance folder, so demo data survives restarts."""
+    path = instance / "demo-secrets" / name
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if b64:
+        value = base64.b64encode(secrets.token_bytes(size)).decode()
+    else:
+        value = secrets.token_urlsafe(size)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value

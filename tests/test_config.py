@@ -211,6 +211,27 @@ def test_check_config_names_the_client_apps_whose_tokens_are_accepted(tmp_path: 
     assert load_settings(env).accepted_client_apps == (CLIENT, OFFICE_CLIENT_IDS[0])
 
 
+def test_email_proofs_are_checked_and_shown(tmp_path: Path) -> None:
+    assert load_settings({}, {}).email_proofs == ("xms_edov",)
+    unknown = problems_for(production_env(ADDIN_EMAIL_PROOFS="email_verified"), tmp_path)
+    assert unknown == ["ADDIN_EMAIL_PROOFS: must be xms_edov, upn or both"]
+    domains = (
+        "ADDIN_VERIFIED_EMAIL_DOMAINS: lists the tenant's verified domains, with upn proof only"
+    )
+    assert problems_for(production_env(ADDIN_EMAIL_PROOFS="upn"), tmp_path) == [domains]
+    assert problems_for(production_env(ADDIN_VERIFIED_EMAIL_DOMAINS="a.example"), tmp_path) == [
+        domains
+    ]
+    env = production_env(
+        ADDIN_INSTANCE_DIR=str(tmp_path),
+        ADDIN_EMAIL_PROOFS="xms_edov, UPN",
+        ADDIN_VERIFIED_EMAIL_DOMAINS="Contoso.example",
+    )
+    assert load_settings(env).verified_email_domains == ("contoso.example",)
+    result = CliRunner().invoke(main, ["check-config"], env=env)
+    assert "prove it: xms_edov, upn (domains: contoso.example)" in result.output
+
+
 def test_office_client_ids_must_be_guids(tmp_path: Path) -> None:
     problems = problems_for(production_env(ADDIN_OFFICE_CLIENT_IDS="office,outlook"), tmp_path)
     assert problems == [

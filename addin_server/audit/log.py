@@ -28,6 +28,8 @@ class AuditAction(StrEnum):
     MEMBER_ADDED = "member.added"
     MEMBER_ROLE_CHANGED = "member.role_changed"
     MEMBER_REMOVED = "member.removed"
+    MEMBER_INVITATION_ACCEPTED = "member.invitation_accepted"
+    MEMBER_INVITATION_REFUSED = "member.invitation_refused"
     INVOICE_CREATED = "invoice.created"
     INVOICE_SENT = "invoice.sent"
     INVOICE_PUBLISHED = "invoice.published"

@@ -44,6 +44,7 @@ _SESSION_ALGORITHM = "HS256"
 _SESSION_KEY_INFO = b"addin-server session token v1"
 _SESSION_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "jti", "sub", "tid", "oid", "auth_time"]
 _ENTRA_CLAIMS = ["exp", "iat", "nbf", "iss", "aud", "tid", "oid"]
+_SESSION_EMAIL_CLAIMS = ("email", "verified_email", "email_unproven")
 
 
 class InvalidToken(Exception):
@@ -74,6 +75,11 @@ class VerifiedIdentity:
     expires_at: int
     session_id: str | None = None
     signed_in_at: int | None = None
+    # ``email`` as the token claims it; ``verified_email`` (lower case) only when the token
+    # proves the address is the user's (``email_proof``), else ``email_unproven`` says why.
+    email: str = ""
+    verified_email: str = ""
+    email_unproven: str = ""
 
     @property
     def is_personal(self) -> bool:
@@ -154,7 +160,7 @@ def validate_entra_token(token: str, settings: Settings, keys: SigningKeys) -> V
     if not isinstance(scopes, str) or settings.api_scope not in scopes.split():
         raise InvalidToken(f"scope {settings.api_scope!r} missing")
     _check_client_app(claims, settings)
-    return _identity(claims)
+    return _identity(claims, email=email_proof(claims, settings))
 
 
 def _check_client_app(claims: dict[str, Any], settings: Settings) -> None:
@@ -165,7 +171,35 @@ def _check_client_app(claims: dict[str, Any], settings: Settings) -> None:
         raise InvalidToken(f"requested by another application: {str(client)[:40]!r}")
 
 
-def _identity(claims: dict[str, Any], session_id: str | None = None) -> VerifiedIdentity:
+def email_proof(claims: dict[str, Any], settings: Settings) -> tuple[str, str, str]:
+    """(claimed email, the same lower-cased if the token proves it is the user's, why not).
+
+    An ``email`` claim alone proves nothing: in Entra it is a changeable attribute, and its
+    domain need not be the tenant's (nOAuth). Proofs, as ``ADDIN_EMAIL_PROOFS`` allows:
+    ``xms_edov`` - Entra's optional claim "email domain owner verified" is true; ``upn`` -
+    the email is the user's UPN / ``preferred_username`` in a domain of
+    ``ADDIN_VERIFIED_EMAIL_DOMAINS`` (UPN suffixes must be domains the tenant verified)."""
+    email = str(claims.get("email") or "")[:320]
+    if not email:
+        return "", "", "the sign-in carries no email claim (optional claims email, xms_edov)"
+    address = email.lower()
+    proofs = settings.email_proofs
+    if "xms_edov" in proofs and str(claims.get("xms_edov")).lower() in ("true", "1"):
+        return email, address, ""
+    upn = str(claims.get("upn") or claims.get("preferred_username") or "").lower()
+    domain = address.rpartition("@")[2]
+    if "upn" in proofs and upn == address and domain in settings.verified_email_domains:
+        return email, address, ""
+    nor_upn = ", nor is it the UPN in a verified domain" if "upn" in proofs else ""
+    return email, "", f"Entra does not vouch that {email} is this user's (xms_edov{nor_upn})"
+
+
+def _identity(
+    claims: dict[str, Any],
+    session_id: str | None = None,
+    *,
+    email: tuple[str, str, str] = ("", "", ""),
+) -> VerifiedIdentity:
     oid = claims["oid"]
     if not isinstance(oid, str) or not oid:
         raise InvalidToken("no oid")
@@ -189,6 +223,9 @@ def _identity(claims: dict[str, Any], session_id: str | None = None) -> Verified
         expires_at=int(claims["exp"]),
         session_id=session_id,
         signed_in_at=int(claims["auth_time"]) if session_id else None,
+        email=email[0],
+        verified_email=email[1],
+        email_unproven=email[2],
     )
 
 
@@ -217,6 +254,10 @@ def issue_session_token(
         "name": identity.name,
         "preferred_username": identity.username,
         "roles": sorted(identity.roles),
+        # What the Entra token proved at sign-in, carried as proven (we sign this token).
+        "email": identity.email,
+        "verified_email": identity.verified_email,
+        "email_unproven": identity.email_unproven,
         "jti": secrets.token_urlsafe(24),
         "iat": issued_at,
         "nbf": issued_at,
@@ -251,7 +292,8 @@ def validate_session_token(token: str, settings: Settings, session: Session) -> 
     jti = str(claims["jti"])
     if session.get(RevokedSession, jti) is not None:
         raise SessionExpired("session token revoked")
-    return _identity(claims, session_id=jti)
+    proof = tuple(str(claims.get(name) or "") for name in _SESSION_EMAIL_CLAIMS)
+    return _identity(claims, session_id=jti, email=(proof[0], proof[1], proof[2]))
 
 
 def revoke_session(session: Session, identity: VerifiedIdentity) -> None:

@@ -3,15 +3,20 @@
 Role of a signed-in user in their tenant, first match wins:
 1. the Entra app role ``Invoicing.Admin`` in the token -> admin;
 2. a personal Microsoft account is alone in its own tenant -> admin;
-3. a ``tenant_members`` row for the user -> its role;
-4. a row for the user's username (email) added before their first sign-in -> its role
-   (the row is then linked to the user, so later renames do not matter);
+3. a ``tenant_members`` row for the user (``user_id``: their ``tid`` + ``oid``) -> its role;
+4. an invitation: a row for an email address, added before the person signed in -> its role,
+   only if the token proves the address is theirs (``tokens.email_proof``: Entra's
+   ``xms_edov``, or the UPN in a verified domain). The row is then linked to the user, so a
+   later change of their email claim neither moves nor loses it. An address the token only
+   claims is refused (nOAuth: an ``email`` claim is changeable and unverified): the person
+   signs in without a role, and the audit log and their 403 say why;
 5. otherwise no role: the user may call ``/me`` but not use the tenant's invoices.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import logging
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TypeVar
 
@@ -19,7 +24,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from addin_server.audit import AuditAction, record_event
+from addin_server.audit import AuditAction, AuditEvent, record_event
 from addin_server.caller import (
     ROLE_ADMIN,
     ROLE_MEMBER,
@@ -32,8 +37,20 @@ from addin_server.identity.tokens import ADMIN_APP_ROLE, VerifiedIdentity
 from addin_server.problems import ApiProblem
 from addin_server.storage import Base, utcnow
 
+log = logging.getLogger(__name__)
 _LAST_SEEN_GRANULARITY = timedelta(minutes=5)
 _Row = TypeVar("_Row", bound=Base)
+
+
+@dataclass(frozen=True)
+class _Invitation:
+    """The pending invitation a sign-in matched, and why it was refused ("": accepted)."""
+
+    member: TenantMember | None = None
+    refused: str = ""
+
+
+_NO_INVITATION = _Invitation()
 
 
 def tenant_key(identity: VerifiedIdentity) -> str:
@@ -91,19 +108,22 @@ def sign_in(session: Session, identity: VerifiedIdentity) -> CurrentUser:
     # No autoflush while the role is worked out: a flush would empty ``dirty`` and the
     # change would stay uncommitted, holding SQLite's write lock for the whole request.
     with session.no_autoflush:
-        role = _resolve_role(session, tenant, user, identity)
+        role, invitation = _resolve_role(session, tenant, user, identity)
+        signed_in = CurrentUser(
+            user_id=user.id,
+            tenant_id=tenant.id,
+            tid=identity.tid,
+            oid=identity.oid,
+            name=user.name,
+            username=user.preferred_username,
+            role=role,
+            is_personal=tenant.personal,
+            invitation_refused=invitation.refused,
+        )
+        _audit_invitation(session, signed_in, invitation)
     if changed or session.new or session.dirty:
         session.commit()
-    return CurrentUser(
-        user_id=user.id,
-        tenant_id=tenant.id,
-        tid=identity.tid,
-        oid=identity.oid,
-        name=user.name,
-        username=user.preferred_username,
-        role=role,
-        is_personal=tenant.personal,
-    )
+    return signed_in
 
 
 def _membership(
@@ -116,22 +136,63 @@ def _membership(
 
 def _resolve_role(
     session: Session, tenant: Tenant, user: User, identity: VerifiedIdentity
-) -> Role | None:
+) -> tuple[Role | None, _Invitation]:
     if ADMIN_APP_ROLE in identity.roles or tenant.personal:
-        return ROLE_ADMIN
+        return ROLE_ADMIN, _NO_INVITATION
     membership = _membership(session, tenant.id, TenantMember.user_id == user.id)
-    if membership is None and user.preferred_username:
-        membership = _membership(
-            session,
-            tenant.id,
-            TenantMember.email == user.preferred_username.lower(),
-            TenantMember.user_id.is_(None),
-        )
-        if membership is not None:
+    invitation = _NO_INVITATION
+    if membership is None:
+        invitation = _invitation_for(session, tenant.id, identity)
+        if invitation.member is not None and not invitation.refused:
+            membership = invitation.member
             membership.user_id = user.id
     if membership is None:
-        return None
-    return ROLE_ADMIN if membership.role == ROLE_ADMIN else ROLE_MEMBER
+        return None, invitation
+    return (ROLE_ADMIN if membership.role == ROLE_ADMIN else ROLE_MEMBER), invitation
+
+
+def _pending(session: Session, tenant_id: str, email: str) -> TenantMember | None:
+    return _membership(
+        session, tenant_id, TenantMember.email == email, TenantMember.user_id.is_(None)
+    )
+
+
+def _invitation_for(session: Session, tenant_id: str, identity: VerifiedIdentity) -> _Invitation:
+    """The invitation for the address this sign-in proves; else one for an address it only
+    claims (``email``, username), refused with the reason."""
+    proven = identity.verified_email
+    if proven and (member := _pending(session, tenant_id, proven)) is not None:
+        return _Invitation(member)
+    for claimed in dict.fromkeys(a.lower() for a in (identity.email, identity.username)):
+        if claimed and claimed != proven and (member := _pending(session, tenant_id, claimed)):
+            why = f"the sign-in proves {proven}, not {claimed}" if proven else ""
+            return _Invitation(member, why or identity.email_unproven or "no proven email")
+    return _NO_INVITATION
+
+
+def _audit_invitation(session: Session, user: CurrentUser, invitation: _Invitation) -> None:
+    """An accepted invitation is a role change; a refused one is recorded once per user."""
+    member = invitation.member
+    if member is None:
+        return
+    if not invitation.refused:
+        _audit(session, user, AuditAction.MEMBER_INVITATION_ACCEPTED, member)
+        return
+    seen = session.scalar(
+        select(AuditEvent.id)
+        .where(
+            AuditEvent.tenant_id == user.tenant_id,
+            AuditEvent.action == str(AuditAction.MEMBER_INVITATION_REFUSED),
+            AuditEvent.target_id == str(member.id),
+            AuditEvent.actor_user_id == user.user_id,
+        )
+        .limit(1)
+    )
+    if seen is None:
+        log.warning("invitation refused", extra={"member": member.id, "user": user.log_key})
+        _audit(
+            session, user, AuditAction.MEMBER_INVITATION_REFUSED, member, reason=invitation.refused
+        )
 
 
 def set_role(session: Session, user: CurrentUser, role: Role) -> CurrentUser:

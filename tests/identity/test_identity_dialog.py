@@ -144,6 +144,29 @@ def test_demo_chooser_and_window_mode(served_app: ServedApp, oidc_provider: Open
     assert "appsforoffice.microsoft.com" not in response.text
 
 
+@pytest.mark.parametrize("verified", [True, False], ids=["xms_edov true", "xms_edov false"])
+def test_dialog_sign_in_accepts_an_invitation_only_for_a_verified_email(
+    served_app: ServedApp,
+    oidc_provider: OpenIdProvider,
+    make_token: Callable[..., str],
+    verified: bool,
+) -> None:
+    """The provider's xms_edov reaches the app through MSAL, and the session token carries
+    what it proved to every later call."""
+    tenant_a = served_app.app.extensions[SETTINGS_KEY].allowed_tenants[0]
+    user = dialog_user(oidc_provider, tenant_a, email_verified=verified)
+    admin = bearer(make_token(tenant_a, roles=[ADMIN_APP_ROLE]))
+    invited = requests.post(
+        f"{served_app.url}/api/v1/tenant/members", json={"email": user.username}, headers=admin
+    )
+    assert invited.status_code == 201, invited.text
+    browser = requests.Session()
+    message = dialog_result(sign_in_through_dialog(browser, served_app, login_hint=user.username))
+    me = browser.get(f"{served_app.url}/api/v1/me", headers=bearer(message["token"])).json()
+    assert me["role"] == ("member" if verified else None)
+    assert bool(me["invitation_refused"]) is not verified
+
+
 def test_dialog_refuses_a_tenant_not_allowed(
     served_app: ServedApp, oidc_provider: OpenIdProvider
 ) -> None:

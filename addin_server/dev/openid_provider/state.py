@@ -31,6 +31,9 @@ class ProviderUser:
     name: str
     username: str
     roles: tuple[str, ...] = ()
+    # Emitted as Entra's optional claim xms_edov with the email claim (= username): whether
+    # Entra vouches for the email's domain. False plays an unverified (nOAuth) address.
+    email_verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,12 @@ class ProviderState:
         lifetime: int = TOKEN_LIFETIME_SECONDS,
         now: int | None = None,
         client_id: str | None = None,
+        email: str | None = "",
+        xms_edov: bool | None = True,
     ) -> dict[str, Any]:
-        """Claims as Entra puts them in an access token of ``version`` 1 or 2."""
+        """Claims as Entra puts them in an access token of ``version`` 1 or 2, with the
+        optional claims ``email`` (default: the username; None: left out) and ``xms_edov``
+        (None: left out, as Entra does when it is not configured or there is no email)."""
         issued_at = int(time.time()) if now is None else now
         claims: dict[str, Any] = {
             "aud": audience,
@@ -184,6 +191,10 @@ class ProviderState:
             claims.update(preferred_username=username, azp=caller)
         else:
             claims.update(upn=username, unique_name=username, appid=caller)
+        if email is not None:
+            claims["email"] = email or username
+            if xms_edov is not None:
+                claims["xms_edov"] = xms_edov
         if scp is not None:
             claims["scp"] = scp
         if roles:
@@ -224,6 +235,8 @@ class ProviderState:
             "sub": user.oid,
             "name": user.name,
             "preferred_username": user.username,
+            "email": user.username,
+            "xms_edov": user.email_verified,
             "ver": "2.0",
         }
         if pending.nonce:
@@ -246,6 +259,7 @@ class ProviderState:
                 roles=user.roles,
                 name=user.name,
                 username=user.username,
+                xms_edov=user.email_verified,
             )
             body["scope"] = " ".join(prefix + s for s in api_scopes)
         return body
