@@ -6,7 +6,7 @@ Concerns define their routes on an ``ApiBlueprint``; ``app.BLUEPRINTS`` lists th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import flask_smorest
 from flask import Flask, Response, jsonify, request
@@ -52,6 +52,16 @@ class ProblemSchema(Schema):
     detail = fields.String(required=True)
     errors = fields.List(fields.Dict(), required=True)
     request_id = fields.String(allow_none=True)
+    # Extension members (RFC 9457 section 3.2) some problems carry:
+    invoice_id = fields.String(
+        metadata={"description": "The invoice an Idempotency-Key problem is about."}
+    )
+    cybersource = fields.Dict(
+        metadata={
+            "description": "Cybersource's own answer (status, reason, message, "
+            "correlation_id) when it caused the problem."
+        }
+    )
 
 
 class _Api(flask_smorest.Api):
@@ -67,6 +77,13 @@ class _Api(flask_smorest.Api):
             super()._register_responses()
         finally:
             self.DEFAULT_RESPONSE_CONTENT_TYPE = SUCCESS_MIMETYPE
+
+
+def links(codes: tuple[int, ...], **targets: dict[str, Any]) -> Callable[[F], F]:
+    """Document OpenAPI links on the ``codes`` responses: ``name={"operationId": ...,
+    "parameters": {...}}`` says where a client (or Schemathesis' stateful run) goes next."""
+    responses = {str(code): {"links": targets} for code in codes}
+    return cast(Callable[[F], F], flask_smorest.Blueprint.doc(responses=responses))
 
 
 def accepts(*mimetypes: str) -> Callable[[F], F]:

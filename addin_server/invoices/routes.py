@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app
 
-from addin_server.api import ApiBlueprint, ProblemSchema, as_documented
+from addin_server.api import ApiBlueprint, ProblemSchema, as_documented, links
 from addin_server.caller import current_user, require_member
 from addin_server.context import current_db, current_settings, request_session
 from addin_server.invoices import actions, creation, customers
@@ -80,6 +80,16 @@ def _problems(*codes: int) -> Callable[[F], F]:
     return document
 
 
+_BY_ID = {"invoice_id": "$response.body#/id"}
+_ACTIONS = ("send", "publish", "cancel", "refresh")
+# Where a client goes with an invoice it was given: by its id to every invoice operation.
+_NEXT = {
+    "get": {"operationId": "getInvoice", "parameters": _BY_ID},
+    "update": {"operationId": "updateInvoice", "parameters": _BY_ID},
+    **{action: {"operationId": f"{action}Invoice", "parameters": _BY_ID} for action in _ACTIONS},
+}
+
+
 def _context() -> InvoiceContext:
     settings = current_settings()
     return InvoiceContext(
@@ -99,6 +109,8 @@ def _context() -> InvoiceContext:
 @blp.response(201, InvoiceSchema, description="Created now.")
 @blp.alt_response(200, schema=InvoiceSchema, description="The same key and body again.")
 @_problems(400, *_CALL_ERRORS)
+@links((201, 200), **_NEXT)
+@blp.doc(operationId="createInvoice")
 def create_invoice(headers: dict[str, str], data: dict[str, Any]) -> Response:
     """Create an invoice exactly once per ``Idempotency-Key``."""
     outcome = creation.create_invoice(_context(), data, headers["idempotency_key"])
@@ -110,6 +122,10 @@ def create_invoice(headers: dict[str, str], data: dict[str, Any]) -> Response:
 @blp.arguments(InvoiceListQuerySchema, location="query")
 @blp.response(200, InvoicePageSchema)
 @_problems(400, 403)
+@links(
+    (200,),
+    get={"operationId": "getInvoice", "parameters": {"invoice_id": "$response.body#/items/0/id"}},
+)
 def list_invoices(query: dict[str, Any]) -> Response:
     """The organisation's invoices, newest first."""
     page = actions.list_invoices(_context(), query)
@@ -120,6 +136,8 @@ def list_invoices(query: dict[str, Any]) -> Response:
 @require_member
 @blp.response(200, InvoiceSchema)
 @_problems(*_READ_ERRORS)
+@links((200,), **_NEXT)
+@blp.doc(operationId="getInvoice")
 def get_invoice(invoice_id: str) -> Response:
     return as_documented(present(record_for(request_session(), current_user(), invoice_id)))
 
@@ -129,6 +147,8 @@ def get_invoice(invoice_id: str) -> Response:
 @blp.arguments(InvoiceFieldsSchema)
 @blp.response(200, InvoiceSchema)
 @_problems(400, *_CALL_ERRORS)
+@links((200,), **_NEXT)
+@blp.doc(operationId="updateInvoice")
 def update_invoice(data: dict[str, Any], invoice_id: str) -> Response:
     """Replace the whole invoice (until a payment arrives); number and mode stay."""
     return as_documented(present(actions.update_invoice(_context(), invoice_id, data)))
@@ -141,7 +161,13 @@ def _action_view(action: str, summary: str) -> None:
     view.__name__ = f"{action}_invoice"
     view.__doc__ = summary
     blp.post(f"/<invoice_id>/{action}")(
-        require_member(blp.response(200, InvoiceSchema)(_problems(*_CALL_ERRORS)(view)))
+        require_member(
+            blp.response(200, InvoiceSchema)(
+                _problems(*_CALL_ERRORS)(
+                    links((200,), **_NEXT)(blp.doc(operationId=f"{action}Invoice")(view))
+                )
+            )
+        )
     )
 
 

@@ -7,13 +7,14 @@ as "YYYY-MM-DD". A field that breaks a rule is a 400 naming it as a dotted path 
 
 from __future__ import annotations
 
-from decimal import Decimal
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from addin_server.cybersource import MAX_LINE_ITEMS, MAX_QUANTITY
-from addin_server.invoices.currency_list import is_invoice_currency
+from addin_server.input_limits import MAX_INT64
+from addin_server.invoices.currency_list import invoice_currencies, is_invoice_currency
 from addin_server.invoices.money import has_valid_places
 
 MODES = ("draft", "deliverable_draft", "send", "publish")
@@ -25,22 +26,24 @@ IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{8,255}$"
 MAX_PAGE = 100
 
 
-def _money(description: str = "", **kwargs: Any) -> fields.Decimal:
-    metadata = {"type": "string", "example": "10.00"}
+MONEY_PATTERN = r"^[0-9]{1,15}(\.[0-9]{1,3})?$"
+
+
+class Money(fields.Decimal):
+    """A non-negative decimal string ("1234.50"): numbers are refused, since a JSON float
+    may not be the amount the sender meant; the currency's places are checked with it."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(MONEY_PATTERN, value):
+            raise ValidationError('Must be a decimal string such as "10.00".')
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+def _money(description: str = "", **kwargs: Any) -> Money:
+    metadata = {"type": "string", "pattern": MONEY_PATTERN, "example": "10.00"}
     if description:
         metadata["description"] = description
-    return fields.Decimal(
-        as_string=True,
-        places=None,
-        validate=validate.Range(min=Decimal(0), error="Must not be negative."),
-        metadata=metadata,
-        **kwargs,
-    )
-
-
-def _check_currency(value: str) -> None:
-    if not is_invoice_currency(value):
-        raise ValidationError("Must be an ISO 4217 currency code such as EUR.")
+    return Money(as_string=True, places=None, metadata=metadata, **kwargs)
 
 
 class PostalAddressSchema(Schema):
@@ -90,7 +93,13 @@ class InvoiceFieldsSchema(Schema):
         required=True,
         validate=validate.Length(1, MAX_LINE_ITEMS),
     )
-    currency = fields.String(required=True, validate=_check_currency)
+    currency = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            [currency["code"] for currency in invoice_currencies()],
+            error="Must be an ISO 4217 currency code such as EUR.",
+        ),
+    )
     total = _money(
         "Must equal the sum of quantity x unit_price - discount_amount + tax_amount over "
         "the line items, in the currency's minor units.",
@@ -176,7 +185,7 @@ class InvoiceListQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(STATUSES))
     merchant = fields.String(validate=validate.Length(max=36))
     limit = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_INT64))
 
 
 class CustomerQuerySchema(Schema):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from addin_server.api import ApiBlueprint
+from addin_server.api import ApiBlueprint, links
 from addin_server.caller import current_user, require_member
 from addin_server.context import current_settings, request_session
 from addin_server.merchants import profiles
@@ -35,6 +35,13 @@ blp = ApiBlueprint(
 @blp.get("")
 @require_member
 @blp.response(200, ProfileListSchema)
+@links(
+    (200,),
+    createInvoice={
+        "operationId": "createInvoice",
+        "requestBody": {"merchant_profile_id": "$response.body#/profiles/0/id"},
+    },
+)
 def list_profiles() -> dict[str, Sequence[MerchantProfile]]:
     """The profiles the signed-in member may use."""
     return {"profiles": list_visible(request_session(), current_user())}
