@@ -11,6 +11,7 @@ from flask import Flask
 from addin_server import merchants
 from addin_server.cybersource import CybersourceClient
 from addin_server.dev.simulator import DemoMerchant, SimulatorMerchant, demo_merchant
+from tests.profile_support import add_sandbox_profile
 from tests.simulator_support import RunningSimulator
 
 if TYPE_CHECKING:
@@ -56,22 +57,10 @@ def upstream_numbers(simulator: RunningSimulator) -> Callable[[], list[str]]:
 @pytest.fixture
 def profile_id(app: Flask, tenant_a_admin: SignedInUser, demo: DemoMerchant) -> str:
     """Created through the real API, so the credentials are verified and sealed as usual."""
-    response = app.test_client().post(
-        "/api/v1/merchants",
-        headers=tenant_a_admin.headers,
-        json={
-            "display_name": "Invoice shop",
-            "environment": "sandbox",
-            "merchant_id": MERCHANT_ID,
-            "auth_scheme": "jwt_shared_secret",
-            "key_id": demo.credentials.key_id,
-            "shared_secret": demo.credentials.shared_secret_b64,
-            "default_currency": "EUR",
-            "invoice_number_prefix": PREFIX,
-        },
+    profile = add_sandbox_profile(
+        app.test_client(), tenant_a_admin.headers, demo, invoice_number_prefix=PREFIX
     )
-    assert response.status_code == 201, response.get_json()
-    return str(response.get_json()["id"])
+    return str(profile["id"])
 
 
 @pytest.fixture
