@@ -16,8 +16,10 @@ from addin_server.prefill.models import Address, Customer, EmailInput, Extracted
 from addin_server.prefill.snippets import clip
 
 _NO_REPLY = re.compile(
-    r"no[-_.]?reply|do[-_.]?not[-_.]?reply|mailer-daemon|postmaster|bounces?|notifications?"
-    r"|automated|auto[-_.]?confirm|ne[-_.]?pas[-_.]?repondre|nepasrepondre|no[-_.]?responder",
+    "|".join(
+        r"[-_.]?".join(re.escape(part) for part in local.split("-"))
+        for local in words("no_reply_local")
+    ),
     re.IGNORECASE,
 )
 # Free mail providers: a shared domain says nothing about who is internal or the company.

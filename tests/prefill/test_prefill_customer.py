@@ -116,6 +116,31 @@ def test_a_relayed_web_form_names_the_buyer(form: str, name: str, company: str) 
 
 
 @pytest.mark.parametrize(
+    "sender",
+    [
+        "nao-responda@loja.example",
+        "ikke-svar@butikk.example",
+        "svara_inte@butik.example",
+        "nie.odpowiadaj@sklep.example",
+        "nicht-antworten@shop.example",
+        "yanitlamayin@magaza.example",
+        "no-contestar@tienda.example",
+    ],
+)
+def test_no_reply_senders_in_other_languages_are_never_the_customer(sender: str) -> None:
+    body = f"Name: Lucia Brandt\nE-Mail: lucia@cliente.example\n\n{ORDER}\n"
+    found = customer(body, sender=Address(sender, "Website"))
+    assert values(found)[0] == "lucia@cliente.example"
+
+
+@pytest.mark.parametrize(
+    "sender", ["anna.svensson@kund.example", "ola@firma.example", "kontakt@kunde.example"]
+)
+def test_ordinary_senders_are_billed(sender: str) -> None:
+    assert values(customer(ORDER, sender=Address(sender, "A Customer")))[0] == sender
+
+
+@pytest.mark.parametrize(
     ("display", "body", "name"),
     [
         (
