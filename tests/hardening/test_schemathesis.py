@@ -36,6 +36,7 @@ from addin_server.identity.dialog import DIALOG_CALLBACK_PATH
 from addin_server.identity.tokens import ADMIN_APP_ROLE
 from addin_server.invoices.schemas import EMAIL_MODES
 from addin_server.storage import Database, migrate
+from tests.profile_support import add_sandbox_profile
 
 TENANT = "cccccccc-3333-4000-8000-00000000000c"
 CLIENT_ID = "5c4e0000-0000-4000-8000-0000000005c4"
@@ -116,22 +117,14 @@ def api(
         token = oidc_provider.issue_access_token(
             TENANT, str(uuid.uuid4()), audience=CLIENT_ID, roles=[ADMIN_APP_ROLE]
         )
-        response = app.test_client().post(
-            "/api/v1/merchants",
-            headers={"Authorization": f"Bearer {token}"},
-            json={
-                "display_name": "Schemathesis shop",
-                "environment": "sandbox",
-                "merchant_id": MERCHANT_ID,
-                "auth_scheme": "jwt_shared_secret",
-                "key_id": demo.credentials.key_id,
-                "shared_secret": demo.credentials.shared_secret_b64,
-                "default_currency": "EUR",
-            },
+        profile = add_sandbox_profile(
+            app.test_client(),
+            {"Authorization": f"Bearer {token}"},
+            demo,
+            display_name="Schemathesis shop",
         )
-        assert response.status_code == 201, response.get_json()
         with LoopbackServer(app) as server:
-            yield ApiUnderTest(server.url, token, str(response.get_json()["id"]))
+            yield ApiUnderTest(server.url, token, str(profile["id"]))
         app.extensions["addin.db"].dispose()
 
 
