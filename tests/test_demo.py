@@ -88,10 +88,10 @@ def test_restart_reuses_profiles_whose_credentials_still_verify(
         again.stop()
 
 
-def test_demo_admin_signs_in_and_sees_the_profile(demo: DemoEnvironment) -> None:
-    app = create_app(demo.settings)
+def first_admin_token(demo: DemoEnvironment) -> str:
+    """An access token of the first demo organisation's admin, as the demo provider signs it."""
     account = demo.accounts[0]
-    token = demo.identity_provider.issue_access_token(
+    return demo.identity_provider.issue_access_token(
         account.tid,
         account.admin_oid,
         audience=demo.settings.client_id,
@@ -99,6 +99,12 @@ def test_demo_admin_signs_in_and_sees_the_profile(demo: DemoEnvironment) -> None
         name=account.admin_name,
         username=account.admin_username,
     )
+
+
+def test_demo_admin_signs_in_and_sees_the_profile(demo: DemoEnvironment) -> None:
+    app = create_app(demo.settings)
+    account = demo.accounts[0]
+    token = first_admin_token(demo)
     response = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -138,14 +144,7 @@ def test_the_customer_pays_in_demo_mode_and_the_invoice_says_paid(
     ).start()
     try:
         account = demo.accounts[0]
-        token = demo.identity_provider.issue_access_token(
-            account.tid,
-            account.admin_oid,
-            audience=demo.settings.client_id,
-            roles=[ADMIN_APP_ROLE],
-            name=account.admin_name,
-            username=account.admin_username,
-        )
+        token = first_admin_token(demo)
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "demo-pays-1"}
         client = app.test_client()
         profile_id = client.get("/api/v1/me", headers=headers).get_json()["merchant_profiles"][0][

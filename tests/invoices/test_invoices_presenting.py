@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from addin_server.invoices.models import IntentState, InvoiceRecord
 from addin_server.invoices.presenting import present
 from addin_server.invoices.schemas import InvoicePageSchema, InvoiceSchema
+from tests.invoices.invoices_support import invoice_body
 
 WHEN = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -104,16 +105,7 @@ def test_a_presented_page_is_exactly_its_schema() -> None:
 def test_created_and_listed_invoices_answer_in_the_documented_shape(
     client: FlaskClient, tenant_a_admin: Any, profile_id: str
 ) -> None:
-    body = {
-        "merchant_profile_id": profile_id,
-        "mode": "publish",
-        "customer": {"name": "Ana Lima", "email": "ana@example.com"},
-        "description": "Garden design",
-        "line_items": [{"name": "Design hours", "quantity": 2, "unit_price": "10.00"}],
-        "currency": "EUR",
-        "total": "20.00",
-        "due_date": "2026-12-31",
-    }
+    body = invoice_body(profile_id)
     headers = {**tenant_a_admin.headers, "Idempotency-Key": "presenting-1"}
     created = client.post("/api/v1/invoices", json=body, headers=headers)
     assert created.status_code == 201
