@@ -1,8 +1,9 @@
 """The invoice total and currency: the amount agreed. A balance left after a deposit or
-part payment wins; then a gross total (stated as such, or net + tax = gross); then the
-last stated total; then the sum of the line items; then the one amount the email asks
-for. Amounts already paid, deposits, subtotals, net amounts, taxes and estimates are
-never the total. Words come from the lexicon (``[words] total, balance, gross, ...``)."""
+part payment, or the instalment asked for, wins; then a gross total (stated as such, or
+net + tax = gross); then the last stated total; then the sum of the line items; then the
+one amount the email asks for. Amounts already paid, deposits, subtotals, net amounts,
+taxes and estimates are never the total. Words come from the lexicon (``[words] total,
+balance, gross, ...``)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "p
 _BEFORE = 60
 _AFTER = 24
 _DISCOUNT_BEFORE = 25
+# How far before an amount an instalment word names it ("the first installment ($3,000)",
+# "ilk taksit olan 15.000 ₺"): further back it names the whole being split.
+_INSTALMENT_BEFORE = 25
 _PERCENT = re.compile(r"(?<![\d.,])(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(?P<tr>\d{1,2})")
 # A sentence ends at ".", "!" or "?" before a space, or at an ideographic full stop or
 # full-width mark (which need no space).
@@ -143,6 +147,8 @@ def classify(before: str, after: str) -> Kind:
     if _already_paid(before, after):
         return "paid"
     if word_re("balance").search(before) or _asked_deposit(before):
+        return "balance"
+    if word_re("instalment").search(before[-_INSTALMENT_BEFORE:]):
         return "balance"
     if word_re("gross").match(qualifier) or word_re("gross").search(before[-20:]):
         return "gross"

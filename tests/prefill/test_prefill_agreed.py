@@ -115,6 +115,15 @@ def test_numbers_and_currencies_as_people_write_them(
         ("de-DE", "Bitte stellen Sie 50 % Anzahlung auf 6.000,00 € in Rechnung.", "3000.00"),
         ("fr-FR", "Merci de facturer un acompte de 40 % sur le total de 5 000,00 €.", "2000.00"),
         ("en-US", "Please invoice the 30% deposit of $3,600.00.", "3600.00"),
+        # One instalment of a whole split into several: the part billed now.
+        (
+            "en-US",
+            "We'll pay the $9,000 fee in three installments. Please invoice the first "
+            "installment ($3,000) now.",
+            "3000.00",
+        ),
+        ("tr-TR", "Toplam 45.000 ₺, üç taksit; ilk taksit olan 15.000 ₺'nin faturası.", "15000.00"),
+        ("zh-CN", "合同金额12万元，分三期支付，请开第二期款项3.6万元的发票。", "36000.00"),
         # A balance asked for without its amount: the total less what was paid.
         (
             "de-DE",
