@@ -19,6 +19,8 @@ _MAX_MARKER_LINE = 400
 _MAX_SIGNATURE_LINES = 12
 # A receipt says the card was charged near its top, after at most a short order summary.
 _RECEIPT_CHARS = 5_000
+# An invitation's own lines follow its description, which is seldom long.
+_INVITATION_CHARS = 10_000
 # A signature found by the author's name starts within this many lines of the end.
 _MAX_NAME_LINE_DISTANCE = 6
 
@@ -101,6 +103,12 @@ def is_receipt(current: str) -> bool:
     "Hemos cargado 49,00 € en tu tarjeta"), so nothing in it is billed, and its sender
     (a vendor's system) is no customer."""
     return bool(word_re("receipt").search(current[:_RECEIPT_CHARS]))
+
+
+def is_invitation(text: str) -> bool:
+    """A calendar invitation (the lines Google Calendar, Teams and Zoom write into it): it
+    asks to meet, and a budget in its agenda is no amount to bill."""
+    return bool(word_re("invitation").search(text[:_INVITATION_CHARS]))
 
 
 def is_forward_subject(subject: str) -> bool:

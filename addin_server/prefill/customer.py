@@ -132,7 +132,9 @@ def find_customer(
 ) -> CustomerMatch:
     merchant = _Merchant(email, context)
     author = email.from_address or email.sender
-    if author is not None and (is_bulk_mail(current_text) or is_receipt(current_text)):
+    # A receipt's lines may follow its sender's name, where a signature would start.
+    receipt = is_receipt(f"{current_text}\n{signature}")
+    if author is not None and (is_bulk_mail(current_text) or receipt):
         return CustomerMatch(None)
     merchant_wrote = email.mode == "compose" or (
         author is not None and merchant.is_own(author.email)

@@ -13,11 +13,12 @@ from addin_server.prefill.body import (
     SUBJECT_PREFIX,
     is_auto_reply,
     is_bulk_mail,
+    is_invitation,
     is_receipt,
     quoted_author_parts,
     split_message,
 )
-from addin_server.prefill.customer import build_customer, find_customer
+from addin_server.prefill.customer import build_customer, find_customer, is_no_reply
 from addin_server.prefill.dates import find_due_date
 from addin_server.prefill.due_terms import add_days
 from addin_server.prefill.html_text import html_to_text
@@ -81,7 +82,24 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         context.default_currency if context.default_currency in SUPPORTED_CURRENCIES else "USD"
     )
     quoted = parts.quoted[:QUOTED_LIMIT_CHARS]
-    auto_reply = is_auto_reply(subject, current) or is_bulk_mail(current) or is_receipt(current)
+    quoted_from, quoted_signature = quoted_author_parts(quoted)
+    match = find_customer(
+        email,
+        context,
+        forwarded_from=parts.forwarded.from_line if parts.forwarded else None,
+        quoted_from=quoted_from,
+        current_text=current,
+        signature=parts.signature,
+    )
+    # Nothing is billed on an automatic message: an out-of-office, a newsletter, a receipt,
+    # a calendar invitation, or a system's notice (a no-reply sender) that names nobody.
+    auto_reply = (
+        is_auto_reply(subject, current)
+        or is_bulk_mail(current)
+        or is_receipt(f"{current}\n{parts.signature}")
+        or is_invitation(f"{current}\n{parts.signature}")
+        or (author is not None and is_no_reply(author.email) and match.address is None)
+    )
     locale = reading_locale(email.locale, f"{subject}\n{current}")
     money, items, offer, lines = _money_and_items(
         "" if auto_reply else current, quoted, default_currency, locale
@@ -99,15 +117,6 @@ def prefill_invoice(email: EmailInput, context: MerchantContext) -> DraftInvoice
         else Extracted(add_days(sent, context.due_days), 0.3, MERCHANT_DEFAULT)
     )
 
-    quoted_from, quoted_signature = quoted_author_parts(quoted)
-    match = find_customer(
-        email,
-        context,
-        forwarded_from=parts.forwarded.from_line if parts.forwarded else None,
-        quoted_from=quoted_from,
-        current_text=current,
-        signature=parts.signature,
-    )
     signature = quoted_signature if match.role in ("recipient", "quoted") else parts.signature
     customer = build_customer(match, signature if match.role != "mentioned" else "", current)
 

@@ -315,6 +315,18 @@ def test_the_quoted_offer_a_reply_accepts(
         ("Hemos cargado 49,00 € en tu tarjeta. Importe pagado: 49,00 €", "Recibo"),
         ("Le virement de 2 450,00 € pour la facture F-31 a été effectué ce matin.", "Re: F-31"),
         ("Kartvizit 500 adet: 349,90 TL. Abonelikten çıkabilirsiniz.", "Kampanya"),
+        # Calendar invitations: a budget in the agenda is not billed.
+        (
+            "Kickoff, Tuesday 10:00\nAgenda: budget (R85 000 approved)\n"
+            "Join with Google Meet: meet.google.com/abc\nInvitation from Google Calendar",
+            "Invitation: Kickoff",
+        ),
+        ("Sollen wir über das Angebot (4.800 €) sprechen?\nMicrosoft Teams-Besprechung", "Termin"),
+        # A receipt whose charged line comes after the vendor's name, where a signature would.
+        (
+            "Receipt\nAmount paid: $345.00\nBuyer\nTeam plan | $300.00\nAmount charged | $345.00",
+            "Receipt",
+        ),
     ],
 )
 def test_nothing_to_bill_gives_an_empty_draft(body: str, subject: str) -> None:
@@ -322,6 +334,28 @@ def test_nothing_to_bill_gives_an_empty_draft(body: str, subject: str) -> None:
     assert found.total is None
     assert found.line_items == ()
     assert found.due_date.source == MERCHANT_DEFAULT
+
+
+@pytest.mark.parametrize(
+    ("sender", "body", "customer"),
+    [
+        # A courier's notice names nobody to bill: its declared value is no amount due.
+        ("notifications@courier.example", "Out for delivery today.\nDeclared value: $245.00", None),
+        ("notifiche@spedizioni.example", "In consegna oggi.\nContrassegno: 12,00 €", None),
+        # A web form relayed by a no-reply sender names its buyer: the order is billed.
+        (
+            "no-reply@merchant.example",
+            "Name: Ann Lee\nEmail: ann@buyer.example\n2 x Poster @ $40.00",
+            "ann@buyer.example",
+        ),
+    ],
+)
+def test_an_automatic_notice_bills_only_when_it_names_a_buyer(
+    sender: str, body: str, customer: str | None
+) -> None:
+    found = draft(body, from_address=Address(sender))
+    assert (found.customer.email.value if found.customer.email else None) == customer
+    assert (found.total is None) == (customer is None)
 
 
 @pytest.mark.parametrize(
