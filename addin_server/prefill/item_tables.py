@@ -21,7 +21,10 @@ from addin_server.prefill.snippets import clip
 _COLUMN_KINDS = tuple(
     (kind, word_re(f"column_{kind}")) for kind in ("qty", "price", "amount", "name")
 )
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{2,}")
+# "|" and the box-drawing bars of a plain-text table ("│ 품목 │ 수량 │", "├──┼──┤").
+_BARS = "|\u2502\u2503\u2551\u251c\u2524\u253c\u2560\u2563\u256c"
+_BAR_SPLIT = re.compile(rf"\s*[{_BARS}]\s*")
+_GAP_SPLIT = re.compile(r"\t+|\s{2,}")
 _FIELD = re.compile(r"^\s*(?P<label>[^:|;]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
 
 
@@ -81,11 +84,20 @@ def _item_from_labelled(parts: list[str], currency: str, locale: str) -> LineIte
 
 
 def _cells(text: str) -> list[str]:
-    return (
-        [c for c in _CELL_SPLIT.split(text.strip().strip("|")) if c != ""]
-        if ("|" in text or "\t" in text or "  " in text.strip())
-        else []
-    )
+    """A row's cells. Between bars an empty cell keeps its column ("Frakt |  |  | 390 kr",
+    an HTML row's empty cells); bars at both ends are the table's border. Cells set apart by
+    tabs or spaces cannot show an empty one."""
+    if any(bar in text for bar in _BARS):
+        cells = [cell for part in _BAR_SPLIT.split(text.strip()) for cell in _gap_cells(part)]
+        return cells[1:-1] if len(cells) > 2 and cells[0] == cells[-1] == "" else cells
+    return [c for c in _GAP_SPLIT.split(text.strip()) if c] if _GAP_SPLIT.search(text) else []
+
+
+def _gap_cells(part: str) -> list[str]:
+    """A bar-separated piece as one cell, or as several when tabs also split it."""
+    if "\t" not in part:
+        return [part]
+    return [c for c in part.split("\t") if c] or [""]
 
 
 def table_columns(line: ScannedLine) -> dict[str, int] | None:
@@ -141,7 +153,8 @@ def _item_from_row(
     name = cell("name").strip()
     if not name or is_summary(name):
         return None
-    quantity = first_number(cell("qty")) if "qty" in columns else Decimal(1)
+    # A blank count ("Frakt |  |  | 390,00 kr") is one: shipping, a fee, a flat charge.
+    quantity = first_number(cell("qty")) if cell("qty").strip() else Decimal(1)
     unit_price = _cell_amount(cell("price"), currency, locale) if "price" in columns else None
     if quantity is None or quantity <= 0:
         return None

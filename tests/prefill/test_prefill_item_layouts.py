@@ -1,0 +1,53 @@
+# ruff: noqa: RUF001 - multilingual email text: full-width bars and box-drawing lines are meant
+"""Line items in the layouts business mail carries them: table rows whose empty cells keep
+their column, plain-text tables drawn with box-drawing bars."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.prefill.test_prefill_lexicon_items import items
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        # A blank count cell is one: the shipping row of an HTML table.
+        (
+            "Vare | Antall | Enhet | Pris | Sum\n"
+            "Drikkebelte | 20 | stk | 249,00 kr | 4 980,00 kr\n"
+            "Frakt |  |  |  | 390,00 kr\n"
+            "Å betale |  |  |  | 5 370,00 kr",
+            "nb-NO",
+            "NOK",
+            [("Drikkebelte", 20, "249.00"), ("Frakt", 1, "390.00")],
+        ),
+        # An empty specification cell keeps the count in its column.
+        (
+            "序号｜品名｜规格｜数量｜单价（元）｜金额（元）\n"
+            "1｜帆布袋｜38×42cm｜300个｜12.50｜3,750.00\n"
+            "2｜运费｜｜1｜260.00｜260.00",
+            "zh-CN",
+            "CNY",
+            [("帆布袋", 300, "12.50"), ("运费", 1, "260.00")],
+        ),
+        # A bordered plain-text table drawn with box-drawing characters.
+        (
+            "┌────┬────┬────┬────┐\n"
+            "│ 품목 │ 수량 │ 단가 │ 금액 │\n"
+            "├────┼────┼────┼────┤\n"
+            "│ 명함 (양면 컬러) │ 2,000매 │ 45원 │ 90,000원 │\n"
+            "│ X배너 600x1800 │ 4개 │ 38,000원 │ 152,000원 │\n"
+            "└────┴────┴────┴────┘",
+            "ko-KR",
+            "KRW",
+            [("명함 (양면 컬러)", 2000, "45"), ("X배너 600x1800", 4, "38000")],
+        ),
+    ],
+)
+def test_table_rows_keep_their_columns(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    assert items(body, locale, currency) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
