@@ -53,6 +53,10 @@ class Reading:
     def words(self, key: str) -> re.Pattern[str]:
         return word_re_in(self.languages, key)
 
+    def due_word(self, text: str) -> bool:
+        """Whether ``text`` has a word of paying or of a deadline ("pay", "bis", "まで")."""
+        return bool(word_re_in(self.languages, "due", "due_after").search(text))
+
 
 def line_before(text: str, start: int, earliest: int = 0) -> str:
     """The text before ``start`` on its line, at most ``WINDOW`` long, from ``earliest``."""
@@ -190,6 +194,23 @@ _SHADOWED_BY = {
 }
 
 
+# Terms that name a day without a word of paying ("next Friday", "下周二", "tomorrow") are
+# payment dates only in a sentence that speaks of paying: "let's meet next Friday" is not.
+_NEEDS_DUE_WORD = frozenset({"this_weekday", "next_weekday", "tomorrow"})
+# A sentence ends at ". ! ?" before a space, at "。" or at its line's end (the engine folds
+# text as NFKC: full-width marks are plain).
+_SENTENCE_END = re.compile(r"[.!?]\s|[。\n]")
+_SENTENCE_REACH = 120
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence around ``text[start:end]``, at most ``_SENTENCE_REACH`` each side."""
+    ends_before = list(_SENTENCE_END.finditer(text, max(0, start - _SENTENCE_REACH), start))
+    first = ends_before[-1].end() if ends_before else max(0, start - _SENTENCE_REACH)
+    end_after = _SENTENCE_END.search(text, end, end + _SENTENCE_REACH)
+    return text[first : end_after.start() if end_after else end + _SENTENCE_REACH]
+
+
 def first_term(text: str, reading: Reading) -> tuple[str, DueDate] | None:
     """The payment term stated first in the text (later mentions are usually reminders
     of it), with its rule's key; at one place, the first rule that reads it."""
@@ -212,6 +233,8 @@ def _rule_at(text: str, start: int, reading: Reading, rule: _Rule) -> DueDate | 
         return None
     shadows = (term_re_in(reading.languages, other) for other in _SHADOWED_BY.get(key, ()))
     if any(_inside(shadow, text, match) for shadow in shadows):
+        return None
+    if key in _NEEDS_DUE_WORD and not reading.due_word(_sentence(text, match.start(), match.end())):
         return None
     value = compute(reading, first_group(match) or "")
     if value is None:

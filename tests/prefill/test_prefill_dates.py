@@ -199,6 +199,13 @@ def test_eras_and_numeric_dates(locale: str, text: str, due: str) -> None:
         ("nb-NO", "Betalingsfrist: 14 dager", "2026-03-16"),
         ("en-GB", "please pay within a fortnight", "2026-03-16"),
         ("pt-BR", "pagamento até o dia 20", "2026-03-20"),
+        # A weekday written with a number word stays a weekday ("周五" is Friday, not 5).
+        ("zh-CN", "我们财务会在下周五之前付款。", "2026-03-13"),
+        ("zh-TW", "我們會在下週三前匯款。", "2026-03-11"),
+        # A weekday term in a sentence with a word of paying, conjugated as people write it.
+        ("es-MX", "Pagamos el próximo viernes.", "2026-03-13"),
+        ("de-DE", "Wir zahlen nächsten Freitag.", "2026-03-13"),
+        ("pl-PL", "Przelew zrobimy do 15 kwietnia.", "2026-04-15"),
     ],
 )
 def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:
@@ -221,6 +228,10 @@ def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> No
         ("de-DE", "Guten Morgen, bitte liefern Sie uns 6 Platten."),
         ("nl-NL", "Graag bestellen wij de lunch voor 20 mei."),
         ("zh-CN", "已支付定金3万元, 请开具尾款5.6万元的发票。"),
+        # A day named without a word of paying in its sentence is no payment date.
+        ("zh-CN", "想约您下周二下午3点开个会,讨论一下方案。"),
+        ("en-US", "Let's meet next Friday to plan the shoot."),
+        ("en-US", "See you tomorrow at the venue!"),
     ],
 )
 def test_dates_that_are_not_payment_dates(locale: str, text: str) -> None:

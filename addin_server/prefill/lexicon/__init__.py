@@ -147,13 +147,19 @@ def number_words(locale: str) -> dict[str, int]:
 
 @cache
 def number_word_re(locale: str) -> re.Pattern[str]:
-    return re.compile(alternation(list(number_words(locale))), re.IGNORECASE)
+    """The locale's number words, or a weekday name: a weekday may be written with a
+    number word ("周五", "星期三") and stays a name."""
+    weekdays = _names(tuple(locale_data.weekday_names()))
+    numbers = alternation(list(number_words(locale)))
+    return re.compile(f"(?P<weekday>{weekdays})|{numbers}", re.IGNORECASE)
 
 
 def with_digits(text: str, locale: str) -> str:
     """Number words as digits: "within thirty days" -> "within 30 days"."""
     words = number_words(locale)
-    return number_word_re(locale).sub(lambda m: str(words[m.group().casefold()]), text)
+    return number_word_re(locale).sub(
+        lambda m: m.group() if m.group("weekday") else str(words[m.group().casefold()]), text
+    )
 
 
 @cache
