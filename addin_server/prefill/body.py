@@ -21,6 +21,8 @@ _MAX_SIGNATURE_LINES = 12
 _RECEIPT_CHARS = 5_000
 # An invitation's own lines follow its description, which is seldom long.
 _INVITATION_CHARS = 10_000
+# A thread is read back this many messages at most.
+_MAX_QUOTED_MESSAGES = 20
 # A signature found by the author's name starts within this many lines of the end.
 _MAX_NAME_LINE_DISTANCE = 6
 
@@ -148,6 +150,19 @@ def quoted_author_parts(quoted: str) -> tuple[str, str]:
     history, _ = _find_boundary(lines, header_end)
     _body, signature = split_signature(lines[header_end:history], parseaddr(from_line)[0])
     return from_line, signature
+
+
+def quoted_messages(quoted: str, limit: int = _MAX_QUOTED_MESSAGES) -> list[str]:
+    """The bodies of the quoted history's messages, newest first, without their headers."""
+    lines = [_strip_quote(line) for line in quoted.split("\n")]
+    messages: list[str] = []
+    start: int | None = 0
+    while start is not None and start < len(lines) and len(messages) < limit:
+        header_end, _ = _read_header(lines, start)
+        end, _ = _find_boundary(lines, header_end)
+        messages.append("\n".join(lines[header_end:end]))
+        start = end
+    return messages
 
 
 def _reply_header_from(line: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from addin_server.prefill.amounts import find_money
+from addin_server.prefill.body import quoted_messages
 from addin_server.prefill.lexicon import alternation, ordinals, term_re, word_re, words
 from addin_server.prefill.models import LineItem
 
@@ -60,13 +61,41 @@ def accepted_offer(current: str, quoted: str) -> Offer | None:
     label = _label(current)
     if not (change or label or word_re("accept").search(current)):
         return None
-    lines = [_QUOTE_MARKS.sub("", line) for line in quoted.split("\n")[:_MAX_OFFER_LINES]]
+    lines = _latest_offer(quoted, label).split("\n")[:_MAX_OFFER_LINES]
     if label is not None:
-        chosen = [_as_package(line) for line in lines if _label(line) == label]
-        lines = chosen or lines
+        lines = _chosen_option(lines, label) or lines
     else:
         lines = _named_option(current, lines) or lines
     return Offer("\n".join(lines), change)
+
+
+def _chosen_option(lines: list[str], label: str) -> list[str]:
+    """The lines of the chosen option: its own priced line, bought once as a package, or,
+    when its label heads a section ("Formule B" on a line of its own), the lines under it
+    up to the next option."""
+    chosen: list[str] = []
+    in_section = False
+    for line in lines:
+        found = _label(line)
+        if found is None:
+            if in_section:
+                chosen.append(line)
+            continue
+        in_section = found == label and not find_money(line, "USD", "")
+        if found == label and not in_section:
+            chosen.append(_as_package(line))
+    return chosen
+
+
+def _latest_offer(quoted: str, label: str | None) -> str:
+    """The newest quoted message that prices something (and names the chosen option, if
+    one is chosen): a thread's earlier quotes were replaced by the later ones."""
+    for message in quoted_messages(quoted):
+        lines = message.split("\n")[:_MAX_OFFER_LINES]
+        priced = any(find_money(line, "USD", "") for line in lines)
+        if priced and (label is None or any(_label(line) == label for line in lines)):
+            return message
+    return "\n".join(_QUOTE_MARKS.sub("", line) for line in quoted.split("\n"))
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")

@@ -204,6 +204,26 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             "3400.00",
             [("Custom site", 1, "3400.00")],
         ),
+        # An option heading the lines under it.
+        (
+            "C'est validé : nous partons sur la formule B.",
+            "> Formule A\n> - Formation (1 jour) : 1 x 980,00 €\n> Total : 980,00 €\n>\n"
+            "> Formule B\n> - Formation (2 jours) : 2 x 890,00 €\n"
+            "> - Support de cours : 6 x 15,00 €\n> Total : 1 870,00 €",
+            "1870.00",
+            [("Formation (2 jours)", 2, "890.00"), ("Support de cours", 6, "15.00")],
+        ),
+        # A thread: the newest quote replaced the earlier ones quoted under it.
+        (
+            "Please go ahead with the quote below.",
+            "> 3 x Menu board @ $185.00\n> 1 x Window decals @ $220.00\n>\n"
+            "> On Fri, Feb 27, 2026 at 9:00 AM Buyer <buyer@customer.example> wrote:\n"
+            ">> Bigger boards, please.\n>>\n"
+            ">> On Thu, Feb 26, 2026 at 9:00 AM Shop <billing@merchant.example> wrote:\n"
+            ">>> 3 x Menu board @ $140.00\n>>> Total: $420.00",
+            "775.00",
+            [("Menu board", 3, "185.00"), ("Window decals", 1, "220.00")],
+        ),
         (
             "Please make it 10 instead of 12.",
             "> 12 x Team shirt @ $22.50 = $270.00",

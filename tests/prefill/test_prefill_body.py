@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from addin_server.prefill.body import split_message
+from addin_server.prefill.body import quoted_messages, split_message
 from addin_server.prefill.html_text import html_to_text
 
 
@@ -118,3 +118,14 @@ def test_layout_tables_read_as_paragraphs() -> None:
 )
 def test_hostile_html_converts(html: str) -> None:
     assert "x" in html_to_text(html) or html.startswith(("<!--", "<<"))
+
+
+def test_quoted_messages_are_read_newest_first_without_their_headers() -> None:
+    quoted = (
+        "From: Shop <billing@shop.example>\nSent: Monday, May 18, 2026 4:40 PM\n"
+        "To: Dana <dana@cafe.example>\nSubject: RE: Boards\n\nNew quote: $1,085.00\n\n"
+        "From: Dana <dana@cafe.example>\nSent: Friday, May 15, 2026 9:03 AM\n"
+        "To: Shop <billing@shop.example>\nSubject: Boards\n\nBigger, please."
+    )
+    messages = [m.strip() for m in quoted_messages(quoted)]
+    assert messages == ["New quote: $1,085.00", "Bigger, please."]
