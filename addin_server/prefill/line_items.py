@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 - multilingual text: the multiplication sign is meant
 """Line items: every priced line of a request, read by the reader that fits it: a table
 with named columns (``item_tables``), labelled fields on one line, or a list line or a
 sentence (``item_lines``, split per item by ``item_sentences``). The quoted offer a reply
@@ -5,6 +6,8 @@ accepts is chosen in ``offer``."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from decimal import Decimal
 
 from addin_server.prefill.item_lines import item_from_line
@@ -21,11 +24,20 @@ from addin_server.prefill.item_tables import (
     table_columns,
     table_rows,
 )
+from addin_server.prefill.lexicon import alternation, words
 from addin_server.prefill.models import LineItem
 
 # Every item of a long order is returned (the draft flags more than Cybersource accepts);
 # this bounds the work on a hostile list, far above any order written by hand.
 MAX_ITEMS_READ = 200
+# "Olivenöl nativ extra, 5 l" over "4 × 45,00 €": a line that holds only a count and its
+# price prices the name on the line above it.
+_COUNT_ONLY = re.compile(
+    rf"^\s*(?P<count>\d{{1,5}}(?:[.,]\d{{1,3}})?(?:\s*(?:{alternation(words('units'))})\.?)?)"
+    r"\s*(?:x|×|\*|@)\s*$",
+    re.IGNORECASE,
+)
+_MAX_NAME_LINE_WORDS = 12
 
 
 def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> list[FoundItem]:
@@ -46,9 +58,33 @@ def find_line_items(lines: list[ScannedLine], currency: str, locale: str) -> lis
             items.append(FoundItem(fields))
             index = after
             continue
-        items.extend(_sentence_items(with_unmarked_price(lines[index], currency), locale))
+        line = _with_name_above(lines, index)
+        items.extend(_sentence_items(with_unmarked_price(line, currency), locale))
         index += 1
     return items[:MAX_ITEMS_READ]
+
+
+def _with_name_above(lines: list[ScannedLine], index: int) -> ScannedLine:
+    """The line, or the item it completes when it holds only a count and a price under a
+    name (a line of a few words, no amount and no colon closing it), read as "4 name @
+    45,00 €"."""
+    line = lines[index]
+    first = line.money[0] if line.money else None
+    counted = _COUNT_ONLY.match(line.text[: first.start]) if first is not None else None
+    if index == 0 or first is None or counted is None:
+        return line
+    name = lines[index - 1].text.strip()
+    if (
+        lines[index - 1].money
+        or not name
+        or name.endswith(":")
+        or len(name.split()) > _MAX_NAME_LINE_WORDS
+    ):
+        return line
+    head = f"{counted['count']} {name} @ "
+    shift = len(head) - first.start
+    money = [replace(m, start=m.start + shift, end=m.end + shift) for m in line.money]
+    return ScannedLine(head + line.text[first.start :], money, line.joined)
 
 
 def _sentence_items(line: ScannedLine, locale: str) -> list[FoundItem]:

@@ -51,3 +51,38 @@ def test_table_rows_keep_their_columns(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
     assert items(body, locale, currency) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        (
+            "Olivenöl nativ extra, 5 l Kanister\n4 × 45,00 €\n\n"
+            "Pasta Rigatoni, 3 kg\n6 × 11,40 €\n\nWarenwert: 248,40 €",
+            "de-DE",
+            "EUR",
+            [
+                ("Olivenöl nativ extra, 5 l Kanister", 4, "45.00"),
+                ("Pasta Rigatoni, 3 kg", 6, "11.40"),
+            ],
+        ),
+        (
+            "Retuš fotografií\n40 × 180,00 Kč = 7 200,00 Kč",
+            "cs-CZ",
+            "CZK",
+            [("Retuš fotografií", 40, "180.00")],
+        ),
+        (
+            "Trucker cap, heather grey\n40 pcs @ $16.50",
+            "en-US",
+            "USD",
+            [("Trucker cap, heather grey", 40, "16.50")],
+        ),
+        # A line ending in a colon introduces the list; it names no item.
+        ("Final list:\n2 × $45.00", "en-US", "USD", []),
+    ],
+)
+def test_a_count_and_price_under_a_name_price_that_name(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    assert items(body, locale, currency) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
