@@ -2,8 +2,8 @@
 part payment, or the instalment asked for, wins; then a gross total (stated as such, or
 net + tax = gross); then the last stated total; then the sum of the line items; then the
 one amount the email asks for. Amounts already paid, deposits, subtotals, net amounts,
-taxes and estimates are never the total. Words come from the lexicon (``[words] total,
-balance, gross, ...``)."""
+taxes, estimates and amounts another replaces are never the total. Words come from the
+lexicon (``[words] total, balance, gross, ...``)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from addin_server.prefill.line_items import items_sum
 from addin_server.prefill.models import MERCHANT_DEFAULT, Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
 
-Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "plain"]
+Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "replaced", "plain"]
 # How far before an amount its label may stand, and after it a word that qualifies it.
 _BEFORE = 60
 _AFTER = 24
@@ -34,6 +34,8 @@ _DISCOUNT_BEFORE = 25
 # How far before an amount an instalment word names it ("the first installment ($3,000)",
 # "ilk taksit olan 15.000 ₺"): further back it names the whole being split.
 _INSTALMENT_BEFORE = 25
+# How far before an amount the words saying another replaces it stand ("instead of the ").
+_REPLACED_BEFORE = 18
 _PERCENT = re.compile(r"(?<![\d.,])(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(?P<tr>\d{1,2})")
 # A sentence ends at ".", "!" or "?" before a space, or at an ideographic full stop or
 # full-width mark (which need no space).
@@ -146,6 +148,10 @@ def classify(before: str, after: str) -> Kind:
     qualifier = head.lstrip(" ([")
     if _already_paid(before, after):
         return "paid"
+    if word_re("replaced").search(before[-_REPLACED_BEFORE:]) or word_re("replaced_after").match(
+        qualifier
+    ):
+        return "replaced"
     if word_re("balance").search(before) or _asked_deposit(before):
         return "balance"
     if word_re("instalment").search(before[-_INSTALMENT_BEFORE:]):

@@ -124,6 +124,10 @@ def test_numbers_and_currencies_as_people_write_them(
         ),
         ("tr-TR", "Toplam 45.000 ₺, üç taksit; ilk taksit olan 15.000 ₺'nin faturası.", "15000.00"),
         ("zh-CN", "合同金额12万元，分三期支付，请开第二期款项3.6万元的发票。", "36000.00"),
+        # An amount another replaces is not asked for, whichever side its words stand.
+        ("en-SG", "You agreed to S$1,950 instead of the S$2,200 below; please invoice.", "1950.00"),
+        ("de-DE", "Bitte berechnen Sie 900 € statt 1.100 € für den Entwurf.", "900.00"),
+        ("tr-TR", "12.500 TL yerine 11.500 TL üzerinde anlaştık, faturayı kesin.", "11500.00"),
         # A balance asked for without its amount: the total less what was paid.
         (
             "de-DE",
