@@ -128,6 +128,9 @@ def test_numbers_and_currencies_as_people_write_them(
         ("en-SG", "You agreed to S$1,950 instead of the S$2,200 below; please invoice.", "1950.00"),
         ("de-DE", "Bitte berechnen Sie 900 € statt 1.100 € für den Entwurf.", "900.00"),
         ("tr-TR", "12.500 TL yerine 11.500 TL üzerinde anlaştık, faturayı kesin.", "11500.00"),
+        # A price converted for information is an estimate, not asked for.
+        ("zh-CN", "请按 USD 1,800 开票（约合人民币 13,000 元，仅供参考）。", "1800.00"),
+        ("en-US", "Please invoice €2,400 (approximately $2,610 at today's rate).", "2400.00"),
         # A balance asked for without its amount: the total less what was paid.
         (
             "de-DE",
