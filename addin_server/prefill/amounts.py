@@ -13,6 +13,7 @@ of work per number.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -54,6 +55,7 @@ _THREE_DECIMALS = re.compile(r"\d{1,3}[.,]\d{3}")
 _NO_CENTS = re.compile(r"(?:[.,][-\u2013\u2014]{1,2}(?![\d-]))?")
 _MINUS = ("-", "\u2212")  # hyphen-minus, minus sign
 _PLAIN_DIGITS = re.compile(r"\d{1,4}")
+_EMOTICON_ENDS = frozenset(")(DPp/|")
 _MAX_SCALE_PARTS = 3
 
 
@@ -101,9 +103,17 @@ def _mark_after(text: str) -> tuple[str | None, int]:
     token = run.group()
     for length in range(len(token), 0, -1):
         mark = _lookup(token[:length])
-        if mark is not None and _is_boundary(token, length):
+        if mark is not None and _is_boundary(token, length) and _attached(token, length, start):
             return mark, start + length
     return None, 0
+
+
+def _attached(token: str, length: int, space: int) -> bool:
+    """A mark of punctuation alone ("12 500:-"; no letter or currency sign) is written on
+    the number, and is no emoticon ("kl 12 :-)")."""
+    if any(char.isalnum() or unicodedata.category(char) == "Sc" for char in token[:length]):
+        return True
+    return not space and token[length : length + 1] not in _EMOTICON_ENDS
 
 
 def _mark_before(text: str) -> tuple[str | None, int]:

@@ -44,6 +44,7 @@ def test_number_formats(raw: str, value: str) -> None:
         ("CHF 12'500.00", "12500.00", "CHF"),
         ("SEK 18 500", "18500.00", "SEK"),
         ("1 200 kr", "1200.00", "SEK"),
+        ("12 500:- inkl. moms", "12500.00", "SEK"),
         ("R$ 1.200,00", "1200.00", "BRL"),
         ("MX$1,200.50", "1200.50", "MXN"),
         ("$9,700.00 MXN", "9700.00", "MXN"),
@@ -65,6 +66,7 @@ def test_currency_marks(text: str, value: str, currency: str) -> None:
         "SW1A 1AA, 75001 Paris, CA 94105",
         "Order #88231, PO 4500012345",
         "3 x Widget, 10 hours",
+        "See you at 12 :-) or 5:-)",
         "9" * 100_000,
     ],
 )
