@@ -22,11 +22,12 @@ from addin_server.prefill.due_terms import (
     Reading,
     clause_end,
     first_term,
+    is_discount,
     line_before,
     not_a_payment_date,
     valid_date,
 )
-from addin_server.prefill.lexicon import alternation, eras, scales, with_digits
+from addin_server.prefill.lexicon import alternation, eras, scales, weekday_re, with_digits
 from addin_server.prefill.lexicon.locale_data import month_first, month_names
 from addin_server.prefill.snippets import snippet
 
@@ -34,6 +35,8 @@ from addin_server.prefill.snippets import snippet
 # alternation of all month names in every language would be tried at every digit.
 _MONTH_WORD = r"[^\W\d_]{3,12}(?![^\W\d_])\.?"
 _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+# How far after a date the words that make it due, or a discount's, are looked for.
+_AFTER_CHARS = 40
 # A date without a year this many days before the email is a date past ("due March 2"
 # written on March 23), not next year's.
 _RECENT_PAST_DAYS = 90
@@ -109,15 +112,28 @@ def _dates(text: str, reading: Reading) -> Iterator[tuple[re.Match[str], str, da
 
 def _absolute_due(text: str, reading: Reading) -> DueDate | None:
     for match, before, value in _dates(text, reading):
-        # "4月15日(水)までに": a weekday in brackets may stand between the date and まで.
-        after = re.sub(r"^\s?\([^)]{1,4}\)", "", text[match.end() : match.end() + 16])
+        after = _after_weekday(text[match.end() : match.end() + _AFTER_CHARS])
         due_before = reading.words("due").search(before)
-        if not due_before and not reading.words("due_after").match(after.lstrip(" ")):
+        if not due_before and not reading.words("due_after").match(after):
             continue
-        if not_a_payment_date(before, reading):
+        if not_a_payment_date(before, reading) or _discount_date(after, reading):
             continue
         return DueDate(value, 0.9, snippet(text, match.start(), match.end()))
     return None
+
+
+def _after_weekday(after: str) -> str:
+    """The text after a date, past the date's weekday: "4月15日(水)までに", "15 ... Cuma
+    gününe kadar", "June 30 (Tuesday) at the latest"."""
+    after = re.sub(r"^,?\s?\([^)]{1,12}\)", "", after).lstrip(" ,")
+    weekday = weekday_re().match(after)
+    return after[weekday.end() :].lstrip(" ,.") if weekday else after
+
+
+def _discount_date(after: str, reading: Reading) -> bool:
+    """Whether the early-payment discount follows the date in its clause ("Bei Zahlung bis
+    10.06. ziehen wir 2 % Skonto ab, ansonsten ...")."""
+    return is_discount(re.split(r"[,;\n]", after)[0], reading)
 
 
 def _delivery_date(text: str, reading: Reading) -> DueDate | None:

@@ -19,9 +19,10 @@ from addin_server.prefill.lexicon import (
     first_group,
     reading_languages,
     term_re_in,
+    weekday_names,
     word_re_in,
 )
-from addin_server.prefill.lexicon.locale_data import month_names, weekday_names, weekend
+from addin_server.prefill.lexicon.locale_data import month_names, weekend
 from addin_server.prefill.snippets import snippet
 
 # How far before a date or term a word that makes it no due date may stand.
@@ -73,9 +74,14 @@ def not_a_payment_date(before: str, reading: Reading) -> bool:
     """Delivery, event and meeting dates, a quote's expiry, and the early-payment
     discount's date or term."""
     near = clause_end(before)
-    return bool(
-        reading.words("not_due").search(near) or reading.words("early_payment").search(near)
-    )
+    return bool(reading.words("not_due").search(near) or is_discount(near, reading))
+
+
+def is_discount(text: str, reading: Reading) -> bool:
+    """Whether ``text`` speaks of an early-payment discount ("2 % Skonto"), not of its
+    absence ("zahlbar ohne Abzug")."""
+    taken = reading.words("no_discount").sub(" ", text)
+    return bool(reading.words("early_payment").search(taken))
 
 
 def valid_date(year: int | None, month: int, day: int, sent: date) -> date | None:
@@ -183,6 +189,7 @@ _RULES: tuple[_Rule, ...] = (
 # Longer terms that contain a shorter one: "end of next month" is not "end of month".
 _SHADOWED_BY = {
     "month_end": (
+        "day_of_next_month",
         "next_month_end",
         "second_month_end",
         "days_after_month_end",

@@ -206,6 +206,23 @@ def test_eras_and_numeric_dates(locale: str, text: str, due: str) -> None:
         ("es-MX", "Pagamos el próximo viernes.", "2026-03-13"),
         ("de-DE", "Wir zahlen nächsten Freitag.", "2026-03-13"),
         ("pl-PL", "Przelew zrobimy do 15 kwietnia.", "2026-04-15"),
+        # Weekday forms CLDR does not give (lexicon weekday_forms).
+        ("pl-PL", "Przelew zrobimy do piątku.", "2026-03-06"),
+        ("cs-CZ", "Zaplatíme do pátku.", "2026-03-06"),
+        # A date's weekday may stand between it and the word that makes it due.
+        ("tr-TR", "Ödemeyi 15 May\u0131s Cuma gününe kadar yapaca\u011f\u0131z.", "2026-05-15"),
+        # The discount's date is named before its discount; "ohne Abzug" is no discount.
+        (
+            "de-DE",
+            "Bei Zahlung bis 10.03. ziehen wir 2 % Skonto ab, sonst zahlen wir bis 31.03.",
+            "2026-03-31",
+        ),
+        ("de-DE", "Zahlbar bis 31.03.2026 ohne Abzug.", "2026-03-31"),
+        ("en-US", "Our next AP run is two weeks from today.", "2026-03-16"),
+        ("en-US", "Our check run is Fri, Mar 13, we'll pay it then.", "2026-03-13"),
+        ("pl-PL", "Proszę o fakturę z 7-dniowym terminem płatności.", "2026-03-09"),
+        ("sv-SE", "Vi betalar senast den 25:e.", "2026-03-25"),
+        ("ja-JP", "支払条件は月末締め翌月20日払いです。", "2026-04-20"),
     ],
 )
 def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:

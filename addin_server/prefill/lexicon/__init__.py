@@ -37,7 +37,7 @@ _NOT_LETTER_AFTER = r"(?![^\W\d_])"
 _PLACEHOLDERS = {
     # A count never starts inside a longer number: a run of digits fails at its first step.
     "{n}": r"(?<!\d)(\d{1,3})(?!\d)",
-    "{d}": r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|e|º|\.)?",
+    "{d}": r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er|e|º|\.|:e|:a)?",
     "{o}": r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)",
     "{w}": r"([^\W\d_]{2,12}\.?)",
     "{m}": r"([^\W\d_]{3,12}\.?)",
@@ -137,6 +137,24 @@ def ordinals() -> dict[str, int]:
 
 
 @cache
+def weekday_names() -> dict[str, int]:
+    """CLDR's weekday names ("friday" -> 4, "金曜日" -> 4, Monday is 0) and the inflected
+    forms CLDR does not give, from each language's ``weekday_forms`` (Monday first, an
+    entry's forms separated by "|": Polish "do piątku", Czech "do pátku")."""
+    names = dict(locale_data.weekday_names())
+    for lang in languages():
+        for day, entry in enumerate(lang.words.get("weekday_forms", ())):
+            names.update(dict.fromkeys((form.casefold() for form in entry.split("|")), day))
+    return names
+
+
+@cache
+def weekday_re() -> re.Pattern[str]:
+    """A weekday name (``weekday_names``), matched whole."""
+    return re.compile(_names(tuple(weekday_names())), re.IGNORECASE)
+
+
+@cache
 def number_words(locale: str) -> dict[str, int]:
     """English number words ("two", "a dozen") and those of the locale's language ("zwei"):
     only those, as one language's number is another's word (Italian "due")."""
@@ -149,7 +167,7 @@ def number_words(locale: str) -> dict[str, int]:
 def number_word_re(locale: str) -> re.Pattern[str]:
     """The locale's number words, or a weekday name: a weekday may be written with a
     number word ("周五", "星期三") and stays a name."""
-    weekdays = _names(tuple(locale_data.weekday_names()))
+    weekdays = _names(tuple(weekday_names()))
     numbers = alternation(list(number_words(locale)))
     return re.compile(f"(?P<weekday>{weekdays})|{numbers}", re.IGNORECASE)
 
@@ -209,7 +227,7 @@ def _placeholder(name: str) -> str:
     """A placeholder's pattern: weekday and month names are CLDR's (``locale_data``), so
     that a template starting with one is not tried as every run of letters."""
     if name == "{w}":
-        return f"((?:{_names(tuple(locale_data.weekday_names()))})\\.?)"
+        return f"((?:{_names(tuple(weekday_names()))})\\.?)"
     if name == "{m}":
         return f"((?:{_names(tuple(locale_data.month_names('en')))})\\.?)"
     return _PLACEHOLDERS[name]
