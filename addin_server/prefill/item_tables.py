@@ -25,6 +25,7 @@ _COLUMN_KINDS = tuple(
 _BARS = "|\u2502\u2503\u2551\u251c\u2524\u253c\u2560\u2563\u256c"
 _BAR_SPLIT = re.compile(rf"\s*[{_BARS}]\s*")
 _GAP_SPLIT = re.compile(r"\t+|\s{2,}")
+_SHIPPING = word_re("shipping")
 _FIELD = re.compile(r"^\s*(?P<label>[^:|;]{1,30}?)\s*:\s*(?P<value>.+?)\s*$")
 
 
@@ -153,8 +154,12 @@ def _item_from_row(
     name = cell("name").strip()
     if not name or is_summary(name):
         return None
-    # A blank count ("Frakt |  |  | 390,00 kr") is one: shipping, a fee, a flat charge.
-    quantity = first_number(cell("qty")) if cell("qty").strip() else Decimal(1)
+    # A blank count is one where the row prices a charge: shipping ("Frakt |  |  | 390,00
+    # kr") or a unit price stated; a summary row under the items has only its amount.
+    blank_count = not cell("qty").strip() and (
+        bool(cell("price").strip()) or bool(_SHIPPING.search(name))
+    )
+    quantity = Decimal(1) if blank_count or "qty" not in columns else first_number(cell("qty"))
     unit_price = _cell_amount(cell("price"), currency, locale) if "price" in columns else None
     if quantity is None or quantity <= 0:
         return None

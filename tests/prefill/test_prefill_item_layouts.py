@@ -24,6 +24,17 @@ from tests.prefill.test_prefill_lexicon_items import items
             "NOK",
             [("Drikkebelte", 20, "249.00"), ("Frakt", 1, "390.00")],
         ),
+        # A row with only its amount under the items is a summary row, not an item.
+        (
+            "S.No. | Description | Qty | Rate (Rs.) | Amount (Rs.)\n"
+            "1 | Infographics | 12 | 3,500.00 | 42,000.00\n"
+            " | Taxable value |  |  | 42,000.00\n"
+            " | CGST @ 9% |  |  | 3,780.00\n"
+            " | SGST @ 9% |  |  | 3,780.00",
+            "en-IN",
+            "INR",
+            [("Infographics", 12, "3500.00")],
+        ),
         # An empty specification cell keeps the count in its column.
         (
             "序号｜品名｜规格｜数量｜单价（元）｜金额（元）\n"
