@@ -18,8 +18,10 @@ from addin_server.prefill.lexicon import word_re
 from addin_server.prefill.models import LineItem
 from addin_server.prefill.snippets import clip
 
+# An article-number column is named first: "Varenr.", "Artikelnr." or "Item code" also
+# match a name column's word, but hold no name.
 _COLUMN_KINDS = tuple(
-    (kind, word_re(f"column_{kind}")) for kind in ("qty", "price", "amount", "name")
+    (kind, word_re(f"column_{kind}")) for kind in ("code", "qty", "price", "amount", "name")
 )
 # "|" and the box-drawing bars of a plain-text table ("│ 품목 │ 수량 │", "├──┼──┤").
 _BARS = "|\u2502\u2503\u2551\u251c\u2524\u253c\u2560\u2563\u256c"

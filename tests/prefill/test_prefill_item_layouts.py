@@ -35,6 +35,21 @@ from tests.prefill.test_prefill_lexicon_items import items
             "INR",
             [("Infographics", 12, "3500.00")],
         ),
+        # An article-number column is no name, though "Varenr." starts like "vare".
+        (
+            "Varenr. | Beskrivelse | Antal | Enhed | Stk.pris | Beløb\n"
+            "7722 | Plantemuld 50 l | 30 | sække | kr. 59,00 | kr. 1.770,00",
+            "da-DK",
+            "DKK",
+            [("Plantemuld 50 l", 30, "59.00")],
+        ),
+        (
+            "SKU | Item | Qty | Wholesale | Line total\n"
+            "TP-101 | Canvas tote, black | 24 | $8.50 | $204.00",
+            "en-US",
+            "USD",
+            [("Canvas tote, black", 24, "8.50")],
+        ),
         # An empty specification cell keeps the count in its column.
         (
             "序号｜品名｜规格｜数量｜单价（元）｜金额（元）\n"
