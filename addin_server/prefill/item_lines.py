@@ -37,6 +37,13 @@ _BULLET = re.compile(
     r"|(?:pos|item|nr|no|#)\.?\s?\d{1,3}[:.)]?(?=\s))\s*",
     re.IGNORECASE,
 )
+# "Varenr. 10234: ...", "SKU 44-210 — ...", "Art.-Nr. 3302 ...": an article number before
+# the name is no part of it (a code holds a digit).
+_CODE_LABEL = re.compile(
+    rf"^(?:{alternation(words('column_code'))})\.?\s*[:#]?\s*(?=[\w./-]*\d)[\w./-]+"
+    r"(?:\s*[:–—-](?=\s)|\s*[:–—-]$)?\s*",
+    re.IGNORECASE,
+)
 # "Qty 5 - Mug": the count named before the item.
 _QTY_LABEL = re.compile(rf"^(?:{alternation(words('column_qty'))})\.?:?\s*(?=\d)", re.IGNORECASE)
 _QUANTITY = r"\d{1,3}(?:[,.']\d{3})+(?![.,]\d)|\d{1,5}(?:[.,]\d{1,2})?"
@@ -95,7 +102,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
     if is_summary(prefix):
         return None
     has_bullet = itemised or bool(_BULLET.match(prefix))
-    described = _BULLET.sub("", prefix, count=1).strip()
+    described = _CODE_LABEL.sub("", _BULLET.sub("", prefix, count=1).strip(), count=1)
     is_request = bool(_REQUEST.match(described))
     described = _REQUEST.sub("", described)
     unit_price_marked = bool(_UNIT_CONNECTOR.search(described)) or bool(

@@ -112,3 +112,33 @@ def test_a_count_and_price_under_a_name_price_that_name(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
     assert items(body, locale, currency) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
+
+
+@pytest.mark.parametrize(
+    ("line", "locale", "currency", "expected"),
+    [
+        (
+            "* Varenr. 10234: Kaffekopper hvid 25 cl, 48 stk. á 39,00 kr.",
+            "da-DK",
+            "DKK",
+            ("Kaffekopper hvid 25 cl", 48, "39.00"),
+        ),
+        (
+            "• SKU 44-210 — Kraft mailer boxes 12x9x4 — 400 boxes @ $0.85",
+            "en-US",
+            "USD",
+            ("Kraft mailer boxes 12x9x4", 400, "0.85"),
+        ),
+        (
+            "- Art.-Nr. 3302 Sitzsack Outdoor, anthrazit: 10 Stück à 89,00 € netto",
+            "de-DE",
+            "EUR",
+            ("Sitzsack Outdoor, anthrazit", 10, "89.00"),
+        ),
+    ],
+)
+def test_an_article_number_before_the_name_is_no_part_of_it(
+    line: str, locale: str, currency: str, expected: tuple[str, int, str]
+) -> None:
+    name, quantity, price = expected
+    assert items(line, locale, currency) == [(name, Decimal(quantity), Decimal(price))]
