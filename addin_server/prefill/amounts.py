@@ -16,9 +16,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 
 from addin_server.currencies import MINOR_UNITS
-from addin_server.prefill.lexicon import is_unspaced, scales
+from addin_server.prefill.lexicon import is_unspaced, reading_languages, scales, scales_in
 from addin_server.prefill.lexicon.locale_data import (
     currency_marks,
     preferred_reading,
@@ -52,7 +53,7 @@ _RUN_AFTER = re.compile(r"[^\s\d]{1,14}")
 _RUN_BEFORE = re.compile(r"[^\s\d]{1,14}$")
 _WORDS_AFTER = re.compile(r"[^\W\d_]{1,20}(?: [^\W\d_]{1,20}){1,2}")
 _THREE_DECIMALS = re.compile(r"\d{1,3}[.,]\d{3}")
-_NO_CENTS = re.compile(r"(?:[.,][-\u2013\u2014]{1,2}(?![\d-]))?")
+_NO_CENTS = re.compile(r"(?:[.,/][-\u2013\u2014]{1,2}(?![\d-]))?")
 _MINUS = ("-", "\u2212")  # hyphen-minus, minus sign
 _PLAIN_DIGITS = re.compile(r"\d{1,4}")
 _EMOTICON_ENDS = frozenset(")(DPp/|")
@@ -137,14 +138,20 @@ def _mark_before(text: str) -> tuple[str | None, int]:
     return None, 0
 
 
-def _scale_after(text: str) -> tuple[int, int]:
+@cache
+def _scales(locale: str) -> dict[str, int]:
+    """The scales of the language an amount is read in and English's; with no language,
+    every language's."""
+    return scales_in(reading_languages(locale)) if locale else scales()
+
+
+def _scale_after(text: str, table: dict[str, int]) -> tuple[int, int]:
     """ "k", "万", " lakh" right after a number: (multiplier, characters used)."""
     start = 1 if text[:1] == " " else 0
     run = _RUN_AFTER.match(text, start)
     if run is None:
         return 1, 0
     token = run.group()
-    table = scales()
     for length in range(len(token), 0, -1):
         piece = token[:length].casefold()
         if piece in table and (_is_boundary(token, length) or is_unspaced(piece[-1])):
@@ -216,12 +223,13 @@ def find_money(text: str, default_currency: str, locale: str) -> list[Money]:
 
 def _money_at(text: str, match: re.Match[str], default_currency: str, locale: str) -> Money | None:
     start, end = match.span()
-    # "1 500,- Kč", "CHF 4'800.-" (or an en dash): a dash for "no cents".
+    # "1 500,- Kč", "CHF 4'800.-", "5,000/- AED" (or an en dash): a dash for "no cents".
     no_cents = _NO_CENTS.match(text, end)
     end = no_cents.end() if no_cents else end
-    scale, scale_end = _scale_after(text[end : end + 20])
+    table = _scales(locale)
+    scale, scale_end = _scale_after(text[end : end + 20], table)
     before, before_length = _mark_before(text[max(0, start - 16) : start])
-    parts, parts_end = _smaller_parts(text, end + scale_end, scale)
+    parts, parts_end = _smaller_parts(text, end + scale_end, scale, table)
     after, after_end = _mark_after(text[parts_end : parts_end + 40])
     if after is None and before is None and parts:
         # Digits after "10万" that no currency marks are something else ("10万5月末").
@@ -249,7 +257,9 @@ def _money_at(text: str, match: re.Match[str], default_currency: str, locale: st
     return Money(quantize(value * scale + parts, currency), currency, money_start, stop)
 
 
-def _smaller_parts(text: str, position: int, scale: int) -> tuple[Decimal, int]:
+def _smaller_parts(
+    text: str, position: int, scale: int, table: dict[str, int]
+) -> tuple[Decimal, int]:
     """ "12万3千円", "1億2000万円", "3万5000元": after a Chinese or Japanese scale, the
     smaller parts written on without a space (at most three), and where they end."""
     total, last = Decimal(0), scale
@@ -261,7 +271,7 @@ def _smaller_parts(text: str, position: int, scale: int) -> tuple[Decimal, int]:
         digits = _PLAIN_DIGITS.match(text, position + spaced)
         if digits is None or text[digits.end() : digits.end() + 1] == " ":
             break
-        part_scale, part_end = _scale_after(text[digits.end() : digits.end() + 20])
+        part_scale, part_end = _scale_after(text[digits.end() : digits.end() + 20], table)
         if part_scale >= last or (spaced and part_scale == 1):
             break
         total += int(digits.group()) * part_scale

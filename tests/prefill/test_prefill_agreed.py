@@ -62,6 +62,12 @@ def items(found: DraftInvoice) -> list[tuple[str, Decimal, Decimal]]:
         ("1億2000万円", "ja-JP", "JPY", "120000000", "JPY"),
         ("3万5000元", "zh-CN", "CNY", "35000.00", "CNY"),
         ("1억 2천만 원", "ko-KR", "KRW", "120000000", "KRW"),
+        # A scale word in the email's language: "mil" is a thousand in Spanish, a million
+        # in Czech.
+        ("5 mil pesos", "es-MX", "MXN", "5000.00", "MXN"),
+        ("1,2 mil. Kč", "cs-CZ", "CZK", "1200000.00", "CZK"),
+        ("BD 150.500", "en-BH", "BHD", "150.500", "BHD"),
+        ("5,000/- AED", "en-AE", "AED", "5000.00", "AED"),
     ],
 )
 def test_numbers_and_currencies_as_people_write_them(

@@ -187,6 +187,14 @@ def scales() -> dict[str, int]:
 
 
 @cache
+def scales_in(codes: tuple[str, ...]) -> dict[str, int]:
+    """The scales of the languages ``codes`` only: Spanish and Portuguese "mil" is a
+    thousand, Czech "mil" a million."""
+    chosen = [lang for lang in reversed(languages()) if lang.code in codes]
+    return {k: v for lang in chosen for k, v in lang.scales.items()}
+
+
+@cache
 def extra_currency_marks() -> dict[str, str | list[str]]:
     return {k: v for lang in reversed(languages()) for k, v in lang.currency.items()}
 
