@@ -283,11 +283,12 @@ def _trie(phrases: list[tuple[tuple[int, str], list[str]]]) -> str:
     root = _Node((0, ""), {})
     for order, tokens in phrases:
         node = root
+        # Pieces are kept as written: a pattern read case-sensitively (legal forms: "s.r.o."
+        # beside "S.r.l.") must not lose a phrase to another's capitals.
         for token in tokens:
-            key = token.casefold()
-            if key not in node.children:
-                node.children[key] = (token, _Node(order, {}))
-            node = node.children[key][1]
+            if token not in node.children:
+                node.children[token] = (token, _Node(order, {}))
+            node = node.children[token][1]
         node.end = True
     return _pattern(root)
 
