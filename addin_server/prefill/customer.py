@@ -6,6 +6,7 @@ Never a no-reply address and never the merchant."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import Literal
@@ -70,6 +71,8 @@ _CONTACT_LINE = re.compile(
     re.IGNORECASE,
 )
 _JOB_TITLE = word_re("job_title")
+# A company named on a line of its own in a message's text is no longer than this.
+_MAX_COMPANY_LINE = 60
 # A name written the Outlook way with its address: "Sarah Booth [mailto:sarah@school.org]".
 _MAILTO = re.compile(r"\[mailto:([^\]\s]{1,320})\]", re.IGNORECASE)
 
@@ -221,6 +224,30 @@ def form_fields(text: str) -> tuple[str | None, str | None]:
     return name, company
 
 
+def company_in_text(text: str, address: str) -> tuple[str, float, str] | None:
+    """The company a writer names in the message itself, as billing details often are:
+    a short line of its own with a legal form ("Dados para a nota fiscal: / Café Ipê
+    Ltda."), or a labelled company field when its name is the one the sender's domain
+    spells (a field may name another: "Name: Project Falcon / Company: ...")."""
+    for line in (line.strip() for line in text[:20_000].split("\n")):
+        if len(line) > _MAX_COMPANY_LINE or ":" in line or _CONTACT_LINE.search(line):
+            continue
+        if _COMPANY_SUFFIX.search(line):
+            return _company_part(line), 0.5, clip(line)
+    guess = company_from_domain(address)
+    _name, field = form_fields(text)
+    if field and guess and _letters(guess[0]) in _letters(field):
+        return clip(field), 0.5, clip(field)
+    return None
+
+
+def _letters(text: str) -> str:
+    """ "Café Ipê Ltda." -> "cafeipeltda": letters and digits without accents, as a domain
+    spells a name."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if char.isascii() and char.isalnum())
+
+
 def _company_part(line: str) -> str:
     """``Mark Chen | Operations Lead | Northwind Traders Inc.`` -> ``Northwind Traders Inc.``;
     ``Purchasing Manager, Acme Corp`` -> ``Acme Corp``."""
@@ -324,7 +351,10 @@ def build_customer(match: CustomerMatch, signature: str, text: str = "") -> Cust
             name = Extracted(clip(form_name), 0.5, clip(form_name))
         if form_company:
             company = (clip(form_company), 0.6, clip(form_company))
-    company = company or company_from_signature(signature) or company_from_domain(address.email)
+    company = company or company_from_signature(signature)
+    if company is None and match.role in ("author", "forwarded"):
+        company = company_in_text(text, address.email)
+    company = company or company_from_domain(address.email)
     return Customer(
         name=name,
         email=Extracted(address.email, match.confidence, match.source),

@@ -220,3 +220,28 @@ def test_a_legal_form_is_matched_with_its_case() -> None:
     found = customer(f"{ORDER}\n\n{signature}\n", sender=Address("ana@lima.example", "Ana Lima"))
     assert found.company is not None
     assert found.company.value == "Lima Konsult AS"
+
+
+@pytest.mark.parametrize(
+    ("request_text", "company"),
+    [
+        # Billing details in the message itself, the signature naming no company.
+        (
+            "Pode seguir.\n\nDados para a nota fiscal:\nCafé Ipê Ltda.\nCNPJ 12.345.678/0001-90",
+            "Café Ipê Ltda.",
+        ),
+        ("Fakturu prosím na:\n\nCafé Ipê s.r.o.\nIČO: 12345678", "Café Ipê s.r.o."),
+        ("Faktura na:\nCafe Ipe sp. z o.o.\nNIP 525-123-45-67", "Cafe Ipe sp. z o.o."),
+        ("Bitte an:\nFirma: Café Ipê\nBerlin", "Café Ipê"),
+        # A field naming another company than the sender's domain spells is not theirs.
+        ("Please invoice.\nCompany: Someone Else Ltd", "Cafeipe"),
+    ],
+)
+def test_a_company_named_in_the_request_when_the_signature_names_none(
+    request_text: str, company: str
+) -> None:
+    signature = "Regards,\nAna Lima\n+351 912 345 678"
+    sender = Address("ana@cafeipe.example", "Ana Lima")
+    found = customer(f"{request_text}\n\n{signature}\n", sender=sender)
+    assert found.company is not None
+    assert found.company.value == company
