@@ -1,6 +1,6 @@
 """Payment terms ("net 30", "10 business days", "end of next month", "30 days after month
-end", "the 10th of next month", "by next Friday", "upon receipt", "on delivery"): the first
-a text states, counted from the email's date.
+end", "the 10th of next month", "mid next month", "end of the quarter", "by next Friday",
+"upon receipt", "on delivery"): the first a text states, counted from the email's date.
 
 Templates come from the lexicon (``[terms]``), weekday names and each region's weekend
 (for business days: Friday and Saturday in Saudi Arabia, Saturday and Sunday in the UAE
@@ -152,6 +152,11 @@ def _weekday(sent: date, name: str, *, next_week: bool) -> date | None:
     return add_days(upcoming, 7) if next_week and same_week else upcoming
 
 
+def _quarter_end(sent: date) -> date:
+    """The last day of the calendar quarter ``sent`` falls in."""
+    return _last_day(sent.replace(month=(sent.month - 1) // 3 * 3 + 3, day=1))
+
+
 def _named_month_end(sent: date, word: str) -> date | None:
     """ "end of May", "5月末": the last day of the next such month."""
     named = month_names("en").get(word.rstrip(".").casefold())
@@ -173,6 +178,8 @@ _RULES: tuple[_Rule, ...] = (
     ("next_month_end", lambda r, _: _last_day(_next_month(r.sent)), 0.8),
     ("month_end", lambda r, _: _last_day(r.sent), 0.8),
     ("day_of_next_month", lambda r, d: _day_of_next_month(r.sent, int(d)), 0.8),
+    ("mid_next_month", lambda r, _: _day_of_next_month(r.sent, 15), 0.75),
+    ("quarter_end", lambda r, _: _quarter_end(r.sent), 0.8),
     ("named_month_end", lambda r, m: _named_month_end(r.sent, m), 0.8),
     ("on_receipt", lambda r, _: r.sent, 0.8),
     # The delivery date when the email states one (``dates`` looks for it), else today.

@@ -223,6 +223,11 @@ def test_eras_and_numeric_dates(locale: str, text: str, due: str) -> None:
         ("pl-PL", "Proszę o fakturę z 7-dniowym terminem płatności.", "2026-03-09"),
         ("sv-SE", "Vi betalar senast den 25:e.", "2026-03-25"),
         ("ja-JP", "支払条件は月末締め翌月20日払いです。", "2026-04-20"),
+        ("en-US", "We'd like to pay it before the end of the quarter.", "2026-03-31"),
+        ("de-DE", "Zahlung zum Quartalsende", "2026-03-31"),
+        ("zh-CN", "本季度末前付款", "2026-03-31"),
+        ("de-DE", "Wir zahlen bis Mitte nächsten Monats.", "2026-04-15"),
+        ("en-GB", "We'll settle it by mid next month.", "2026-04-15"),
     ],
 )
 def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:
