@@ -241,6 +241,10 @@ def _money_at(text: str, match: re.Match[str], default_currency: str, locale: st
         if before is None or (after is not None and _readings(after) <= _readings(before))
         else before
     )
+    if mark is None and no_cents is not None and no_cents.group():
+        # "à 289,-": the dash for no cents is written only on money, in the merchant's
+        # currency when nothing else marks it.
+        mark = default_currency
     value = parse_number(match.group()) if mark is not None else None
     if mark is None or value is None or abs(value * scale) > MAX_AMOUNT:
         return None

@@ -54,7 +54,7 @@ _OF = rf"(?:{alternation(words('of'))})\s+"
 _COUNT_OF = re.compile(rf"(?<!\S)(\d+)\s+{_OF}", re.IGNORECASE)
 _LEADING_QTY = re.compile(
     rf"^(?P<qty>{_SPACED_QUANTITY}(?=\s*(?:{_UNITS}))|{_QUANTITY})\s*(?:(?:x|×|\*)\s*"
-    rf"|(?P<unit>{_UNITS})\.?\s+(?:{_OF})?|\s+)(?P<name>\S.*)$",
+    rf"|(?P<unit>{_UNITS})\.?\s+(?:(?:x|×|\*)\s+)?(?:{_OF})?|\s+)(?P<name>\S.*)$",
     re.IGNORECASE,
 )
 # "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", "Étiquettes :
@@ -122,7 +122,10 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
         return None
     times = _TIMES_AFTER.match(line.text, first.end)
     found = _quantity_and_name(
-        described, has_bullet or is_label or unit_price_marked, labelled=not unit_price_marked
+        described,
+        has_bullet or is_label or unit_price_marked,
+        labelled=not unit_price_marked,
+        listed=bool(_BULLET.match(prefix)),
     )
     if times is not None and (found is None or found[0] is None):
         found, unit_price_marked = (
@@ -164,15 +167,16 @@ def _count_words_as_digits(text: str, locale: str) -> str:
 
 
 def _quantity_and_name(
-    described: str, itemised: bool, *, labelled: bool
+    described: str, itemised: bool, *, labelled: bool, listed: bool
 ) -> tuple[Decimal | None, str] | None:
     """(quantity, name) from the words before a price, or None if they name no item. In a
-    label without a unit price, a count after "with", "of" ... describes the item."""
+    label without a unit price, a count after "with", "of" ... describes the item; a list
+    line (``listed``) names its item with all the words before the count."""
     leading = _LEADING_QTY.match(described)
     if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
         return parse_number(leading.group("qty")), _named(leading)
     trailing = _TRAILING_QTY.match(described)
-    name = _name_before_count(trailing["name"], labelled=labelled) if trailing else ""
+    name = _name_before_count(trailing["name"], whole=labelled or listed) if trailing else ""
     if (
         trailing
         and len(name.split()) <= _MAX_LABEL_WORDS
@@ -195,12 +199,12 @@ def _quantity_and_name(
     return None
 
 
-def _name_before_count(name: str, *, labelled: bool) -> str:
+def _name_before_count(name: str, *, whole: bool) -> str:
     """The name before a count; in a Korean sentence ("지난번 ... 대로 요가매트 15개를 개당"),
     whose words are spaced, the word right before the count: a Korean item's name is
     rarely more than a few words."""
     words_before = name.split()
-    if labelled or len(words_before) <= _MAX_KOREAN_NAME_WORDS or not is_unspaced(name[-1]):
+    if whole or len(words_before) <= _MAX_KOREAN_NAME_WORDS or not is_unspaced(name[-1]):
         return name
     return words_before[-1]
 

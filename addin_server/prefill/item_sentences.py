@@ -27,6 +27,7 @@ _UNMARKED_PRICE = re.compile(
 )
 # A sentence ends at ". ! ?" before a capital, or at "。！？".
 _SENTENCE_END = re.compile(r"[.!?]\s+(?=[^\W\d_])|[。！？]")
+_LIST_NUMBER = re.compile(r"\s*(?:[-*•·]\s*)?\d{1,3}")
 _LEAD = alternation(words("item_lead"))
 # Between two items of one sentence: the first's net mark ("HT") and unit mark ("per
 # day", its word only if needed), then
@@ -66,7 +67,9 @@ def sentences(line: ScannedLine) -> list[ScannedLine]:
     for end in _SENTENCE_END.finditer(line.text):
         after = line.text[end.end() : end.end() + 1]
         inside = any(m.start < end.end() < m.end for m in line.money)
-        if not inside and (not after or after.isupper() or is_unspaced(after)):
+        # "1. 会報誌 ...": a list's number is no sentence.
+        numbered = _LIST_NUMBER.fullmatch(line.text, 0, end.start()) is not None
+        if not (inside or numbered) and (not after or after.isupper() or is_unspaced(after)):
             cuts.append(end.end())
     cuts.append(len(line.text))
     return [

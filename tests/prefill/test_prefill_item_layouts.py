@@ -142,3 +142,36 @@ def test_an_article_number_before_the_name_is_no_part_of_it(
 ) -> None:
     name, quantity, price = expected
     assert items(line, locale, currency) == [(name, Decimal(quantity), Decimal(price))]
+
+
+@pytest.mark.parametrize(
+    ("body", "locale", "currency", "expected"),
+    [
+        # The dash for no cents marks an amount in the merchant's currency.
+        (
+            "10 x Kaffebønner mørk brent 1 kg à 289,-\n8 x Espressobønner 1 kg à 319,-",
+            "nb-NO",
+            "NOK",
+            [("Kaffebønner mørk brent 1 kg", 10, "289.00"), ("Espressobønner 1 kg", 8, "319.00")],
+        ),
+        # A unit word, then a times sign before the name.
+        (
+            "10 uds. x Tornillo madera 5 x 50 (caja 100) ........ 7,90 €/ud.",
+            "es-ES",
+            "EUR",
+            [("Tornillo madera 5 x 50 (caja 100)", 10, "7.90")],
+        ),
+        # A numbered line's name is every word before its count, and its number no sentence.
+        (
+            "1. 会報誌 A4 16ページ フルカラー　300部　@420円　126,000円\n"
+            "2. 発送代行　300通　@110円　33,000円",
+            "ja-JP",
+            "JPY",
+            [("会報誌 A4 16ページ フルカラー", 300, "420"), ("発送代行", 300, "110")],
+        ),
+    ],
+)
+def test_list_lines_as_orders_write_them(
+    body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
+) -> None:
+    assert items(body, locale, currency) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
