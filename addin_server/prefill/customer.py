@@ -194,8 +194,9 @@ def company_from_signature(signature: str) -> tuple[str, float, str] | None:
         # "Nora" then "Nora Fischer": the name again in full is not the company.
         if line.split()[:1] == lines[0].split()[:1]:
             continue
-        if len(line) <= 60 and not _CONTACT_LINE.search(line) and not _JOB_TITLE.search(line):
-            return line, 0.5, clip(line)
+        company = _without_title(line)
+        if len(line) <= 60 and not _CONTACT_LINE.search(line) and not _JOB_TITLE.search(company):
+            return company, 0.5, clip(line)
     return None
 
 
@@ -255,9 +256,9 @@ def _company_part(line: str) -> str:
         parts = [part.strip() for part in line.split(separator)]
         if len(parts) > 1:
             return next((p for p in parts if _COMPANY_SUFFIX.search(p)), line)
-    title, comma, rest = line.partition(", ")
-    if comma and _JOB_TITLE.search(title) and _COMPANY_SUFFIX.search(rest):
-        return rest
+    without_title = _without_title(line)
+    if without_title != line:
+        return without_title
     # "(주)대한물산 구매팀", "株式会社ハヤシ商会 営業部": the department after the company.
     words_ = line.split(" ")
     while (
@@ -265,6 +266,14 @@ def _company_part(line: str) -> str:
     ):
         words_.pop()
     return " ".join(words_)
+
+
+def _without_title(line: str) -> str:
+    """ "Purchasing Manager, Acme Corp" -> "Acme Corp"; "Accounts, Mehta & Sons Traders" ->
+    "Mehta & Sons Traders" (a department names no company either)."""
+    title, comma, rest = line.partition(", ")
+    is_title = _JOB_TITLE.search(title) or _is_role(title)
+    return rest if comma and is_title and not _COMPANY_SUFFIX.search(title) else line
 
 
 def company_from_domain(address: str) -> tuple[str, float, str] | None:

@@ -245,3 +245,21 @@ def test_a_company_named_in_the_request_when_the_signature_names_none(
     found = customer(f"{request_text}\n\n{signature}\n", sender=sender)
     assert found.company is not None
     assert found.company.value == company
+
+
+@pytest.mark.parametrize(
+    ("line", "company"),
+    [
+        ("Accounts, Mehta & Sons Traders", "Mehta & Sons Traders"),
+        ("Purchasing Manager, Northwind Traders", "Northwind Traders"),
+        ("Einkauf, Nordlicht Möbel", "Nordlicht Möbel"),
+        ("Harbour Tea House", "Harbour Tea House"),
+    ],
+)
+def test_a_title_or_department_before_the_company_is_no_part_of_it(line: str, company: str) -> None:
+    signature = f"Regards,\nRohan Mehta\n{line}\n+91 22 2266 1234"
+    found = customer(
+        f"{ORDER}\n\n{signature}\n", sender=Address("rohan@mehta.example", "Rohan Mehta")
+    )
+    assert found.company is not None
+    assert found.company.value == company
