@@ -84,6 +84,11 @@ def _already_paid(before: str, after: str) -> bool:
     if participle is not None:
         future = word_re("future")
         return not (future.search(before[-25:]) or future.search(after[: participle.start()]))
+    # "5.000 TL ödedik, kalan 15.000 TL", "お支払い済みですので、残り7万円": a balance named
+    # after the payment is what is left, not paid.
+    balance = _last(word_re("balance"), before)
+    if balance is not None and not word_re("paid", "payment_done").search(before[balance.end() :]):
+        return False
     paid = list(word_re("paid").finditer(before))
     if paid:
         return not word_re("future").search(before[max(0, paid[-1].start() - 8) :])
@@ -136,6 +141,15 @@ def _added_tax(before: str) -> bool:
     return not word_re("total", "gross", "balance", "not_total").search(before[tax.end() :])
 
 
+def _gross_word(text: str) -> bool:
+    """A gross word in ``text`` that is no part of a net phrase ("含税" in "不含税")."""
+    nets = [m.span() for m in word_re("not_total").finditer(text)]
+    return any(
+        not any(start <= gross.start() and gross.end() <= end for start, end in nets)
+        for gross in word_re("gross").finditer(text)
+    )
+
+
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     matches = list(pattern.finditer(text))
     return matches[-1] if matches else None
@@ -156,12 +170,13 @@ def classify(before: str, after: str) -> Kind:
         return "balance"
     if word_re("instalment").search(before[-_INSTALMENT_BEFORE:]):
         return "balance"
-    if word_re("gross").match(qualifier) or word_re("gross").search(before[-20:]):
+    if word_re("gross").match(qualifier) or _gross_word(before[-20:]):
         return "gross"
     # "£1,000 + VAT @ 20% = £1,200": the result of adding the tax.
     if before.rstrip().endswith("=") and word_re("tax").search(before):
         return "gross"
-    if _added_tax(before[-25:]):
+    # "£1,500 + VAT (£1,800 total)": a total word right after names the amount.
+    if _added_tax(before[-25:]) and not word_re("total_after").match(qualifier):
         return "tax"
     if word_re("not_total").match(qualifier) or _PLUS.match(head):
         return "net"

@@ -134,6 +134,13 @@ def test_numbers_and_currencies_as_people_write_them(
         ("en-SG", "You agreed to S$1,950 instead of the S$2,200 below; please invoice.", "1950.00"),
         ("de-DE", "Bitte berechnen Sie 900 € statt 1.100 € für den Entwurf.", "900.00"),
         ("tr-TR", "12.500 TL yerine 11.500 TL üzerinde anlaştık, faturayı kesin.", "11500.00"),
+        # A balance named after the payment is what is left, not paid.
+        ("tr-TR", "Kapora olarak 5.000 TL ödedik, kalan 15.000 TL için fatura kesin.", "15000.00"),
+        ("ja-JP", "内金3万円はお支払い済みですので、残り7万円をご請求ください。", "70000"),
+        # A gross word inside a net phrase ("含税" in "不含税") does not make it gross.
+        ("zh-CN", "不含税金额10,000元，税率6%，税额600元，价税合计10,600元。", "10600.00"),
+        # A total word right after the amount that follows "+ VAT" names a total.
+        ("en-GB", "Please invoice £1,500 + VAT (£1,800 total).", "1800.00"),
         # A price converted for information is an estimate, not asked for.
         ("zh-CN", "请按 USD 1,800 开票（约合人民币 13,000 元，仅供参考）。", "1800.00"),
         ("en-US", "Please invoice €2,400 (approximately $2,610 at today's rate).", "2400.00"),
