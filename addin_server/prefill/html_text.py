@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from html import unescape
 
 CELL_SEPARATOR = " | "
+# The lines of one cell ("Walnut board<br>end grain, 18 x 12 in"), kept apart on the row's
+# line: a line separator is whitespace to every other reader.
+CELL_LINE_SEPARATOR = "\u2028"
 QUOTE_PREFIX = "> "
 _BLOCK_TAGS = frozenset(
     [
@@ -200,7 +203,7 @@ class _TextCollector:
         del self._sinks[row.sink_depth :]
         sink = self._sinks[-1]
         cells = [[_unquote(line) for line in cell if line] for cell in row.cells]
-        joined = [" ".join(cell) for cell in cells]
+        joined = [CELL_LINE_SEPARATOR.join(cell) for cell in cells]
         is_data_row = (
             len(cells) >= 2
             and all(len(cell) <= _MAX_CELL_LINES for cell in cells)

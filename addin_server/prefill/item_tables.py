@@ -8,6 +8,7 @@ import re
 from decimal import Decimal
 
 from addin_server.prefill.amounts import find_money, quantize
+from addin_server.prefill.html_text import CELL_LINE_SEPARATOR
 from addin_server.prefill.item_parts import (
     MAX_NAME_CHARS,
     ScannedLine,
@@ -153,7 +154,8 @@ def _item_from_row(
         position = columns.get(kind)
         return cells[position] if position is not None and position < len(cells) else ""
 
-    name = cell("name").strip()
+    # A name cell of two lines is the product and its details: the first line names it.
+    name = cell("name").split(CELL_LINE_SEPARATOR)[0].strip()
     if not name or is_summary(name):
         return None
     # A blank count is one where the row prices a charge: shipping ("Frakt |  |  | 390,00

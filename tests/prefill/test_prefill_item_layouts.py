@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from addin_server.prefill.html_text import html_to_text
 from tests.prefill.test_prefill_lexicon_items import items
 
 
@@ -175,3 +176,17 @@ def test_list_lines_as_orders_write_them(
     body: str, locale: str, currency: str, expected: list[tuple[str, int, str]]
 ) -> None:
     assert items(body, locale, currency) == [(n, Decimal(q), Decimal(p)) for n, q, p in expected]
+
+
+def test_a_name_cell_of_two_lines_is_named_by_its_first() -> None:
+    html = (
+        "<table><tr><th>SKU</th><th>Description</th><th>Qty</th><th>Unit Price</th></tr>"
+        "<tr><td>WB-2210</td><td>Walnut serving board, large<br><i>end grain, 18 x 12 in</i>"
+        "</td><td>12</td><td>$64.00</td></tr>"
+        "<tr><td>OL-0100</td><td><p>Board oil, 8 oz</p><p>food safe</p></td><td>36</td>"
+        "<td>$7.25</td></tr></table>"
+    )
+    assert items(html_to_text(html), "en-US", "USD") == [
+        ("Walnut serving board, large", Decimal(12), Decimal("64.00")),
+        ("Board oil, 8 oz", Decimal(36), Decimal("7.25")),
+    ]
