@@ -1,8 +1,9 @@
 """A database that drops out answers 503 problems, not 500s.
 
 A PostgreSQL restart, a failover or ``pg_terminate_backend`` kills the connections the pool
-holds: the pool's pre-ping replaces a dead connection before a request uses it, but a request
-whose connection dies under it gets ``OperationalError``. Its transaction never committed
+holds: the pool pings a connection that sat idle before a request uses it (``storage``), but
+a request whose connection dies under it, or was in steady use when the server went, gets
+``OperationalError``. Its transaction never committed
 (nothing half-written), so the client is told to try again shortly.
 """
 

@@ -1,6 +1,6 @@
-"""PostgreSQL connections killed (pg_terminate_backend, as in a restart or failover): between
-requests the pool replaces them; under a request the answer is a 503 problem, nothing is
-half-written, and the retry does the work once."""
+"""PostgreSQL connections killed (pg_terminate_backend, as in a restart or failover): while
+the pool sat idle it replaces them unseen; in steady use, or under a request, the answer is a
+503 problem, nothing is half-written, and the retry does the work once."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from flask import Flask, Response, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+
+from addin_server.storage import database as database_module
 
 # PostgreSQL only: SQLite has no server to lose.
 pytestmark = [
@@ -39,11 +41,32 @@ def _terminate_app_connections(admin: Engine) -> int:
         )
 
 
-def test_connections_killed_between_requests_are_replaced(
-    client: FlaskClient, auth_headers: dict[str, str], admin_engine: Engine
+def test_connections_killed_while_idle_are_replaced(
+    client: FlaskClient,
+    auth_headers: dict[str, str],
+    admin_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 0.0)
     assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
     assert _terminate_app_connections(admin_engine) >= 1
+    for _ in range(3):
+        assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
+
+
+def test_connections_killed_in_steady_use_cost_one_retried_request(
+    client: FlaskClient,
+    auth_headers: dict[str, str],
+    admin_engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(database_module, "PING_AFTER_IDLE_SECONDS", 3600.0)  # never idle
+    assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
+    assert _terminate_app_connections(admin_engine) >= 1
+    failed = client.get("/api/v1/me", headers=auth_headers)
+    assert failed.status_code == 503
+    assert failed.headers["Retry-After"]
+    assert failed.get_json()["type"].endswith("/problems/database-unavailable")
     for _ in range(3):
         assert client.get("/api/v1/me", headers=auth_headers).status_code == 200
 
