@@ -47,7 +47,7 @@ class AuditPageSchema(Schema):
 
 @blp.get("")
 @require_admin
-@blp.arguments(AuditQuerySchema, location="query")
+@blp.arguments(AuditQuerySchema(), location="query")
 @blp.response(200, AuditPageSchema)
 def list_audit_events(query: dict[str, Any]) -> dict[str, Any]:
     limit = query["limit"]

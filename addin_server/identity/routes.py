@@ -153,7 +153,7 @@ def get_members() -> list[dict[str, Any]]:
 
 
 @blp.post("/tenant/members")
-@blp.arguments(NewMemberSchema)
+@blp.arguments(NewMemberSchema())
 @blp.response(201, MemberSchema)
 @require_admin
 def post_member(body: dict[str, Any]) -> dict[str, Any]:

@@ -104,8 +104,8 @@ def _context() -> InvoiceContext:
 @blp.post("")
 @costly
 @require_member
-@blp.arguments(IdempotencyHeaderSchema, location="headers")
-@blp.arguments(InvoiceCreateSchema)
+@blp.arguments(IdempotencyHeaderSchema(), location="headers")
+@blp.arguments(InvoiceCreateSchema())
 @blp.response(201, InvoiceSchema, description="Created now.")
 @blp.alt_response(200, schema=InvoiceSchema, description="The same key and body again.")
 @_problems(400, *_CALL_ERRORS)
@@ -119,7 +119,7 @@ def create_invoice(headers: dict[str, str], data: dict[str, Any]) -> Response:
 
 @blp.get("")
 @require_member
-@blp.arguments(InvoiceListQuerySchema, location="query")
+@blp.arguments(InvoiceListQuerySchema(), location="query")
 @blp.response(200, InvoicePageSchema)
 @_problems(400, 403)
 @links(
@@ -144,7 +144,7 @@ def get_invoice(invoice_id: str) -> Response:
 
 @blp.put("/<invoice_id>")
 @require_member
-@blp.arguments(InvoiceFieldsSchema)
+@blp.arguments(InvoiceFieldsSchema())
 @blp.response(200, InvoiceSchema)
 @_problems(400, *_CALL_ERRORS)
 @links((200,), **_NEXT)
@@ -179,7 +179,7 @@ _action_view("refresh", "Read the invoice again from Cybersource (settles an unk
 
 @customers_blp.get("/<email>/invoices")
 @require_member
-@customers_blp.arguments(CustomerQuerySchema, location="query")
+@customers_blp.arguments(CustomerQuerySchema(), location="query")
 @customers_blp.response(200, CustomerInvoicesSchema)
 @_problems(400, 403)
 def customer_invoices(query: dict[str, str], email: str) -> dict[str, Any]:

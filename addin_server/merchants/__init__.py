@@ -59,10 +59,12 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# Built once: a schema's construction copies its fields, a cost per request otherwise.
+_PROFILES = ProfileSchema(many=True)
 
 
 def profiles_visible_to(session: Session, user: CurrentUser) -> list[dict[str, Any]]:
-    dumped: list[dict[str, Any]] = ProfileSchema(many=True).dump(list_visible(session, user))
+    dumped: list[dict[str, Any]] = _PROFILES.dump(list_visible(session, user))
     return dumped
 
 

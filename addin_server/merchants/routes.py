@@ -48,7 +48,7 @@ def list_profiles() -> dict[str, Sequence[MerchantProfile]]:
 
 
 @blp.post("")
-@blp.arguments(ProfileInputSchema)
+@blp.arguments(ProfileInputSchema())
 @blp.response(201, ProfileSchema)
 def create_profile(data: dict[str, Any]) -> MerchantProfile:
     """Create a profile once Cybersource accepts its credentials (admins; anyone signed in
@@ -68,7 +68,7 @@ def get_profile(profile_id: UUID) -> MerchantProfile:
 
 
 @blp.patch("/<uuid:profile_id>")
-@blp.arguments(ProfileChangesSchema)
+@blp.arguments(ProfileChangesSchema())
 @blp.response(200, ProfileSchema)
 def update_profile(changes: dict[str, Any], profile_id: UUID) -> MerchantProfile:
     """Change fields (admins). New credentials, merchant id or environment are verified with

@@ -157,6 +157,9 @@ class CredentialsStatusSchema(Schema):
     )
 
 
+_CREDENTIALS_STATUS = CredentialsStatusSchema()  # built once, not per profile dumped
+
+
 class ProfileSchema(Schema):
     id = fields.String()
     display_name = fields.String()
@@ -166,7 +169,7 @@ class ProfileSchema(Schema):
     default_currency = fields.String()
     invoice_number_prefix = fields.String()
     default_due_days = fields.Integer()
-    credentials = fields.Function(lambda profile: CredentialsStatusSchema().dump(profile))
+    credentials = fields.Function(lambda profile: _CREDENTIALS_STATUS.dump(profile))
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 

@@ -148,7 +148,7 @@ class DraftInvoiceSchema(Schema):
 
 @blp.post("/prefill")
 @costly
-@blp.arguments(PrefillRequestSchema)
+@blp.arguments(PrefillRequestSchema())
 @blp.response(200, DraftInvoiceSchema)
 def prefill(arguments: dict[str, Any]) -> DraftInvoice:
     """The draft invoice for an email: every field with its confidence and source text."""
