@@ -169,7 +169,7 @@ class ProfileSchema(Schema):
     default_currency = fields.String()
     invoice_number_prefix = fields.String()
     default_due_days = fields.Integer()
-    credentials = fields.Function(lambda profile: _CREDENTIALS_STATUS.dump(profile))
+    credentials = fields.Function(_CREDENTIALS_STATUS.dump)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
