@@ -89,8 +89,11 @@ class IntentStore(Protocol):
 
 
 def payload_digest(draft: InvoiceDraft) -> str:
-    """SHA-256 of the create body: lets a later reconciliation see what was asked for."""
-    return hashlib.sha256(encode_json(draft.to_payload())).hexdigest()
+    """SHA-256 of the create body but its number (kept beside the digest): lets a later
+    reconciliation see what was asked for, and can be worked out before a number is taken."""
+    payload = draft.to_payload()
+    del payload["invoiceInformation"]["invoiceNumber"]
+    return hashlib.sha256(encode_json(payload)).hexdigest()
 
 
 def create_invoice_once(

@@ -15,11 +15,10 @@ past its lease -> taken over, settled by look-up, created with the same number i
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,7 +81,7 @@ def create_invoice(
         record = _new_record(ctx, profile, data, idempotency_key, digest)
         _check_for_cybersource(record)
         prefix = profile.invoice_number_prefix
-        if insert_claim(ctx.db, record, prefix, _digest_with(record)):
+        if insert_claim(ctx.db, record, prefix):
             return _create(ctx, profile, record, number_sent_before=False)
         existing = _by_key(ctx, idempotency_key)  # a concurrent request claimed it first
         if existing is None:
@@ -129,22 +128,17 @@ def _new_record(
 
 
 def _check_for_cybersource(record: InvoiceRecord) -> None:
-    """Cybersource's own field rules, before the key is claimed (400 naming our fields)."""
+    """Cybersource's own field rules, before the key is claimed (400 naming our fields);
+    the record keeps the digest of the body it will be sent in."""
     try:
-        draft_of(record).to_payload()
+        record.payload_digest = payload_digest(draft_of(record))
     except ValidationFailedError as error:
         raise to_raise(error) from error
 
 
-def _digest_with(record: InvoiceRecord) -> Callable[[str], str]:
-    """The digest of the body Cybersource gets for the record under a given number."""
-    draft = draft_of(record)
-    return lambda number: payload_digest(dataclasses.replace(draft, invoice_number=number))
-
-
 def _number(ctx: InvoiceContext, profile: MerchantProfile, record: InvoiceRecord) -> None:
     """The merchant's next number onto a claimed record, saved before anything is sent."""
-    number_record(ctx.db, record, profile.invoice_number_prefix, _digest_with(record))
+    number_record(ctx.db, record, profile.invoice_number_prefix)
 
 
 def _replay(

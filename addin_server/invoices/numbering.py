@@ -6,17 +6,27 @@ number is the key to look the invoice up at Cybersource (it is the ``{id}`` of e
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 
-from sqlalchemy import Update, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from addin_server.invoices.models import InvoiceNumberCounter, InvoiceRecord
 from addin_server.storage import Database
 
 SEQUENCE_DIGITS = 6
 MAX_INVOICE_NUMBER_CHARS = 26  # Cybersource's invoice id length limit
+# A claim is inserted before it takes its number (see ``claim_and_number``): until then, in
+# the same uncommitted transaction, it holds a placeholder no prefix can produce.
+_UNNUMBERED = "~"
+# ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: the same construct on both databases.
+_UPSERTS: dict[str, Callable[[type[InvoiceNumberCounter]], postgresql.Insert | sqlite.Insert]] = {
+    "postgresql": postgresql.insert,
+    "sqlite": sqlite.insert,
+}
 
 
 def format_invoice_number(prefix: str, value: int) -> str:
@@ -26,63 +36,46 @@ def format_invoice_number(prefix: str, value: int) -> str:
     return number
 
 
-def _increment(merchant_profile_id: str) -> Update:
-    return (
-        update(InvoiceNumberCounter)
-        .where(InvoiceNumberCounter.merchant_profile_id == merchant_profile_id)
-        .values(last_value=InvoiceNumberCounter.last_value + 1)
+def unnumbered() -> str:
+    return _UNNUMBERED + secrets.token_hex(12)
+
+
+def next_number_in(session: Session, merchant_profile_id: str, prefix: str) -> str:
+    """The merchant's next number, taken in the caller's transaction (given back if it rolls
+    back). One statement, atomic on both databases; it makes the merchant's counter on its
+    first invoice. Holds the counter's row lock until the caller's commit."""
+    upsert = _UPSERTS[session.get_bind().dialect.name](InvoiceNumberCounter)
+    statement = (
+        upsert.values(merchant_profile_id=merchant_profile_id, last_value=1)
+        .on_conflict_do_update(
+            index_elements=[InvoiceNumberCounter.merchant_profile_id],
+            set_={"last_value": InvoiceNumberCounter.last_value + 1},
+        )
         .returning(InvoiceNumberCounter.last_value)
     )
+    return format_invoice_number(prefix, session.execute(statement).scalar_one())
 
 
-def next_number_in(session: Session, merchant_profile_id: str, prefix: str) -> str | None:
-    """The merchant's next number, taken in the caller's transaction (given back if it rolls
-    back); ``None`` while the merchant has no counter yet (``allocate_invoice_number`` makes
-    it)."""
-    value = session.execute(_increment(merchant_profile_id)).scalar_one_or_none()
-    return None if value is None else format_invoice_number(prefix, value)
+def set_number(session: Session, record: InvoiceRecord, number: str) -> None:
+    """Write the number onto a record already in the database, by a plain UPDATE (no flush
+    of the whole object while the counter is locked)."""
+    session.execute(
+        update(InvoiceRecord).where(InvoiceRecord.id == record.id).values(invoice_number=number)
+    )
+    set_committed_value(record, "invoice_number", number)
 
 
-def number_record(
-    db: Database, record: InvoiceRecord, prefix: str, digest_of: Callable[[str], str]
-) -> None:
-    """Give a claimed record the merchant's next number, and the digest of the body it will
-    be sent in, in one committed transaction (before it is sent)."""
+def number_record(db: Database, record: InvoiceRecord, prefix: str) -> None:
+    """Give a claimed record the merchant's next number, committed before it is sent."""
     with db.session() as session:
-        number = next_number_in(session, record.merchant_profile_id, prefix)
-        if number is not None:
-            record.invoice_number = number
-            record.payload_digest = digest_of(number)
-            session.execute(
-                update(InvoiceRecord)
-                .where(InvoiceRecord.id == record.id)
-                .values(invoice_number=number, payload_digest=record.payload_digest)
-            )
-    if number is None:  # the merchant's first invoice: make its counter, then number
-        create_counter(db, record.merchant_profile_id)
-        number_record(db, record, prefix, digest_of)
-
-
-def create_counter(db: Database, merchant_profile_id: str) -> None:
-    """Start the merchant's counter at zero, unless another worker just did."""
-    try:
-        with db.session() as session:
-            session.add(InvoiceNumberCounter(merchant_profile_id=merchant_profile_id))
-    except IntegrityError:
-        pass
+        set_number(session, record, next_number_in(session, record.merchant_profile_id, prefix))
 
 
 def allocate_invoice_number(db: Database, merchant_profile_id: str, prefix: str) -> str:
     """The next number for this merchant, in its own committed transaction.
 
-    The increment is a single ``UPDATE ... RETURNING`` (atomic on SQLite and PostgreSQL), so
-    concurrent workers never receive the same number; a number handed out and then not used
+    Concurrent workers never receive the same number; a number handed out and then not used
     (the create failed) is simply skipped, as accounting systems do.
     """
-    for _attempt in range(2):
-        with db.session() as session:
-            number = next_number_in(session, merchant_profile_id, prefix)
-        if number is not None:
-            return number
-        create_counter(db, merchant_profile_id)
-    raise RuntimeError(f"could not allocate an invoice number for {merchant_profile_id}")
+    with db.session() as session:
+        return next_number_in(session, merchant_profile_id, prefix)
