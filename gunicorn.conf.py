@@ -65,6 +65,14 @@ def on_starting(server):
             leftover.unlink()
 
 
+def post_worker_init(worker):
+    # The pre-fill lexicon and its patterns take about a second to load: the worker, not the
+    # first user to open the taskpane after a start or a recycle, pays it.
+    from addin_server.prefill import warm_up
+
+    warm_up()
+
+
 def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)

@@ -1,7 +1,8 @@
 """Invoice pre-fill: from the open email to a draft invoice.
 
 ``prefill_invoice(email, context)`` is the whole engine; ``blueprint`` serves it as
-``POST /api/v1/prefill``.
+``POST /api/v1/prefill``; ``warm_up()`` loads its data ahead of the first email (gunicorn
+calls it as each worker starts).
 
 Language knowledge is data: one lexicon file per language (``lexicon/<code>.toml``: total,
 balance, due and unit words, payment-term templates, number words) and CLDR month, weekday,
@@ -17,7 +18,12 @@ items and references, its first 8,000 characters for dates; at most 200 items ar
 last 400 amounts weighed for the total.
 """
 
-from addin_server.prefill.engine import MAX_BODY_CHARS, BodyTooLargeError, prefill_invoice
+from addin_server.prefill.engine import (
+    MAX_BODY_CHARS,
+    BodyTooLargeError,
+    prefill_invoice,
+    warm_up,
+)
 from addin_server.prefill.models import (
     Address,
     Customer,
@@ -45,4 +51,5 @@ __all__ = [
     "Reference",
     "blueprint",
     "prefill_invoice",
+    "warm_up",
 ]

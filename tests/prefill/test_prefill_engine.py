@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -297,3 +299,22 @@ def test_an_equals_sign_marks_the_line_amount_whatever_the_total() -> None:
     body = "- 4 x Banner = $100.00\n\nTotal: $400.00"
     [item] = prefill_invoice(email(body), MerchantContext()).line_items
     assert item.unit_price == Decimal("25.00")
+
+
+def test_warm_up_loads_what_the_first_email_would() -> None:
+    """In a fresh interpreter (this one's caches are warm): after ``warm_up`` the lexicon
+    is loaded and the due-term patterns compiled, so a worker's first user waits for none."""
+    probe = (
+        "from addin_server.prefill import lexicon, warm_up\n"
+        "before = lexicon.term_re_in.cache_info().currsize\n"
+        "warm_up()\n"
+        "print(before, lexicon.languages.cache_info().currsize, "
+        "lexicon.term_re_in.cache_info().currsize)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, loaded, compiled = (int(n) for n in result.stdout.split())
+    assert before == 0
+    assert loaded == 1
+    assert compiled > 0
