@@ -136,6 +136,27 @@ def test_a_table_priced_in_its_header_currency_states_its_total_unmarked(
 
 
 @pytest.mark.parametrize(
+    ("body", "locale", "currency"),
+    [
+        # An order notice's "order value" row is its total, not one more item.
+        (
+            "Mug - Qty 4 - $12.00 each\nCap - Qty 2 - $20.00 each\nOrder value: $88.00",
+            "en-US",
+            "USD",
+        ),
+        (
+            "1. 马克杯 × 4 个，单价 ¥12.00\n2. 帽子 × 2 个，单价 ¥20.00\n订单金额：¥88.00",
+            "zh-CN",
+            "CNY",
+        ),
+    ],
+)
+def test_an_order_value_row_is_the_total(body: str, locale: str, currency: str) -> None:
+    assert total(body, locale, currency) == Decimal("88.00")
+    assert len(items(body, locale, currency)) == 2
+
+
+@pytest.mark.parametrize(
     ("terms", "locale", "due"),
     [
         ("请于两周内付款。", "zh-CN", "2026-05-18"),
