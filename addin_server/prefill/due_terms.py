@@ -66,8 +66,9 @@ def line_before(text: str, start: int, earliest: int = 0) -> str:
 
 
 def clause_end(before: str) -> str:
-    """The last few words of ``before``, from its last comma, semicolon, colon or bracket."""
-    return re.split(r"[,;:(]", before[-_NEAR:])[-1]
+    """The last few words of ``before``, from its last comma, semicolon or bracket; a label
+    before a colon stays ("送貨日期: 8月20日前" is a delivery date)."""
+    return re.split(r"[,;(]", before[-_NEAR:])[-1]
 
 
 def not_a_payment_date(before: str, reading: Reading) -> bool:

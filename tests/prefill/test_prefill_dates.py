@@ -228,6 +228,13 @@ def test_eras_and_numeric_dates(locale: str, text: str, due: str) -> None:
         ("zh-CN", "本季度末前付款", "2026-03-31"),
         ("de-DE", "Wir zahlen bis Mitte nächsten Monats.", "2026-04-15"),
         ("en-GB", "We'll settle it by mid next month.", "2026-04-15"),
+        ("zh-HK", "付款期限:發票日期起 14 日內。送貨日期:3月20日前。", "2026-03-16"),
+        ("de-DE", "Rechnung bitte mit 14 Tagen Ziel.", "2026-03-16"),
+        ("de-DE", "Zahlungsziel wie immer 14 Tage.", "2026-03-16"),
+        ("sv-SE", "Betalning 20 dagar går bra.", "2026-03-22"),
+        ("ko-KR", "2주 안에 입금하겠습니다.", "2026-03-16"),
+        ("pl-PL", "Forma płatności: przelew, termin 7 dni.", "2026-03-09"),
+        ("ja-JP", "お支払いは請求書到着後2週間以内にお振込いたします。", "2026-03-16"),
     ],
 )
 def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:
@@ -254,6 +261,9 @@ def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> No
         ("zh-CN", "想约您下周二下午3点开个会,讨论一下方案。"),
         ("en-US", "Let's meet next Friday to plan the shoot."),
         ("en-US", "See you tomorrow at the venue!"),
+        # A label before its colon says what the date is.
+        ("zh-HK", "送貨日期:3月20日前。"),
+        ("en-US", "Delivery date: by March 20."),
     ],
 )
 def test_dates_that_are_not_payment_dates(locale: str, text: str) -> None:
