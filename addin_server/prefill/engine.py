@@ -170,8 +170,10 @@ def _money_and_items(
     found_items = find_line_items(lines, currency_hint, locale)
     money = choose_total(lines, [f.item for f in found_items], default_currency)
     items = read_with_total(found_items, money.total.value if money.total else None)
-    if offer is not None and offer.quantity is not None and items:
-        items = with_quantity(items, offer.quantity)
+    # A changed count or a line left out: the total is what the accepted lines add up to.
+    if offer is not None and (offer.quantity is not None or offer.dropped) and items:
+        if offer.quantity is not None:
+            items = with_quantity(items, offer.quantity)
         total = quantize(items_sum(items), money.currency.value)
         money = TotalAndCurrency(Extracted(total, 0.7, clip(current)), money.currency)
     return money, items, offer, request

@@ -23,7 +23,8 @@ _MAX_NOTE_CHARS = 4_000
 @dataclass(frozen=True)
 class Offer:
     text: str  # the quoted lines the reply accepts
-    quantity: tuple[Decimal, Decimal] | None = None  # (new, old) count
+    quantity: tuple[Decimal, Decimal | None] | None = None  # (new, old) count
+    dropped: bool = False  # the reply left out some of its priced lines
 
 
 def _option_re() -> re.Pattern[str]:
@@ -41,14 +42,31 @@ def _label(text: str) -> str | None:
     return (match["label"] or match["before"]).upper() if match else None
 
 
-def quantity_change(text: str) -> tuple[Decimal, Decimal] | None:
-    """(new, old) from "make it 10 instead of 12" / "12 yerine 10"."""
+def quantity_change(text: str) -> tuple[Decimal, Decimal | None] | None:
+    """(new, old) from "make it 10 instead of 12" / "12 yerine 10"; (new, None) from
+    "数量改为 120 套"."""
     for key, new_first in (("quantity_instead", True), ("quantity_rather", False)):
         match = term_re(key).search(text)
         if match:
             first, second = (Decimal(g) for g in match.groups() if g is not None)
             return (first, second) if new_first else (second, first)
+    match = term_re("quantity_new").search(text)
+    if match:
+        return Decimal(next(g for g in match.groups() if g is not None)), None
     return None
+
+
+_HEAD_WORD = re.compile(r"\s+([^\W\d_][\w-]{2,40})")
+
+
+def _left_out(current: str) -> list[re.Pattern[str]]:
+    """The words naming what a reply leaves out: "drop the A-frame sign" -> "A-frame"."""
+    heads = []
+    for match in word_re("exclude").finditer(current):
+        head = _HEAD_WORD.match(current, match.end())
+        if head is not None:
+            heads.append(re.compile(rf"(?<![\w-]){re.escape(head[1])}(?![\w-])", re.IGNORECASE))
+    return heads
 
 
 def accepted_offer(current: str, quoted: str) -> Offer | None:
@@ -66,7 +84,13 @@ def accepted_offer(current: str, quoted: str) -> Offer | None:
         lines = _chosen_option(lines, label) or lines
     else:
         lines = _named_option(current, lines) or lines
-    return Offer("\n".join(lines), change)
+    left_out = _left_out(current)
+    kept = [
+        line
+        for line in lines
+        if not (left_out and find_money(line, "USD", "") and any(p.search(line) for p in left_out))
+    ]
+    return Offer("\n".join(kept), change, dropped=len(kept) < len(lines))
 
 
 def _chosen_option(lines: list[str], label: str) -> list[str]:
@@ -151,10 +175,10 @@ def _as_package(line: str) -> str:
     return f"{line[: match.start()]}{count}{rest}"
 
 
-def with_quantity(items: list[LineItem], change: tuple[Decimal, Decimal]) -> list[LineItem]:
+def with_quantity(items: list[LineItem], change: tuple[Decimal, Decimal | None]) -> list[LineItem]:
     """The items with the old count replaced by the new one (the only item's, if no count
     matches)."""
     new, old = change
-    if any(item.quantity == old for item in items):
+    if old is not None and any(item.quantity == old for item in items):
         return [replace(i, quantity=new) if i.quantity == old else i for i in items]
     return [replace(items[0], quantity=new)] if len(items) == 1 else items

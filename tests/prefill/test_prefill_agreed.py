@@ -224,6 +224,25 @@ QUOTE = "\n\nOn Mon, Mar 2, 2026 at 9:00 AM Shop <billing@merchant.example> wrot
             "3400.00",
             [("Custom site", 1, "3400.00")],
         ),
+        # A line the reply leaves out; a new count alone for an offer of one item.
+        (
+            "Please go ahead, but drop the A-frame sign for now.",
+            "> 3 x Menu board @ $185.00\n> 1 x A-frame sign @ $310.00\n> Total: $865.00",
+            "555.00",
+            [("Menu board", 3, "185.00")],
+        ),
+        (
+            "Akkoord met de offerte, maar dan zonder de drone-opnames.",
+            "> - Montage: 12 uur x € 85,00\n> - Drone-opnames: € 395,00\n> Totaal: € 1.415,00",
+            "1020.00",
+            [("Montage", 12, "85.00")],
+        ),
+        (
+            "确认按下面这版报价下单，数量改为 120 套，其他不变。",
+            "> 礼品套装：100 套 × ¥128.00 = ¥12,800.00\n> 合计：¥12,800.00",
+            "15360.00",
+            [("礼品套装", 120, "128.00")],
+        ),
         # An option heading the lines under it.
         (
             "C'est validé : nous partons sur la formule B.",
