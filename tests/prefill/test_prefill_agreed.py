@@ -141,6 +141,10 @@ def test_numbers_and_currencies_as_people_write_them(
         ("zh-CN", "不含税金额10,000元，税率6%，税额600元，价税合计10,600元。", "10600.00"),
         # A total word right after the amount that follows "+ VAT" names a total.
         ("en-GB", "Please invoice £1,500 + VAT (£1,800 total).", "1800.00"),
+        # Every language's estimate words are read in every email: no short word that is
+        # a common word elsewhere (Polish "do", up to, is English "do" and Portuguese "of the").
+        ("en-US", "Per our call, we'll do $5,000 for the project (down from $6,000).", "5000.00"),
+        ("pt-BR", "Pode emitir a cobrança do projeto de pintura, R$ 4.200,00?", "4200.00"),
         # A price converted for information is an estimate, not asked for.
         ("zh-CN", "请按 USD 1,800 开票（约合人民币 13,000 元，仅供参考）。", "1800.00"),
         ("en-US", "Please invoice €2,400 (approximately $2,610 at today's rate).", "2400.00"),
