@@ -145,6 +145,8 @@ def test_numbers_and_currencies_as_people_write_them(
         # a common word elsewhere (Polish "do", up to, is English "do" and Portuguese "of the").
         ("en-US", "Per our call, we'll do $5,000 for the project (down from $6,000).", "5000.00"),
         ("pt-BR", "Pode emitir a cobrança do projeto de pintura, R$ 4.200,00?", "4200.00"),
+        ("es-ES", "Enviad la factura; el pago de 1.500 € lo haremos por transferencia.", "1500.00"),
+        ("nb-NO", "Vi bestiller 10 plakater à 300 kr, som avtalt. Frakt 150 kr.", "3150.00"),
         # A price converted for information is an estimate, not asked for.
         ("zh-CN", "请按 USD 1,800 开票（约合人民币 13,000 元，仅供参考）。", "1800.00"),
         ("en-US", "Please invoice €2,400 (approximately $2,610 at today's rate).", "2400.00"),
