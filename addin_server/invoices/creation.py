@@ -76,16 +76,15 @@ def create_invoice(
     profile = profile_for(ctx.session, ctx.caller, data["merchant_profile_id"])
     check_total(data)
     digest = request_digest(data)
+    record = _new_record(ctx, profile, data, idempotency_key, digest)
+    _check_for_cybersource(record)
+    # Claim first, read only when the key turns out taken: a new key (the common case) costs
+    # no look-up, and of two requests racing for one key the database picks the winner.
+    if insert_claim(ctx.db, record, profile.invoice_number_prefix):
+        return _create(ctx, profile, record, number_sent_before=False)
     existing = _by_key(ctx, idempotency_key)
     if existing is None:
-        record = _new_record(ctx, profile, data, idempotency_key, digest)
-        _check_for_cybersource(record)
-        prefix = profile.invoice_number_prefix
-        if insert_claim(ctx.db, record, prefix):
-            return _create(ctx, profile, record, number_sent_before=False)
-        existing = _by_key(ctx, idempotency_key)  # a concurrent request claimed it first
-        if existing is None:
-            raise RuntimeError("idempotency key neither free nor taken")
+        raise RuntimeError("idempotency key neither free nor taken")
     return _replay(ctx, profile, existing, data, digest)
 
 
