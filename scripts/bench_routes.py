@@ -32,12 +32,17 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from load_clients import STEPS, invoice_body  # scripts/ is on sys.path
-from loadtest import UNLIMITED, issue_tokens, postgres_database, simulator_process
+from loadtest import (
+    UNLIMITED,
+    demo_settings,
+    issue_tokens,
+    postgres_database,
+    simulator_process,
+)
 
 from addin_server import create_app
-from addin_server.config import load_settings
 from addin_server.dev.demo_environment import start_demo
-from addin_server.dev.loopback import LOOPBACK_HOST, free_port
+from addin_server.dev.loopback import free_port
 
 WARM_UP_LOOPS = 20
 
@@ -78,19 +83,14 @@ def main() -> None:
     port = free_port()
     try:
         with postgres_database(args.postgres_admin_url) as database_url:
-            settings = load_settings(
-                {},
-                {
-                    "mode": "demo",
-                    "instance_dir": instance,
-                    "database_url": database_url,
-                    "bind": f"{LOOPBACK_HOST}:{port}",
-                    "public_url": f"https://localhost:{port}",
-                    "log_level": "WARNING",
-                    "rate_limit_user": UNLIMITED,
-                    "rate_limit_costly": UNLIMITED,
-                    "rate_limit_merchant": UNLIMITED,
-                },
+            settings = demo_settings(
+                instance,
+                database_url,
+                port,
+                log_level="WARNING",
+                rate_limit_user=UNLIMITED,
+                rate_limit_costly=UNLIMITED,
+                rate_limit_merchant=UNLIMITED,
             )
             with simulator_process(settings.secret_key) as (simulator_url, _pid):
                 environment = start_demo(settings, simulator_url)

@@ -96,6 +96,21 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+def demo_settings(instance: Path, database_url: str, port: int, **extra: Any) -> Settings:
+    """The demo organisation's settings on loopback, on the given database."""
+    return load_settings(
+        {},
+        {
+            "mode": "demo",
+            "instance_dir": instance,
+            "database_url": database_url,
+            "bind": f"{LOOPBACK_HOST}:{port}",
+            "public_url": f"https://localhost:{port}",
+            **extra,
+        },
+    )
+
+
 def gunicorn_environment(settings: Settings, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADDIN_")}
     env.update(
@@ -383,16 +398,7 @@ def main() -> None:
     port = free_port()
     try:
         with postgres_database(args.postgres_admin_url) as database_url:
-            settings = load_settings(
-                {},
-                {
-                    "mode": "demo",
-                    "instance_dir": instance,
-                    "database_url": database_url,
-                    "bind": f"{LOOPBACK_HOST}:{port}",
-                    "public_url": f"https://localhost:{port}",
-                },
-            )
+            settings = demo_settings(instance, database_url, port)
             with simulator_process(settings.secret_key) as (simulator_url, simulator_pid):
                 environment = start_demo(settings, simulator_url)
                 try:
