@@ -170,7 +170,10 @@ def classify(before: str, after: str) -> Kind:
         return "balance"
     if word_re("instalment").search(before[-_INSTALMENT_BEFORE:]):
         return "balance"
-    if word_re("gross").match(qualifier) or _gross_word(before[-20:]):
+    # "9 600 kr inkl. moms (7 680 kr exkl. moms)": a net word right after wins over a gross
+    # word before, which names the amount before it.
+    net_after = word_re("not_total").match(qualifier)
+    if word_re("gross").match(qualifier) or (_gross_word(before[-20:]) and not net_after):
         return "gross"
     # "£1,000 + VAT @ 20% = £1,200": the result of adding the tax.
     if before.rstrip().endswith("=") and word_re("tax").search(before):
@@ -273,9 +276,9 @@ def _balance_left(
     found: list[Candidate], lines: list[ScannedLine]
 ) -> tuple[Extracted[Decimal], str] | None:
     """ "Gesamtbetrag 5.000,00 €, Anzahlung 1.500,00 € bereits bezahlt. Bitte den
-    Restbetrag in Rechnung stellen": a balance asked for without its amount is the total
-    less what was paid."""
-    if not any(word_re("balance").search(line.text) for line in lines):
+    Restbetrag in Rechnung stellen", "please invoice the difference": a balance asked for
+    without its amount is the total less what was paid."""
+    if not any(word_re("balance", "difference").search(line.text) for line in lines):
         return None
     total = next((c for c in reversed(found) if c.kind in ("total", "gross")), None)
     if total is None:

@@ -147,6 +147,16 @@ def test_numbers_and_currencies_as_people_write_them(
         ("pt-BR", "Pode emitir a cobrança do projeto de pintura, R$ 4.200,00?", "4200.00"),
         ("es-ES", "Enviad la factura; el pago de 1.500 € lo haremos por transferencia.", "1500.00"),
         ("nb-NO", "Vi bestiller 10 plakater à 300 kr, som avtalt. Frakt 150 kr.", "3150.00"),
+        # The difference asked for: the total less what was paid.
+        (
+            "en-US",
+            "The total is $2,500 and we've already paid $1,000, so please invoice the difference.",
+            "1500.00",
+        ),
+        # A net word right after the amount wins over a gross word before it.
+        ("sv-SE", "Priset blir 9 600 kr inkl. moms (7 680 kr exkl. moms).", "9600.00"),
+        ("ko-KR", "월 50만원씩 6개월, 총 300만원입니다.", "3000000"),
+        ("ko-KR", "기존 견적 300만원에서 수량을 줄여 250만원으로 조정했습니다.", "2500000"),
         # A price converted for information is an estimate, not asked for.
         ("zh-CN", "请按 USD 1,800 开票（约合人民币 13,000 元，仅供参考）。", "1800.00"),
         ("en-US", "Please invoice €2,400 (approximately $2,610 at today's rate).", "2400.00"),
