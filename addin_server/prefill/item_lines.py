@@ -83,6 +83,10 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 _MAX_LABEL_WORDS = 5
+_MAX_NAME_WORDS = 10
+# "Wedding photography (2 days, 2 photographers) - 1 x Rs. 85,000/-": a count and a times
+# sign right before the price count the item, however many words name it.
+_COUNT_AT_PRICE = re.compile(rf"\d\s*(?:(?:{_UNITS})\.?\s*)?(?:x|×|\*)\s*$", re.IGNORECASE)
 _MAX_KOREAN_NAME_WORDS = 3
 # "Doprava 150 Kč": shipping, named alone before its price, is an item without a colon.
 _SHIPPING = re.compile(rf"(?:{alternation(words('shipping'))})", re.IGNORECASE)
@@ -115,6 +119,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
             and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
         )
     )
+    counted_at_price = bool(_COUNT_AT_PRICE.search(described))
     described = _QTY_LABEL.sub("", _count_words_as_digits(described, locale))
     while (stripped := _CONNECTOR.sub("", described)) != described:
         described = stripped
@@ -126,6 +131,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
         has_bullet or is_label or unit_price_marked,
         labelled=not unit_price_marked,
         listed=bool(_BULLET.match(prefix)),
+        counted=counted_at_price,
     )
     if times is not None and (found is None or found[0] is None):
         found, unit_price_marked = (
@@ -138,7 +144,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
         found = (None, described)
     quantity, name = found
     name = _CONNECTOR.sub("", name).strip(" :-–—,(")
-    if not name or quantity == 0 or len(name.split()) > 10:
+    if not name or quantity == 0 or len(name.split()) > _MAX_NAME_WORDS:
         return None
     quantity = quantity or Decimal(1)
     # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
@@ -167,11 +173,12 @@ def _count_words_as_digits(text: str, locale: str) -> str:
 
 
 def _quantity_and_name(
-    described: str, itemised: bool, *, labelled: bool, listed: bool
+    described: str, itemised: bool, *, labelled: bool, listed: bool, counted: bool
 ) -> tuple[Decimal | None, str] | None:
     """(quantity, name) from the words before a price, or None if they name no item. In a
     label without a unit price, a count after "with", "of" ... describes the item; a list
-    line (``listed``) names its item with all the words before the count."""
+    line (``listed``) names its item with all the words before the count, and a count
+    right before the price's times sign (``counted``) follows a name of any length."""
     leading = _LEADING_QTY.match(described)
     if leading and (leading.group("unit") or re.match(r"\d+\s*[x×*]", described) or itemised):
         return parse_number(leading.group("qty")), _named(leading)
@@ -179,7 +186,7 @@ def _quantity_and_name(
     name = _name_before_count(trailing["name"], whole=labelled or listed) if trailing else ""
     if (
         trailing
-        and len(name.split()) <= _MAX_LABEL_WORDS
+        and len(name.split()) <= (_MAX_NAME_WORDS if counted else _MAX_LABEL_WORDS)
         and not (labelled and _DESCRIBING.search(name))
     ):
         count = next(

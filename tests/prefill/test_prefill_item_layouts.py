@@ -170,6 +170,19 @@ def test_an_article_number_before_the_name_is_no_part_of_it(
             "JPY",
             [("会報誌 A4 16ページ フルカラー", 300, "420"), ("発送代行", 300, "110")],
         ),
+        # A count and a times sign right before the price follow a name of many words.
+        (
+            "Wedding photography (2 days, 2 photographers) - 1 x Rs. 85,000/-",
+            "en-IN",
+            "INR",
+            [("Wedding photography (2 days, 2 photographers)", 1, "85000.00")],
+        ),
+        (
+            "1. Lona impresa 3 x 2 m — 2 pzas x $1,450.00 MXN",
+            "es-MX",
+            "MXN",
+            [("Lona impresa 3 x 2 m", 2, "1450.00")],
+        ),
     ],
 )
 def test_list_lines_as_orders_write_them(
