@@ -1,6 +1,7 @@
 """Payment terms ("net 30", "10 business days", "end of next month", "30 days after month
 end", "the 10th of next month", "mid next month", "end of the quarter", "by next Friday",
-"upon receipt", "on delivery"): the first a text states, counted from the email's date.
+"by the end of next week", "upon receipt", "on delivery"): the first a text states,
+counted from the email's date.
 
 Templates come from the lexicon (``[terms]``), weekday names and each region's weekend
 (for business days: Friday and Saturday in Saudi Arabia, Saturday and Sunday in the UAE
@@ -189,6 +190,7 @@ _RULES: tuple[_Rule, ...] = (
     ("one_week", lambda r, _: add_days(r.sent, 7), 0.75),
     ("two_weeks", lambda r, _: add_days(r.sent, 14), 0.75),
     ("week_end", lambda r, _: _end_of_week(r.sent, r.weekend), 0.75),
+    ("next_week_end", lambda r, _: _end_of_week(add_days(r.sent, 7), r.weekend), 0.7),
     ("day_of_month", lambda r, d: _next_day_of_month(r.sent, int(d)), 0.7),
     ("in_weeks", lambda r, n: add_days(r.sent, 7 * int(n)), 0.75),
     ("next_weekday", lambda r, w: _weekday(r.sent, w, next_week=True), 0.75),

@@ -235,6 +235,18 @@ def test_eras_and_numeric_dates(locale: str, text: str, due: str) -> None:
         ("ko-KR", "2주 안에 입금하겠습니다.", "2026-03-16"),
         ("pl-PL", "Forma płatności: przelew, termin 7 dni.", "2026-03-09"),
         ("ja-JP", "お支払いは請求書到着後2週間以内にお振込いたします。", "2026-03-16"),
+        ("en-SG", "Payment term: 30 days", "2026-04-01"),
+        ("en-IN", "Credit period: 45 days", "2026-04-16"),
+        ("en-US", "Please allow 30 days for payment.", "2026-04-01"),
+        ("en-US", "Payment within thirty (30) days of invoice.", "2026-04-01"),
+        ("fr-FR", "paiement au plus tard le 15", "2026-03-15"),
+        ("pt-BR", "Pagamos na sexta-feira.", "2026-03-06"),
+        ("sv-SE", "förfallodag 2026-03-31", "2026-03-31"),
+        ("tr-TR", "Ödemeyi cuma günü yapaca\u011f\u0131z.", "2026-03-06"),
+        ("zh-TW", "請於本月25日前匯款", "2026-03-25"),
+        ("zh-CN", "我们周五付款", "2026-03-06"),
+        ("en-US", "We can pay by end of next week.", "2026-03-13"),
+        ("de-DE", "Zahlung bis Ende nächster Woche", "2026-03-13"),
     ],
 )
 def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> None:
