@@ -317,6 +317,20 @@ def _in_email_script(name: str, text: str) -> str:
     return first if _has_cjk(first) == cjk_text else second
 
 
+# "港灣茶莊有限公司 Harbour Tea House Limited": a company named in two scripts on one line.
+_TWO_SCRIPT_COMPANY = re.compile(
+    r"(?P<cjk>[\u3400-\u9fff\uac00-\ud7af][^A-Za-z]*?)\s+(?P<latin>[A-Za-z][^\u3400-\u9fff\uac00-\ud7af]*)"
+)
+
+
+def _company_in_email_script(company: str, text: str) -> str:
+    """Of a company named in two scripts, each with its legal form, the name in the email's."""
+    match = _TWO_SCRIPT_COMPANY.fullmatch(company)
+    if match is None or not all(_COMPANY_SUFFIX.search(part) for part in match.groups()):
+        return company
+    return _in_email_script(f"{match['cjk']} ({match['latin']})", text)
+
+
 def _is_role(display_name: str) -> bool:
     """ "Accounts Payable", "Buchhaltung", "Store Manager": a shared mailbox, not a person."""
     role = word_re("role_mailbox").search(display_name)
@@ -364,6 +378,8 @@ def build_customer(match: CustomerMatch, signature: str, text: str = "") -> Cust
     if company is None and match.role in ("author", "forwarded"):
         company = company_in_text(text, address.email)
     company = company or company_from_domain(address.email)
+    if company is not None:
+        company = (_company_in_email_script(company[0], text), *company[1:])
     return Customer(
         name=name,
         email=Extracted(address.email, match.confidence, match.source),

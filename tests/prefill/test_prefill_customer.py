@@ -263,3 +263,20 @@ def test_a_title_or_department_before_the_company_is_no_part_of_it(line: str, co
     )
     assert found.company is not None
     assert found.company.value == company
+
+
+@pytest.mark.parametrize(
+    ("request_text", "company"),
+    [
+        ("我哋想訂以下物品，麻煩開發票俾我哋。", "港灣茶莊有限公司"),
+        ("Please invoice the gift boxes we ordered.", "Harbour Tea House Limited"),
+    ],
+)
+def test_a_company_in_two_scripts_is_given_in_the_emails_script(
+    request_text: str, company: str
+) -> None:
+    signature = "陳嘉欣 Karen Chan\n港灣茶莊有限公司 Harbour Tea House Limited\n+852 2345 6789"
+    sender = Address("karen.chan@harbourtea.example", "Karen Chan")
+    found = customer(f"{request_text}\n\n--\n{signature}\n", sender=sender)
+    assert found.company is not None
+    assert found.company.value == company
