@@ -146,6 +146,7 @@ def test_numbers_and_currencies_as_people_write_them(
         ("en-US", "Per our call, we'll do $5,000 for the project (down from $6,000).", "5000.00"),
         ("pt-BR", "Pode emitir a cobrança do projeto de pintura, R$ 4.200,00?", "4200.00"),
         ("es-ES", "Enviad la factura; el pago de 1.500 € lo haremos por transferencia.", "1500.00"),
+        ("en-US", "Ted and I have sent you the files, so the invoice is for $2,000.", "2000.00"),
         ("nb-NO", "Vi bestiller 10 plakater à 300 kr, som avtalt. Frakt 150 kr.", "3150.00"),
         # The difference asked for: the total less what was paid.
         (
