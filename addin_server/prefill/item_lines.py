@@ -84,6 +84,7 @@ _REQUEST = re.compile(
 )
 _MAX_LABEL_WORDS = 5
 _MAX_NAME_WORDS = 10
+_LEADERS = re.compile(r"(?:\.{3,}|…|_{3,})\s*$")
 # "Wedding photography (2 days, 2 photographers) - 1 x Rs. 85,000/-": a count and a times
 # sign right before the price count the item, however many words name it.
 _COUNT_AT_PRICE = re.compile(rf"\d\s*(?:(?:{_UNITS})\.?\s*)?(?:x|×|\*)\s*$", re.IGNORECASE)
@@ -139,7 +140,11 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
             True,
         )
     if found is None:
-        if not (has_bullet or is_label) or len(described.split()) > _MAX_LABEL_WORDS:
+        # Dot leaders ("Logo design - 3 concepts, 2 revision rounds ...... $3,800.00")
+        # set a name of any length against its price.
+        leadered = bool(_LEADERS.search(prefix))
+        longest = _MAX_NAME_WORDS if leadered else _MAX_LABEL_WORDS
+        if not (has_bullet or is_label) or len(described.split()) > longest:
             return None
         found = (None, described)
     quantity, name = found

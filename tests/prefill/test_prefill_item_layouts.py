@@ -183,6 +183,13 @@ def test_an_article_number_before_the_name_is_no_part_of_it(
             "MXN",
             [("Lona impresa 3 x 2 m", 2, "1450.00")],
         ),
+        # Dot leaders set a name of many words against its price.
+        (
+            "2. Logo design - 3 concepts, 2 revision rounds .......... $3,800.00",
+            "en-US",
+            "USD",
+            [("Logo design - 3 concepts, 2 revision rounds", 1, "3800.00")],
+        ),
     ],
 )
 def test_list_lines_as_orders_write_them(
