@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from itertools import combinations
 from typing import Literal
 
@@ -21,7 +22,7 @@ from addin_server.prefill.amounts import (
     quantize,
 )
 from addin_server.prefill.item_parts import ScannedLine
-from addin_server.prefill.lexicon import word_re
+from addin_server.prefill.lexicon import share_re, shares, word_re
 from addin_server.prefill.line_items import items_sum
 from addin_server.prefill.models import MERCHANT_DEFAULT, Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
@@ -257,7 +258,7 @@ def _agreed(
             return last.extracted(0.9), last.money.currency
         value = quantize(last.money.value * share, last.money.currency)
         return Extracted(value, 0.7, last.extracted(0.7).source), last.money.currency
-    left = _balance_left(found, lines)
+    left = _balance_left(found, lines) or _share_left(found, lines)
     if left is not None:
         return left
     last = next((c for c in reversed(found) if c.kind == "gross"), None)
@@ -289,6 +290,40 @@ def _balance_left(
         return None
     left = quantize(total.money.value - paid, code)
     return Extracted(left, 0.7, total.extracted(0.7).source), code
+
+
+def _share_paid(lines: list[ScannedLine]) -> Fraction | None:
+    """ "We paid a third up front, so please bill the remaining two thirds", "签约时我们已经
+    付了一半": the share named nearest a paid word in its sentence is the share paid."""
+    for line in lines:
+        for sentence in _SENTENCE_END.split(line.text):
+            paid = word_re("paid").search(sentence)
+            if paid is None:
+                continue
+            named = list(share_re().finditer(sentence))
+            if named:
+                nearest = min(named, key=lambda m: abs(m.start() - paid.start()))
+                return shares()[nearest.group().casefold()]
+    return None
+
+
+def _share_left(
+    found: list[Candidate], lines: list[ScannedLine]
+) -> tuple[Extracted[Decimal], str] | None:
+    """ "The project came to $9,000 all in. We paid a third up front": a share of the
+    whole paid in words leaves the rest of the whole (the stated total, else the one amount
+    the email names) to bill."""
+    share = _share_paid(lines)
+    if share is None or not 0 < share < 1:
+        return None
+    whole = next((c for c in reversed(found) if c.kind in ("total", "gross")), None)
+    if whole is None and len({(c.money.value, c.money.currency) for c in found}) == 1:
+        whole = found[0]
+    if whole is None:
+        return None
+    code = whole.money.currency
+    left = whole.money.value * (share.denominator - share.numerator) / share.denominator
+    return Extracted(quantize(left, code), 0.7, whole.extracted(0.7).source), code
 
 
 def _net_plus_tax(found: list[Candidate]) -> tuple[Extracted[Decimal], str] | None:

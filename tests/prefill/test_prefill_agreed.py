@@ -172,6 +172,17 @@ def test_numbers_and_currencies_as_people_write_them(
         ("en-US", "Please invoice $500.00; the payment will be made by wire.", "500.00"),
         # "was paid" qualifies the amount it follows, not one before it.
         ("en-US", "Invoice $500.00 for the design; the deposit of $200.00 was paid.", "500.00"),
+        # A share paid in words leaves the rest of the whole (the total, or the one amount).
+        (
+            "en-US",
+            "The project came to $9,000 all in. We paid a third up front, "
+            "so please bill us for the remaining two thirds.",
+            "6000.00",
+        ),
+        ("zh-CN", "合同总额是48,000元（含税），签约时我们已经付了一半。", "24000.00"),
+        ("tr-TR", "Anlaştığımız 40.000 TL'nin yarısını geçen ay ödemiştik.", "20000.00"),
+        ("ko-KR", "총 계약금액 6,000,000원 중 절반은 이미 지급했습니다.", "3000000"),
+        ("fr-FR", "La commande s'élève à 4 600 € TTC et nous avons réglé la moitié.", "2300.00"),
     ],
 )
 def test_the_amount_agreed(locale: str, body: str, total: str) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
@@ -56,6 +57,7 @@ class Language:
     terms: dict[str, tuple[str, ...]]
     numbers: dict[str, int]
     scales: dict[str, int]
+    shares: dict[str, Fraction]
     currency: dict[str, str | list[str]]
     preferred: dict[str, str]
     eras: dict[str, int]
@@ -71,6 +73,7 @@ def _load(path: Path) -> Language:
         terms={k: tuple(v) for k, v in data.get("terms", {}).items()},
         numbers={k.casefold(): int(v) for k, v in numbers.get("words", {}).items()},
         scales={k.casefold(): int(v) for k, v in numbers.get("scales", {}).items()},
+        shares={k.casefold(): Fraction(v) for k, v in numbers.get("shares", {}).items()},
         currency=dict(data.get("currency", {})),
         preferred=dict(data.get("preferred", {})),
         eras={k: int(v) for k, v in data.get("eras", {}).items()},
@@ -192,6 +195,18 @@ def scales_in(codes: tuple[str, ...]) -> dict[str, int]:
     thousand, Czech "mil" a million."""
     chosen = [lang for lang in reversed(languages()) if lang.code in codes]
     return {k: v for lang in chosen for k, v in lang.scales.items()}
+
+
+@cache
+def shares() -> dict[str, Fraction]:
+    """ "half" -> 1/2, "a third" -> 1/3, "一半" -> 1/2, ... in every language."""
+    return {k: v for lang in reversed(languages()) for k, v in lang.shares.items()}
+
+
+@cache
+def share_re() -> re.Pattern[str]:
+    """A share of a whole named in words (``shares``)."""
+    return re.compile(alternation(list(shares())), re.IGNORECASE)
 
 
 @cache
