@@ -89,6 +89,10 @@ _LEADERS = re.compile(r"(?:\.{3,}|…|_{3,})\s*$")
 # sign right before the price count the item, however many words name it.
 _COUNT_AT_PRICE = re.compile(rf"\d\s*(?:(?:{_UNITS})\.?\s*)?(?:x|×|\*)\s*$", re.IGNORECASE)
 _MAX_KOREAN_NAME_WORDS = 3
+# "Roll-up 85 x 200 cm", "Lona 3x2 m", "(594 x 841 mm)": a size in a name is one word of it.
+_SIZE = re.compile(
+    r"\d+(?:[.,]\d+)?(?:\s*[x×]\s*\d+(?:[.,]\d+)?)+(?:\s*[^\W\d_]{1,2}\b)?", re.IGNORECASE
+)
 # "Doprava 150 Kč": shipping, named alone before its price, is an item without a colon.
 _SHIPPING = re.compile(rf"(?:{alternation(words('shipping'))})", re.IGNORECASE)
 # "Yoga mats: $45.00 x 12": the count after the unit price.
@@ -117,7 +121,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
         bool(_SHIPPING.fullmatch(described))
         or (
             bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
-            and len(_CONNECTOR.sub("", described).split()) <= _MAX_LABEL_WORDS
+            and _word_count(_CONNECTOR.sub("", described)) <= _MAX_LABEL_WORDS
         )
     )
     counted_at_price = bool(_COUNT_AT_PRICE.search(described))
@@ -144,12 +148,12 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
         # set a name of any length against its price.
         leadered = bool(_LEADERS.search(prefix))
         longest = _MAX_NAME_WORDS if leadered else _MAX_LABEL_WORDS
-        if not (has_bullet or is_label) or len(described.split()) > longest:
+        if not (has_bullet or is_label) or _word_count(described) > longest:
             return None
         found = (None, described)
     quantity, name = found
     name = _CONNECTOR.sub("", name).strip(" :-–—,(")
-    if not name or quantity == 0 or len(name.split()) > _MAX_NAME_WORDS:
+    if not name or quantity == 0 or _word_count(name) > _MAX_NAME_WORDS:
         return None
     quantity = quantity or Decimal(1)
     # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
@@ -166,6 +170,11 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
     taken = LineItem(name[:MAX_NAME_CHARS], quantity, unit_price, confidence, clip(line.text))
     ambiguous = not marked and not re.search(r"=\s*$", prefix)
     return FoundItem(taken, replace(taken, unit_price=other_price) if ambiguous else None)
+
+
+def _word_count(name: str) -> int:
+    """How many words name an item, a size counting as one."""
+    return len(_SIZE.sub("0", name).split())
 
 
 def _count_words_as_digits(text: str, locale: str) -> str:
@@ -191,7 +200,7 @@ def _quantity_and_name(
     name = _name_before_count(trailing["name"], whole=labelled or listed) if trailing else ""
     if (
         trailing
-        and len(name.split()) <= (_MAX_NAME_WORDS if counted else _MAX_LABEL_WORDS)
+        and _word_count(name) <= (_MAX_NAME_WORDS if counted else _MAX_LABEL_WORDS)
         and not (labelled and _DESCRIBING.search(name))
     ):
         count = next(
@@ -205,7 +214,7 @@ def _quantity_and_name(
         inline
         and itemised
         and not labelled
-        and len(inline.group("name").split()) <= _MAX_LABEL_WORDS
+        and _word_count(inline.group("name")) <= _MAX_LABEL_WORDS
     ):
         return parse_number(inline.group("qty")), _named(inline)
     return None

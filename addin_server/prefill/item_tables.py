@@ -20,9 +20,10 @@ from addin_server.prefill.models import LineItem
 from addin_server.prefill.snippets import clip
 
 # An article-number column is named first: "Varenr.", "Artikelnr." or "Item code" also
-# match a name column's word, but hold no name.
+# match a name column's word, but hold no name. A line total is named before a unit
+# price: "Cena celkem", "Total price", "Ext. price" hold a price word but total the line.
 _COLUMN_KINDS = tuple(
-    (kind, word_re(f"column_{kind}")) for kind in ("code", "qty", "price", "amount", "name")
+    (kind, word_re(f"column_{kind}")) for kind in ("code", "qty", "amount", "price", "name")
 )
 # "|" and the box-drawing bars of a plain-text table ("│ 품목 │ 수량 │", "├──┼──┤").
 _BARS = "|\u2502\u2503\u2551\u251c\u2524\u253c\u2560\u2563\u256c"

@@ -190,6 +190,33 @@ def test_an_article_number_before_the_name_is_no_part_of_it(
             "USD",
             [("Logo design - 3 concepts, 2 revision rounds", 1, "3800.00")],
         ),
+        # A size in a name is one word of it.
+        (
+            "- Magnetická tabule na dveře 45 x 30 cm, 3 ks á 420 Kč",
+            "cs-CZ",
+            "CZK",
+            [("Magnetická tabule na dveře 45 x 30 cm", 3, "420.00")],
+        ),
+        (
+            "Plandeka reklamowa z oczkami 250 x 120 cm\t5 szt. po 210 zł",
+            "pl-PL",
+            "PLN",
+            [("Plandeka reklamowa z oczkami 250 x 120 cm", 5, "210.00")],
+        ),
+        # A column named as a line total ("Cena celkem", "Total price") totals the line.
+        (
+            "Zboží\tPočet\tCena celkem\nNástěnný kalendář A3\t30 ks\t5 400 Kč\n"
+            "Hrnek s potiskem\t12 ks\t1 980 Kč",
+            "cs-CZ",
+            "CZK",
+            [("Nástěnný kalendář A3", 30, "180.00"), ("Hrnek s potiskem", 12, "165.00")],
+        ),
+        (
+            "Item\tQty\tTotal price\nCanvas tote bag\t50\t$450.00\nEnamel pin\t200\t$300.00",
+            "en-US",
+            "USD",
+            [("Canvas tote bag", 50, "9.00"), ("Enamel pin", 200, "1.50")],
+        ),
     ],
 )
 def test_list_lines_as_orders_write_them(
