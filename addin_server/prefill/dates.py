@@ -20,6 +20,7 @@ from functools import cache
 from addin_server.prefill.due_terms import (
     DueDate,
     Reading,
+    add_days,
     clause_end,
     first_term,
     is_discount,
@@ -68,6 +69,9 @@ def _scale_re() -> re.Pattern[str]:
 # Payment terms stand near the top of a request, in sentences: only this much of it, and
 # only lines of at most this length, are read for dates (bounded work on any input).
 MAX_DUE_TEXT_CHARS = 8_000
+# Terms counted from the delivery date when the email states one: "on delivery", "30 days
+# after delivery".
+_FROM_DELIVERY = frozenset({"on_delivery", "days_after_delivery"})
 MAX_DUE_LINE_CHARS = 1_000
 
 
@@ -83,10 +87,12 @@ def find_due_date(text: str, sent: date, locale: str) -> DueDate | None:
     if found is None:
         return None
     key, due = found
-    if key == "on_delivery":
+    if key in _FROM_DELIVERY:
         delivery = _delivery_date(text, reading)
         if delivery is not None:
-            return DueDate(delivery.value, due.confidence, delivery.source)
+            # The term's days, counted from the delivery date instead of the email's.
+            value = add_days(delivery.value, (due.value - reading.sent).days)
+            return DueDate(value, due.confidence, delivery.source)
     return due
 
 

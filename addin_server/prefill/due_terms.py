@@ -67,9 +67,9 @@ def line_before(text: str, start: int, earliest: int = 0) -> str:
 
 
 def clause_end(before: str) -> str:
-    """The last few words of ``before``, from its last comma, semicolon or bracket; a label
-    before a colon stays ("送貨日期: 8月20日前" is a delivery date)."""
-    return re.split(r"[,;(]", before[-_NEAR:])[-1]
+    """The last few words of ``before``, from its last comma (or "、"), semicolon or
+    bracket; a label before a colon stays ("送貨日期: 8月20日前" is a delivery date)."""
+    return re.split(r"[,;(\u3001]", before[-_NEAR:])[-1]
 
 
 def not_a_payment_date(before: str, reading: Reading) -> bool:
@@ -171,6 +171,8 @@ def _named_month_end(sent: date, word: str) -> date | None:
 # placeholder), and how sure that reading is.
 _Rule = tuple[str, Callable[[Reading, str], date | None], float]
 _RULES: tuple[_Rule, ...] = (
+    # Counted from the delivery date when the email states one (``dates``), else today.
+    ("days_after_delivery", lambda r, n: add_days(r.sent, int(n)), 0.85),
     ("net_days", lambda r, n: add_days(r.sent, int(n)), 0.85),
     ("business_days", lambda r, n: add_business_days(r.sent, int(n), r.weekend), 0.85),
     ("days_after_month_end", lambda r, n: add_days(_last_day(r.sent), int(n)), 0.85),
@@ -205,7 +207,12 @@ _SHADOWED_BY = {
         "days_after_month_end",
         "days_then_month_end",
     ),
-    "net_days": ("days_after_month_end", "days_then_month_end", "business_days"),
+    "net_days": (
+        "days_after_month_end",
+        "days_then_month_end",
+        "business_days",
+        "days_after_delivery",
+    ),
     "this_weekday": ("next_weekday",),
     "day_of_month": ("day_of_next_month",),
 }

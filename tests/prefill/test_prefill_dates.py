@@ -138,6 +138,33 @@ def test_on_delivery_is_the_delivery_date_when_stated() -> None:
 @pytest.mark.parametrize(
     ("locale", "text", "due"),
     [
+        # Days after delivery count from the delivery date the email states.
+        ("en-US", "Delivery is set for March 20; we pay 30 days after delivery.", "2026-04-19"),
+        (
+            "fr-FR",
+            "La livraison est prévue le 18 mars ; paiement à 30 jours après livraison.",
+            "2026-04-17",
+        ),
+        (
+            "it-IT",
+            "La consegna è prevista per il 20 marzo; pagamento a 30 giorni dalla consegna.",
+            "2026-04-19",
+        ),
+        # "、" ends a clause: the delivery date before it is no label of the term after it.
+        ("ja-JP", "納品日は3月10日ですので、お支払いは納品後30日以内とします。", "2026-04-09"),
+        # No delivery date stated: counted from the email's date.
+        ("de-DE", "Zahlbar 14 Tage nach Lieferung.", "2026-03-16"),
+    ],
+)
+def test_days_after_delivery(locale: str, text: str, due: str) -> None:
+    found = find_due_date(text, SENT, locale)
+    assert found is not None
+    assert found.value.isoformat() == due
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "due"),
+    [
         ("ja-JP", "令和8年6月30日までにお振込みいたします", "2026-06-30"),
         ("zh-TW", "請於民國115年4月15日前付款", "2026-04-15"),
         ("ja-JP", "お支払いは6/30までにお願いします", "2026-06-30"),
