@@ -58,11 +58,12 @@ _LEADING_QTY = re.compile(
     re.IGNORECASE,
 )
 # "Consulting: 10 hours", "作業費:10時間", "Widget x 3", "Widgets: 3 @ ...", "Étiquettes :
-# 1 000 x 0,06 €", a count in
+# 1 000 x 0,06 €", "Easel hire, qty 6", a count in
 # its own column ("Roll-up banners     3"); a count in brackets ("(40 pages)") describes
 # the item and is not its quantity.
 _TRAILING_QTY = re.compile(
     rf"^(?P<name>.*?[^\s(])\s*(?:\(?(?:x|×|\*)\s*(?P<qty>\d{{1,5}})\)?"
+    rf"|[,–—-]?\s*(?:{alternation(words('column_qty'))})\.?:?\s*(?P<qty5>{_QUANTITY})"
     rf"|[:,–—-]?\s*(?P<qty2>{_SPACED_QUANTITY}|{_QUANTITY})\s*(?:{_UNITS})\.?"
     rf"|[:–—-]\s*(?P<qty3>{_SPACED_QUANTITY}|{_QUANTITY})"
     rf"|(?<=\S)(?:\s{{2,}}|\s*[|\t]\s*)(?P<qty4>\d{{1,5}}))$",
@@ -89,6 +90,8 @@ _LEADERS = re.compile(r"(?:\.{3,}|…|_{3,})\s*$")
 # sign right before the price count the item, however many words name it.
 _COUNT_AT_PRICE = re.compile(rf"\d\s*(?:(?:{_UNITS})\.?\s*)?(?:x|×|\*)\s*$", re.IGNORECASE)
 _MAX_KOREAN_NAME_WORDS = 3
+_PER_WORD = re.compile(r"\s*/\s*([^\W\d_]{2,})")
+_UNIT_WORD = re.compile(rf"(?:{_UNITS})\.?", re.IGNORECASE)
 # "Roll-up 85 x 200 cm", "Lona 3x2 m", "(594 x 841 mm)": a size in a name is one word of it.
 _SIZE = re.compile(
     r"\d+(?:[.,]\d+)?(?:\s*[x×]\s*\d+(?:[.,]\d+)?)+(?:\s*[^\W\d_]{1,2}\b)?", re.IGNORECASE
@@ -128,6 +131,13 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
     described = _QTY_LABEL.sub("", _count_words_as_digits(described, locale))
     while (stripped := _CONNECTOR.sub("", described)) != described:
         described = stripped
+    # "40 images @ $4.50/image", "2,000 words at $0.12/word": the word the price is per
+    # counts the item, as a unit word does.
+    per = _PER_WORD.match(line.text, first.end)
+    if per and not _UNIT_WORD.fullmatch(per[1]):
+        described = re.sub(
+            rf"(?<=\d)\s+{re.escape(per[1])}\w{{0,2}}\.?$", "", described, flags=re.IGNORECASE
+        )
     if not described:
         return None
     times = _TIMES_AFTER.match(line.text, first.end)
@@ -200,11 +210,13 @@ def _quantity_and_name(
     name = _name_before_count(trailing["name"], whole=labelled or listed) if trailing else ""
     if (
         trailing
-        and _word_count(name) <= (_MAX_NAME_WORDS if counted else _MAX_LABEL_WORDS)
+        # A count labelled ("qty 2") or before a times sign is no part of a long name.
+        and _word_count(name)
+        <= (_MAX_NAME_WORDS if counted or trailing["qty5"] else _MAX_LABEL_WORDS)
         and not (labelled and _DESCRIBING.search(name))
     ):
         count = next(
-            trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4") if trailing.group(g)
+            trailing.group(g) for g in ("qty", "qty2", "qty3", "qty4", "qty5") if trailing.group(g)
         )
         return parse_number(count), name
     # In a label without a unit price, a count inside it describes the item ("Imagefilm

@@ -203,6 +203,25 @@ def test_an_article_number_before_the_name_is_no_part_of_it(
             "PLN",
             [("Plandeka reklamowa z oczkami 250 x 120 cm", 5, "210.00")],
         ),
+        # A count labelled after the name ("qty 6") counts it, whatever the name's length.
+        (
+            "Canvas print on stretcher frame (600 x 900 mm), qty 3, £54.00 per unit\n\n"
+            "Hanging kit - qty: 3 - £4.50 each",
+            "en-GB",
+            "GBP",
+            [
+                ("Canvas print on stretcher frame (600 x 900 mm)", 3, "54.00"),
+                ("Hanging kit", 3, "4.50"),
+            ],
+        ),
+        # The word a price is per ("$0.12/word") counts the item as a unit word does.
+        (
+            "Translation into Spanish — 2,000 words @ $0.12/word\n\n"
+            "- Catering - 40 guests @ $35.00/guest",
+            "en-US",
+            "USD",
+            [("Translation into Spanish", 2000, "0.12"), ("Catering", 40, "35.00")],
+        ),
         # A column named as a line total ("Cena celkem", "Total price") totals the line.
         (
             "Zboží\tPočet\tCena celkem\nNástěnný kalendář A3\t30 ks\t5 400 Kč\n"
