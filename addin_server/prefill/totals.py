@@ -295,7 +295,8 @@ def _balance_left(
 def _share_paid(lines: list[ScannedLine]) -> Fraction | None:
     """ "We paid a third up front, so please bill the remaining two thirds", "签约时我们已经
     付了一半": the share named nearest a paid word in its sentence is the share paid."""
-    for line in lines:
+    # Shares are rare words: only lines naming one are split into sentences.
+    for line in (line for line in lines if share_re().search(line.text)):
         for sentence in _SENTENCE_END.split(line.text):
             paid = word_re("paid").search(sentence)
             if paid is None:
