@@ -307,3 +307,18 @@ def test_payment_terms_in_every_language(locale: str, text: str, due: str) -> No
 )
 def test_dates_that_are_not_payment_dates(locale: str, text: str) -> None:
     assert find_due_date(text, SENT, locale) is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "due"),
+    [
+        # A day of this month to pay on, in the words of Korean, Polish and Chinese.
+        ("ko-KR", "대금은 이번 달 25일에 지급하겠습니다.", "2026-03-25"),
+        ("pl-PL", "Płatność jak zwykle do 25-go.", "2026-03-25"),
+        ("zh-TW", "本公司固定於每月25日付款。", "2026-03-25"),
+    ],
+)
+def test_day_of_this_month(locale: str, text: str, due: str) -> None:
+    found = find_due_date(text, SENT, locale)
+    assert found is not None
+    assert found.value.isoformat() == due
