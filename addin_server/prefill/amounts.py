@@ -189,8 +189,10 @@ def parse_number(raw: str) -> Decimal | None:
     if decimal_at >= 0:
         separator = text[decimal_at]
         decimals = len(text) - decimal_at - 1
-        # One separator followed by three digits groups thousands (1,500 / 1.500).
-        if text.count(separator) > 1 or (decimals == 3 and (last_dot < 0 or last_comma < 0)):
+        # One separator followed by three digits groups thousands (1,500 / 1.500), never
+        # after a lone zero ("0,074 €" a flyer).
+        grouped = decimals == 3 and (last_dot < 0 or last_comma < 0) and text[:decimal_at] != "0"
+        if text.count(separator) > 1 or grouped:
             decimal_at = -1
     if decimal_at >= 0:
         whole, fraction = text[:decimal_at], text[decimal_at + 1 :]
@@ -258,7 +260,11 @@ def _money_at(text: str, match: re.Match[str], default_currency: str, locale: st
     if text[max(0, money_start - 1) : money_start] in _MINUS or text[start - 1 : start] in _MINUS:
         value = -value
     stop = parts_end + (after_end if after is not None else 0)
-    return Money(quantize(value * scale + parts, currency), currency, money_start, stop)
+    amount = value * scale + parts
+    rounded = quantize(amount, currency)
+    # "0,074 €" a flyer: a unit price below one, written past the cent, is kept as written.
+    kept = amount if abs(amount) < 1 and rounded != amount else rounded
+    return Money(kept, currency, money_start, stop)
 
 
 def _smaller_parts(

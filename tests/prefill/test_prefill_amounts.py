@@ -19,6 +19,9 @@ from addin_server.prefill.amounts import find_money, parse_number, quantize
         ("1.500", "1500"),
         ("1,25,000.00", "125000.00"),
         ("42", "42"),
+        # Three digits after a lone zero are decimals, never a thousands group.
+        ("0,074", "0.074"),
+        ("0.125", "0.125"),
     ],
 )
 def test_number_formats(raw: str, value: str) -> None:
@@ -50,6 +53,9 @@ def test_number_formats(raw: str, value: str) -> None:
         ("$9,700.00 MXN", "9700.00", "MXN"),
         ("1500 euros", "1500.00", "EUR"),
         ("金額は税込 88,000円です", "88000", "JPY"),
+        # A unit price below one, written past the cent, is kept as written.
+        ("0,074 €", "0.074", "EUR"),
+        ("$0.125", "0.125", "USD"),
     ],
 )
 def test_currency_marks(text: str, value: str, currency: str) -> None:
