@@ -120,13 +120,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
     unit_price_marked = bool(_UNIT_CONNECTOR.search(described)) or bool(
         _UNIT_PRICE_MARK.match(line.text[first.end :])
     )
-    is_label = not is_request and (
-        bool(_SHIPPING.fullmatch(described))
-        or (
-            bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
-            and _word_count(_CONNECTOR.sub("", described)) <= _MAX_LABEL_WORDS
-        )
-    )
+    is_label = not is_request and _labels_its_price(prefix, described)
     counted_at_price = bool(_COUNT_AT_PRICE.search(described))
     described = _QTY_LABEL.sub("", _count_words_as_digits(described, locale))
     while (stripped := _CONNECTOR.sub("", described)) != described:
@@ -165,7 +159,39 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
     name = _CONNECTOR.sub("", name).strip(" :-–—,(")
     if not name or quantity == 0 or _word_count(name) > _MAX_NAME_WORDS:
         return None
-    quantity = quantity or Decimal(1)
+    return _priced(
+        line,
+        name,
+        quantity or Decimal(1),
+        prefix=prefix,
+        described=described,
+        unit_price_marked=unit_price_marked,
+        has_bullet=has_bullet,
+    )
+
+
+def _labels_its_price(prefix: str, described: str) -> bool:
+    """Shipping named alone, or a few words ending in a colon, dash or leaders before the
+    price ("Setup fee: $150", "Logo ...... $300")."""
+    return bool(_SHIPPING.fullmatch(described)) or (
+        bool(re.search(r"(?:[:–—-]|\.{2,}|…)\s*$", prefix))
+        and _word_count(_CONNECTOR.sub("", described)) <= _MAX_LABEL_WORDS
+    )
+
+
+def _priced(
+    line: ScannedLine,
+    name: str,
+    quantity: Decimal,
+    *,
+    prefix: str,
+    described: str,
+    unit_price_marked: bool,
+    has_bullet: bool,
+) -> FoundItem:
+    """The item at the line's first amount: its unit price, or its line total divided by
+    the count, and the other reading where the line does not say which it is."""
+    first = line.money[0]
     # "3 x Widget = $75" states the line total; "@ $25", "$25 each" or a second amount
     # after it ("$25.00 $75.00") make the first one the unit price.
     # "2x Shirt — R$ 39,90" prices each shirt; "4 x Banner = $100.00" states the total.

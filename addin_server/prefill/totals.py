@@ -13,8 +13,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from itertools import combinations
-from typing import Literal
 
+from addin_server.prefill.amount_kinds import (
+    AFTER,
+    PAID_AFTER,
+    SENTENCE_END,
+    Kind,
+    classify,
+    last_match,
+)
 from addin_server.prefill.amounts import (
     SUPPORTED_CURRENCIES,
     Money,
@@ -27,34 +34,15 @@ from addin_server.prefill.line_items import items_sum
 from addin_server.prefill.models import MERCHANT_DEFAULT, Extracted, LineItem
 from addin_server.prefill.snippets import clip, snippet
 
-Kind = Literal["balance", "gross", "total", "net", "tax", "paid", "estimate", "replaced", "plain"]
-# How far before an amount its label may stand, and after it a word that qualifies it.
+# How far before an amount its label may stand.
 _BEFORE = 60
-_AFTER = 24
 _DISCOUNT_BEFORE = 25
-# How far before an amount an instalment word names it ("the first installment ($3,000)",
-# "ilk taksit olan 15.000 ₺"): further back it names the whole being split.
-_INSTALMENT_BEFORE = 25
-# How far before an amount the words saying another replaces it stand ("instead of the ").
-_REPLACED_BEFORE = 18
 _PERCENT = re.compile(r"(?<![\d.,])(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%|%\s?(?P<tr>\d{1,2})")
-# A sentence ends at ".", "!" or "?" before a space, or at an ideographic full stop or
-# full-width mark (which need no space).
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)|[\u3002\uff01\uff1f]")
 # Totals come last: of a text with more amounts than this, the last ones are weighed.
 MAX_CANDIDATES = 400
 _GROUPED = re.compile(r"[.,' ]")
 # A sum worked out in a sentence has few terms: more amounts on one line are a list.
 _MAX_WORKED_TERMS = 6
-_PLUS_WORDS = r"(?:\+|plus\b|zzgl\.?|más|mais|più)"
-_PLUS = re.compile(rf"^\s*(?:{_PLUS_WORDS}|\(?\s*\+)", re.IGNORECASE)
-# "plus VAT", "zzgl. 19 % MwSt.", "+ %20 KDV": a rate may stand between.
-_ENDS_WITH_PLUS = re.compile(
-    rf"{_PLUS_WORDS}\s*(?:\d{{1,2}}(?:[.,]\d{{1,2}})?\s?%\s*|%\s?\d{{1,2}}\s*)?$", re.IGNORECASE
-)
-# How far after an amount a participle may say it was paid ("le virement de 2 450,00 €
-# pour la facture F-2026-031 a été effectué").
-_PAID_AFTER = 60
 _CURRENCY_MENTION = re.compile(
     r"(?<![A-Za-z])(?:" + "|".join(sorted(SUPPORTED_CURRENCIES)) + r")(?![A-Za-z])"
 )
@@ -77,52 +65,15 @@ class Candidate:
         return Extracted(self.money.value, confidence, source)
 
 
-def _already_paid(before: str, after: str) -> bool:
-    """ "We paid the $1,850.00", "die 1.200,00 € haben wir überwiesen", "8,000円を
-    お支払いしました": money already paid is not asked for (but "to be paid" is)."""
-    after = _SENTENCE_END.split(after, maxsplit=1)[0]
-    participle = word_re("paid_after").search(after[:_PAID_AFTER])
-    if participle is not None:
-        future = word_re("future")
-        return not (future.search(before[-25:]) or future.search(after[: participle.start()]))
-    # "5.000 TL ödedik, kalan 15.000 TL", "お支払い済みですので、残り7万円": a balance named
-    # after the payment is what is left, not paid.
-    balance = _last(word_re("balance"), before)
-    if balance is not None and not word_re("paid", "payment_done").search(before[balance.end() :]):
-        return False
-    paid = list(word_re("paid").finditer(before))
-    if paid:
-        return not word_re("future").search(before[max(0, paid[-1].start() - 8) :])
-    return _payment_made(before, after)
-
-
-def _payment_made(before: str, after: str) -> bool:
-    """ "Le paiement de 980,00 € a bien été reçu", "przelew na kwotę 3 200 zł został
-    wykonany": a payment and a word saying it was made, in the amount's sentence, and
-    nothing about the future before that word."""
-    sentence = f"{_SENTENCE_END.split(before)[-1]} {after}"
-    if not word_re("payment").search(sentence):
-        return False
-    done = word_re("payment_done").search(sentence)
-    # Words after the payment is said to be made ("请查收", "please confirm") are no future.
-    return done is not None and not word_re("future").search(sentence[: done.end()])
-
-
-def _asked_deposit(before: str) -> bool:
-    """ "Please invoice a 50% deposit of $2,500.00": the deposit is what is asked for."""
-    deposit = list(word_re("deposit").finditer(before))
-    return bool(deposit) and bool(word_re("request").search(before[: deposit[-1].start()]))
-
-
 def _deposit_share(candidate: Candidate) -> Decimal | None:
     """ "Please invoice a 30% deposit on the $12,000 project": the amount after the
     percentage and a word naming what it is of is the whole, the deposit its share (but
     "a 30% deposit of $3,600" states the deposit)."""
     before = candidate.line.text[: candidate.money.start][-_BEFORE:]
-    deposit = _last(word_re("deposit"), before)
+    deposit = last_match(word_re("deposit"), before)
     if deposit is None:
         return None
-    percent = _last(_PERCENT, before)
+    percent = last_match(_PERCENT, before)
     if percent is None:
         return None
     rate = Decimal((percent["rate"] or percent["tr"]).replace(",", "."))
@@ -130,72 +81,6 @@ def _deposit_share(candidate: Candidate) -> Decimal | None:
     if not 0 < rate < 100 or not word_re("share_base", "total").search(rest):
         return None
     return rate / 100
-
-
-def _added_tax(before: str) -> bool:
-    """ "imponibile 2.400,00 € più IVA 22% pari a 528,00 €": the amount after "plus VAT"
-    is the tax (the one before it is net)."""
-    tax = _last(word_re("tax"), before)
-    if tax is None or not _ENDS_WITH_PLUS.search(before[: tax.start()]):
-        return False
-    # "€500 plus VAT, total €610": a label after the tax names the amount.
-    return not word_re("total", "gross", "balance", "not_total").search(before[tax.end() :])
-
-
-def _gross_word(text: str) -> bool:
-    """A gross word in ``text`` that is no part of a net phrase ("含税" in "不含税")."""
-    nets = [m.span() for m in word_re("not_total").finditer(text)]
-    return any(
-        not any(start <= gross.start() and gross.end() <= end for start, end in nets)
-        for gross in word_re("gross").finditer(text)
-    )
-
-
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    matches = list(pattern.finditer(text))
-    return matches[-1] if matches else None
-
-
-def classify(before: str, after: str) -> Kind:
-    """What an amount is, from the words before it (on its line, since the previous amount)
-    and right after it."""
-    head = after[:_AFTER]
-    qualifier = head.lstrip(" ([")
-    if _already_paid(before, after):
-        return "paid"
-    if word_re("replaced").search(before[-_REPLACED_BEFORE:]) or word_re("replaced_after").match(
-        qualifier
-    ):
-        return "replaced"
-    if word_re("balance").search(before) or _asked_deposit(before):
-        return "balance"
-    if word_re("instalment").search(before[-_INSTALMENT_BEFORE:]):
-        return "balance"
-    # "9 600 kr inkl. moms (7 680 kr exkl. moms)": a net word right after wins over a gross
-    # word before, which names the amount before it.
-    net_after = word_re("not_total").match(qualifier)
-    if word_re("gross").match(qualifier) or (_gross_word(before[-20:]) and not net_after):
-        return "gross"
-    # "£1,000 + VAT @ 20% = £1,200": the result of adding the tax.
-    if before.rstrip().endswith("=") and word_re("tax").search(before):
-        return "gross"
-    # "£1,500 + VAT (£1,800 total)": a total word right after names the amount.
-    if _added_tax(before[-25:]) and not word_re("total_after").match(qualifier):
-        return "tax"
-    if word_re("not_total").match(qualifier) or _PLUS.match(head):
-        return "net"
-    net_label = _last(word_re("not_total", "deposit"), before)
-    total_label = _last(word_re("total"), before)
-    # "$18,500 más IVA, en total $21,460": the nearer label names the amount.
-    if net_label is not None and (total_label is None or total_label.start() < net_label.end()):
-        return "net"
-    if total_label is not None or word_re("total_after").match(head.lstrip(" ")):
-        return "total"
-    if word_re("tax").search(before[-25:]):
-        return "tax"
-    if word_re("estimate").search(before):
-        return "estimate"
-    return "plain"
 
 
 def candidates(lines: list[ScannedLine]) -> Iterator[Candidate]:
@@ -212,7 +97,7 @@ def candidates(lines: list[ScannedLine]) -> Iterator[Candidate]:
             before = line.text[previous_end : money.start][-_BEFORE:]
             # What follows an amount qualifies it up to the next amount, not beyond.
             following = line.money[index + 1].start if index + 1 < len(line.money) else None
-            after = line.text[money.end : following][:_PAID_AFTER]
+            after = line.text[money.end : following][:PAID_AFTER]
             previous_end = money.end
             yield Candidate(money, line, classify(before, after))
 
@@ -297,7 +182,7 @@ def _share_paid(lines: list[ScannedLine]) -> Fraction | None:
     付了一半": the share named nearest a paid word in its sentence is the share paid."""
     # Shares are rare words: only lines naming one are split into sentences.
     for line in (line for line in lines if share_re().search(line.text)):
-        for sentence in _SENTENCE_END.split(line.text):
+        for sentence in SENTENCE_END.split(line.text):
             paid = word_re("paid").search(sentence)
             if paid is None:
                 continue
@@ -398,7 +283,7 @@ def _single_amount(found: list[Candidate]) -> Extracted[Decimal] | None:
 def _is_discount(candidate: Candidate) -> bool:
     """ "knock off $150", "Rabatt 50,00 €", "$150 off": money taken off, not asked for."""
     before = candidate.line.text[: candidate.money.start][-_DISCOUNT_BEFORE:]
-    after = candidate.line.text[candidate.money.end : candidate.money.end + _AFTER]
+    after = candidate.line.text[candidate.money.end : candidate.money.end + AFTER]
     return bool(word_re("discount").search(before) or word_re("discount").match(after.lstrip()))
 
 
