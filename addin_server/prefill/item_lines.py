@@ -122,16 +122,7 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
     )
     is_label = not is_request and _labels_its_price(prefix, described)
     counted_at_price = bool(_COUNT_AT_PRICE.search(described))
-    described = _QTY_LABEL.sub("", _count_words_as_digits(described, locale))
-    while (stripped := _CONNECTOR.sub("", described)) != described:
-        described = stripped
-    # "40 images @ $4.50/image", "2,000 words at $0.12/word": the word the price is per
-    # counts the item, as a unit word does.
-    per = _PER_WORD.match(line.text, first.end)
-    if per and not _UNIT_WORD.fullmatch(per[1]):
-        described = re.sub(
-            rf"(?<=\d)\s+{re.escape(per[1])}\w{{0,2}}\.?$", "", described, flags=re.IGNORECASE
-        )
+    described = _bare_description(described, line.text, first.end, locale)
     if not described:
         return None
     times = _TIMES_AFTER.match(line.text, first.end)
@@ -168,6 +159,22 @@ def item_from_line(line: ScannedLine, locale: str, *, itemised: bool = False) ->
         unit_price_marked=unit_price_marked,
         has_bullet=has_bullet,
     )
+
+
+def _bare_description(described: str, text: str, price_end: int, locale: str) -> str:
+    """What names and counts the item: count words as digits, without a quantity label,
+    connectors, or the word the price is per after the count."""
+    described = _QTY_LABEL.sub("", _count_words_as_digits(described, locale))
+    while (stripped := _CONNECTOR.sub("", described)) != described:
+        described = stripped
+    # "40 images @ $4.50/image", "2,000 words at $0.12/word": the word the price is per
+    # counts the item, as a unit word does.
+    per = _PER_WORD.match(text, price_end)
+    if per and not _UNIT_WORD.fullmatch(per[1]):
+        described = re.sub(
+            rf"(?<=\d)\s+{re.escape(per[1])}\w{{0,2}}\.?$", "", described, flags=re.IGNORECASE
+        )
+    return described
 
 
 def _labels_its_price(prefix: str, described: str) -> bool:
