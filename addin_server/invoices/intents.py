@@ -25,7 +25,7 @@ from addin_server.cybersource import (
 )
 from addin_server.invoices.models import IntentState, InvoiceRecord
 from addin_server.invoices.money import to_minor
-from addin_server.invoices.numbering import next_number_in, set_number, unnumbered
+from addin_server.invoices.numbering import number_in, unnumbered
 from addin_server.storage import Database, utcnow
 
 RECONCILE_AFTER = timedelta(minutes=5)  # longer than any in-flight create (see the lease)
@@ -59,7 +59,7 @@ def insert_claim(db: Database, record: InvoiceRecord, prefix: str) -> bool:
         with db.session() as session:
             session.add(record)
             session.flush()
-            set_number(session, record, next_number_in(session, record.merchant_profile_id, prefix))
+            number_in(session, record, prefix)
     except IntegrityError:
         return False
     return True

@@ -56,9 +56,11 @@ def next_number_in(session: Session, merchant_profile_id: str, prefix: str) -> s
     return format_invoice_number(prefix, session.execute(statement).scalar_one())
 
 
-def set_number(session: Session, record: InvoiceRecord, number: str) -> None:
-    """Write the number onto a record already in the database, by a plain UPDATE (no flush
-    of the whole object while the counter is locked)."""
+def number_in(session: Session, record: InvoiceRecord, prefix: str) -> None:
+    """Give a record already in the database the merchant's next number, in the caller's
+    transaction, by a plain UPDATE (no flush of the whole object while the counter is
+    locked)."""
+    number = next_number_in(session, record.merchant_profile_id, prefix)
     session.execute(
         update(InvoiceRecord).where(InvoiceRecord.id == record.id).values(invoice_number=number)
     )
@@ -68,7 +70,7 @@ def set_number(session: Session, record: InvoiceRecord, number: str) -> None:
 def number_record(db: Database, record: InvoiceRecord, prefix: str) -> None:
     """Give a claimed record the merchant's next number, committed before it is sent."""
     with db.session() as session:
-        set_number(session, record, next_number_in(session, record.merchant_profile_id, prefix))
+        number_in(session, record, prefix)
 
 
 def allocate_invoice_number(db: Database, merchant_profile_id: str, prefix: str) -> str:

@@ -186,7 +186,7 @@ def with_digits(text: str, locale: str) -> str:
 @cache
 def scales() -> dict[str, int]:
     """ "k" -> 1000, "万" -> 10000, "lakh" -> 100000, ... in every language."""
-    return {k: v for lang in reversed(languages()) for k, v in lang.scales.items()}
+    return scales_in(tuple(lang.code for lang in languages()))
 
 
 @cache
